@@ -1,0 +1,170 @@
+import type {
+  CoreV1Event,
+  V1DaemonSet,
+  V1Deployment,
+  V1Job,
+  V1Pod,
+  V1ReplicaSet,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import type { WorkloadKind } from '../manifest/workload-ref.js';
+
+/**
+ * What the informers currently hold for the release's namespace. Objects are client-node models; timestamps
+ * may be `Date` (as client-node deserializes them) or RFC 3339 strings (raw JSON) — the evaluator accepts both.
+ */
+export interface ClusterSnapshot {
+  deployments: readonly V1Deployment[];
+  replicaSets: readonly V1ReplicaSet[];
+  statefulSets: readonly V1StatefulSet[];
+  daemonSets: readonly V1DaemonSet[];
+  jobs: readonly V1Job[];
+  pods: readonly V1Pod[];
+  events: readonly CoreV1Event[];
+}
+
+/** An empty snapshot, handy as a starting value. */
+export const EMPTY_SNAPSHOT: ClusterSnapshot = Object.freeze({
+  deployments: [],
+  replicaSets: [],
+  statefulSets: [],
+  daemonSets: [],
+  jobs: [],
+  pods: [],
+  events: [],
+});
+
+/** The tunable failure rules, each behind a flag of `helm autorollback upgrade`. */
+export interface HealthOptions {
+  /** Restarts of one container of a new pod at which we fail (`--max-restarts`, default 2). */
+  maxRestarts: number;
+  /** How long a new pod may stay unschedulable (`--unschedulable-grace`, default 30 000 ms). */
+  unschedulableGraceMs: number;
+  /** How long a started container may stay unready (`--unready-grace`, default 120 000 ms). */
+  unreadyGraceMs: number;
+  /** Overall budget from the start of the upgrade (`--timeout`, default 300 000 ms). */
+  timeoutMs: number;
+  /** Whether release Jobs must complete before the release is healthy (`--wait-for-jobs`, default false). */
+  waitForJobs: boolean;
+}
+
+/** The defaults of {@link HealthOptions}, matching the flags' documented defaults. */
+export const DEFAULT_HEALTH_OPTIONS: Readonly<HealthOptions> = Object.freeze({
+  maxRestarts: 2,
+  unschedulableGraceMs: 30_000,
+  unreadyGraceMs: 120_000,
+  timeoutMs: 300_000,
+  waitForJobs: false,
+});
+
+/** Why a rollout was judged failed; the codes appear verbatim in the `--json` report. */
+export type FailureReason =
+  | 'CrashLoopBackOff'
+  | 'TooManyRestarts'
+  | 'ImagePullBackOff'
+  | 'ErrImagePull'
+  | 'InvalidImageName'
+  | 'OOMKilled'
+  | 'CreateContainerConfigError'
+  | 'CreateContainerError'
+  | 'Unschedulable'
+  | 'Unready'
+  | 'ProgressDeadlineExceeded'
+  | 'HookFailed'
+  | 'JobFailed'
+  | 'Timeout';
+
+/** Every failure reason, in the stable order used to break ties between equally early signals. */
+export const FAILURE_REASONS: readonly FailureReason[] = [
+  'HookFailed',
+  'JobFailed',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'OOMKilled',
+  'CrashLoopBackOff',
+  'TooManyRestarts',
+  'Unschedulable',
+  'Unready',
+  'ProgressDeadlineExceeded',
+  'Timeout',
+];
+
+/** The evidence behind a failed verdict. */
+export interface Failure {
+  reason: FailureReason;
+  /** `Kind/name` of the object that showed the signal (a Pod, a Deployment, a hook Job...). */
+  object: string;
+  /** The container, when the signal belongs to one. */
+  container?: string;
+  /** Human-readable detail, usually the kubelet's or controller's own message. */
+  message: string;
+  /** When the evidence first appeared in the cluster (not when we noticed it). */
+  firstSignalAt: Date;
+}
+
+/** Rollout state of one workload, as the UI draws it. */
+export interface WorkloadProgress {
+  kind: WorkloadKind;
+  name: string;
+  /** Desired pods (spec.replicas, desiredNumberScheduled, Job completions, 1 for a Pod). */
+  desired: number;
+  /** Pods already on the new template. */
+  updated: number;
+  ready: number;
+  available: number;
+  /** True once this workload alone counts as rolled out (or, for a Job, complete). */
+  done: boolean;
+  /** Set for hook Jobs/Pods. */
+  hook?: boolean;
+  /** Whether the object exists in the cluster yet. */
+  present: boolean;
+}
+
+/** One pod of the new revision, as the UI lists it. */
+export interface PodProgress {
+  name: string;
+  /** `Kind/name` of the workload it belongs to. */
+  owner: string;
+  /** status.phase: Pending, Running, Succeeded, Failed, Unknown. */
+  phase: string;
+  /** The most telling reason: a waiting/terminated reason, Unschedulable, or undefined when all is well. */
+  reason?: string;
+  /** Sum of restartCount over the pod's containers. */
+  restarts: number;
+  /** All containers ready (the Ready condition). */
+  ready: boolean;
+}
+
+/** A Warning event about one of the release's objects. */
+export interface WarningEvent {
+  /** `Kind/name` of the involved object. */
+  object: string;
+  reason: string;
+  message: string;
+  count: number;
+  /** lastTimestamp (or eventTime / firstTimestamp when absent). */
+  lastSeen: Date;
+}
+
+/** The view model of a rollout: everything a live TUI or a CI log needs, computed from one snapshot. */
+export interface RolloutProgress {
+  workloads: WorkloadProgress[];
+  pods: PodProgress[];
+  /** The most recent Warning events, newest last, at most 5. */
+  warnings: WarningEvent[];
+  /** When the overall timeout fires (startedAt + timeoutMs). */
+  deadline: Date;
+}
+
+/**
+ * The health verdict for a rollout at one instant. `recheckAt` (progressing only) is the earliest moment a
+ * grace period or the timeout could turn this into a failure without any cluster change, so the caller sets
+ * a single timer rather than polling.
+ */
+export type Verdict =
+  | { state: 'progressing'; progress: RolloutProgress; recheckAt?: Date }
+  | { state: 'healthy'; progress: RolloutProgress }
+  | ({ state: 'failed'; progress: RolloutProgress } & Failure);

@@ -1,0 +1,34 @@
+/** The kinds of objects whose rollout we watch; everything else in a release is applied and forgotten. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod';
+
+/** The workload kinds, in the stable order used when several verdicts compete. */
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Pod'];
+
+/** A label selector as Kubernetes spells it (`matchLabels` and `matchExpressions`). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/**
+ * One workload of a release, taken from the rendered manifest (or from a hook). Enough to find its live
+ * object and its pods; the live object itself comes from the cluster snapshot.
+ */
+export interface WorkloadRef {
+  /** e.g. `apps/v1`, `batch/v1`, `v1`. */
+  apiVersion: string;
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  /** Labels of the pod template (Deployments, StatefulSets, DaemonSets, Jobs); for a bare Pod, its own labels. */
+  templateLabels?: Record<string, string>;
+  /** `spec.selector` of the workload, when it has one. */
+  selector?: LabelSelector;
+  /** Set when the workload is a Helm hook: the hook events it runs on (e.g. `pre-upgrade`). */
+  hook?: { events: string[]; deletePolicies: string[] };
+}
+
+/** `Kind/name`, the way kubectl names an object; used in verdicts, reports and the UI. */
+export function objectName(ref: { kind: string; name: string }): string {
+  return `${ref.kind}/${ref.name}`;
+}
