@@ -1,0 +1,165 @@
+import yaml from 'js-yaml';
+import type { LabelSelector, WorkloadKind, WorkloadRef } from './workload-ref.js';
+
+/** API groups each workload kind must come from; a CRD that happens to be called `Job` is not a batch Job. */
+const WORKLOAD_GROUPS: Record<WorkloadKind, string> = {
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  DaemonSet: 'apps',
+  Job: 'batch',
+  Pod: '',
+};
+
+/**
+ * A hook as stored in a Helm release record. Structural on purpose: Helm writes `delete_policies` in its JSON,
+ * a decoded model may call it `deletePolicies`; both are read.
+ */
+export interface HookLike {
+  name?: string;
+  kind?: string;
+  manifest?: string;
+  events?: readonly string[];
+  delete_policies?: readonly string[];
+  deletePolicies?: readonly string[];
+}
+
+/** Result of {@link parseManifest}: the workloads and one line per document that could not be read. */
+export interface ParsedManifest {
+  workloads: WorkloadRef[];
+  warnings: string[];
+}
+
+/**
+ * The workloads (Deployments, StatefulSets, DaemonSets, Jobs, bare Pods) of a rendered Helm manifest, in
+ * manifest order. Objects without a namespace get `defaultNamespace`. Unreadable documents are skipped.
+ */
+export function workloadsFromManifest(manifest: string, defaultNamespace: string): WorkloadRef[] {
+  return parseManifest(manifest, defaultNamespace).workloads;
+}
+
+/** Like {@link workloadsFromManifest}, also returning a warning for each document that is not valid YAML. */
+export function parseManifest(manifest: string, defaultNamespace: string): ParsedManifest {
+  const workloads: WorkloadRef[] = [];
+  const warnings: string[] = [];
+  splitDocuments(manifest).forEach((doc, index) => {
+    let parsed: unknown;
+    try {
+      parsed = yaml.load(doc);
+    } catch (err) {
+      warnings.push(`manifest document ${index + 1} is not valid YAML: ${firstLine(err)}`);
+      return;
+    }
+    for (const obj of flattenLists(parsed)) {
+      const ref = toWorkloadRef(obj, defaultNamespace);
+      if (ref) workloads.push(ref);
+    }
+  });
+  return { workloads, warnings };
+}
+
+/**
+ * The Job and Pod hooks of a release as workloads, each marked with its hook events. With `events`, only
+ * hooks that run on at least one of them (e.g. `['pre-upgrade', 'post-upgrade']`).
+ */
+export function hookWorkloads(
+  hooks: readonly HookLike[] | undefined,
+  defaultNamespace: string,
+  events?: readonly string[],
+): WorkloadRef[] {
+  const refs: WorkloadRef[] = [];
+  for (const hook of hooks ?? []) {
+    const hookEvents = [...(hook.events ?? [])];
+    if (events && !hookEvents.some((e) => events.includes(e))) continue;
+    const deletePolicies = [...(hook.delete_policies ?? hook.deletePolicies ?? [])];
+    for (const ref of workloadsFromManifest(hook.manifest ?? '', defaultNamespace)) {
+      if (ref.kind !== 'Job' && ref.kind !== 'Pod') continue;
+      refs.push({ ...ref, hook: { events: hookEvents, deletePolicies } });
+    }
+  }
+  return refs;
+}
+
+/** Helm joins documents with `---` lines; splitting first lets one bad document not hide the others. */
+function splitDocuments(manifest: string): string[] {
+  return manifest
+    .split(/^---[ \t]*(?:#.*)?$/m)
+    .map((d) => d.trim())
+    .filter((d) => d.length > 0);
+}
+
+function flattenLists(parsed: unknown): Record<string, unknown>[] {
+  if (!isRecord(parsed)) return [];
+  const kind = parsed.kind;
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(parsed.items)) {
+    return parsed.items.filter(isRecord);
+  }
+  return [parsed];
+}
+
+function toWorkloadRef(obj: Record<string, unknown>, defaultNamespace: string): WorkloadRef | undefined {
+  const kind = obj.kind;
+  const apiVersion = obj.apiVersion;
+  if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
+  if (!(kind in WORKLOAD_GROUPS)) return undefined;
+  const workloadKind = kind as WorkloadKind;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  if (group !== WORKLOAD_GROUPS[workloadKind]) return undefined;
+  const metadata = isRecord(obj.metadata) ? obj.metadata : {};
+  const name = metadata.name;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : defaultNamespace;
+  const ref: WorkloadRef = { apiVersion, kind: workloadKind, namespace, name };
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  if (workloadKind === 'Pod') {
+    const labels = stringMap(metadata.labels);
+    if (labels) ref.templateLabels = labels;
+    return ref;
+  }
+  const template = isRecord(spec.template) ? spec.template : {};
+  const templateMeta = isRecord(template.metadata) ? template.metadata : {};
+  const labels = stringMap(templateMeta.labels);
+  if (labels) ref.templateLabels = labels;
+  const selector = labelSelector(spec.selector);
+  if (selector) ref.selector = selector;
+  return ref;
+}
+
+function labelSelector(value: unknown): LabelSelector | undefined {
+  if (!isRecord(value)) return undefined;
+  const selector: LabelSelector = {};
+  const matchLabels = stringMap(value.matchLabels);
+  if (matchLabels) selector.matchLabels = matchLabels;
+  if (Array.isArray(value.matchExpressions)) {
+    selector.matchExpressions = value.matchExpressions.filter(isRecord).flatMap((e) =>
+      typeof e.key === 'string' && typeof e.operator === 'string'
+        ? [
+            {
+              key: e.key,
+              operator: e.operator,
+              ...(Array.isArray(e.values) ? { values: e.values.map((v) => String(v)) } : {}),
+            },
+          ]
+        : [],
+    );
+  }
+  return selector.matchLabels || selector.matchExpressions ? selector : undefined;
+}
+
+/** Label values may be written unquoted (`version: 2`); Kubernetes would reject non-strings, we stringify. */
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && v !== undefined) out[k] = String(v);
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0] ?? message;
+}
