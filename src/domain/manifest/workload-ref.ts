@@ -22,6 +22,13 @@ export interface WorkloadRef {
   name: string;
   /** Labels of the pod template (Deployments, StatefulSets, DaemonSets, Jobs); for a bare Pod, its own labels. */
   templateLabels?: Record<string, string>;
+  /** Annotations of the pod template (e.g. `checksum/config`); for a bare Pod, its own annotations. */
+  templateAnnotations?: Record<string, string>;
+  /**
+   * Image of each container and init container of the pod template, by container name. With the template
+   * labels and annotations this tells whether helm has applied this revision's spec to the live object yet.
+   */
+  images?: Record<string, string>;
   /** `spec.selector` of the workload, when it has one. */
   selector?: LabelSelector;
   /** Set when the workload is a Helm hook: the hook events it runs on (e.g. `pre-upgrade`). */

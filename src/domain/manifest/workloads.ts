@@ -1,4 +1,4 @@
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import type { LabelSelector, WorkloadKind, WorkloadRef } from './workload-ref.js';
 
 /** API groups each workload kind must come from; a CRD that happens to be called `Job` is not a batch Job. */
@@ -44,7 +44,7 @@ export function parseManifest(manifest: string, defaultNamespace: string): Parse
   splitDocuments(manifest).forEach((doc, index) => {
     let parsed: unknown;
     try {
-      parsed = yaml.load(doc);
+      parsed = loadYaml(doc);
     } catch (err) {
       warnings.push(`manifest document ${index + 1} is not valid YAML: ${firstLine(err)}`);
       return;
@@ -111,17 +111,29 @@ function toWorkloadRef(obj: Record<string, unknown>, defaultNamespace: string): 
   const ref: WorkloadRef = { apiVersion, kind: workloadKind, namespace, name };
   const spec = isRecord(obj.spec) ? obj.spec : {};
   if (workloadKind === 'Pod') {
-    const labels = stringMap(metadata.labels);
-    if (labels) ref.templateLabels = labels;
+    describeTemplate(ref, metadata, spec);
     return ref;
   }
   const template = isRecord(spec.template) ? spec.template : {};
-  const templateMeta = isRecord(template.metadata) ? template.metadata : {};
-  const labels = stringMap(templateMeta.labels);
-  if (labels) ref.templateLabels = labels;
+  describeTemplate(ref, isRecord(template.metadata) ? template.metadata : {}, isRecord(template.spec) ? template.spec : {});
   const selector = labelSelector(spec.selector);
   if (selector) ref.selector = selector;
   return ref;
+}
+
+function describeTemplate(ref: WorkloadRef, metadata: Record<string, unknown>, podSpec: Record<string, unknown>): void {
+  const labels = stringMap(metadata.labels);
+  if (labels) ref.templateLabels = labels;
+  const annotations = stringMap(metadata.annotations);
+  if (annotations) ref.templateAnnotations = annotations;
+  const images: Record<string, string> = {};
+  for (const list of [podSpec.initContainers, podSpec.containers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (isRecord(c) && typeof c.name === 'string' && typeof c.image === 'string') images[c.name] = c.image;
+    }
+  }
+  if (Object.keys(images).length > 0) ref.images = images;
 }
 
 function labelSelector(value: unknown): LabelSelector | undefined {

@@ -111,6 +111,7 @@ describe('workloadsFromManifest', () => {
         namespace: 'prod',
         name: 'web',
         templateLabels: { app: 'web', version: '2' },
+        images: { app: 'nginx:1.27' },
         selector: { matchLabels: { app: 'web' } },
       },
       {
@@ -119,6 +120,7 @@ describe('workloadsFromManifest', () => {
         namespace: 'data',
         name: 'db',
         templateLabels: { app: 'db', tier: 'backend' },
+        images: { db: 'postgres:16' },
         selector: {
           matchLabels: { app: 'db' },
           matchExpressions: [{ key: 'tier', operator: 'In', values: ['backend'] }],
@@ -130,10 +132,11 @@ describe('workloadsFromManifest', () => {
         namespace: 'prod',
         name: 'agent',
         templateLabels: { app: 'agent' },
+        images: { agent: 'agent:1' },
         selector: { matchLabels: { app: 'agent' } },
       },
-      { apiVersion: 'batch/v1', kind: 'Job', namespace: 'prod', name: 'seed', templateLabels: { job: 'seed' } },
-      { apiVersion: 'v1', kind: 'Pod', namespace: 'prod', name: 'debug', templateLabels: { app: 'debug' } },
+      { apiVersion: 'batch/v1', kind: 'Job', namespace: 'prod', name: 'seed', templateLabels: { job: 'seed' }, images: { seed: 'busybox' } },
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'prod', name: 'debug', templateLabels: { app: 'debug' }, images: { debug: 'busybox' } },
     ]);
   });
 
@@ -145,6 +148,30 @@ describe('workloadsFromManifest', () => {
     ['a scalar document', '---\njust a string\n---\n42\n'],
   ])('returns nothing for %s', (_label, manifest) => {
     expect(workloadsFromManifest(manifest, 'ns')).toEqual([]);
+  });
+
+  it('records template annotations and init container images', () => {
+    const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api }
+spec:
+  template:
+    metadata:
+      annotations: { checksum/config: abc123 }
+    spec:
+      initContainers: [{ name: wait, image: busybox:1 }]
+      containers: [{ name: api, image: api:2 }, { name: sidecar, image: envoy:1 }]
+`;
+    expect(workloadsFromManifest(manifest, 'ns')).toEqual([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'ns',
+        name: 'api',
+        templateAnnotations: { 'checksum/config': 'abc123' },
+        images: { wait: 'busybox:1', api: 'api:2', sidecar: 'envoy:1' },
+      },
+    ]);
   });
 
   it('expands List documents', () => {
@@ -217,6 +244,7 @@ describe('hookWorkloads', () => {
         namespace: 'prod',
         name: 'migrate',
         templateLabels: { job: 'migrate' },
+        images: { m: 'migrate:1' },
         hook: { events: ['pre-install', 'pre-upgrade'], deletePolicies: ['before-hook-creation'] },
       },
       { apiVersion: 'v1', kind: 'Pod', namespace: 'qa', name: 'smoke', hook: { events: ['test'], deletePolicies: [] } },
