@@ -54,7 +54,10 @@ export function resourceKey(group: string, plural: string): ResourceKey {
 /** A resource type the server knows (built in, or from a CustomResourceDefinition). */
 export interface ResourceType {
   group: string;
+  /** The preferred (and stored) version. */
   version: string;
+  /** Every served version, preferred first, when there is more than one (additive: autoscaling v2+v1, multi-version CRDs). */
+  versions?: string[];
   /** Plural lower-case name, as in URLs. */
   plural: string;
   singular: string;
@@ -145,4 +148,18 @@ export interface SimClock {
   after(simulatedMs: number, fn: () => void): () => void;
   /** The speed-up factor (1 = real time). */
   readonly timeScale: number;
+}
+
+/**
+ * Additive to ObjectStore: what the API server's watch streams and the fault injector need on top of the
+ * contract above. `createMemoryStore` returns one.
+ */
+export interface HistoryStore extends ObjectStore {
+  /**
+   * The committed changes after `resourceVersion`, oldest first, from the bounded event history. Throws
+   * StatusError 410 Expired when changes after that version have already been dropped from the history.
+   */
+  eventsSince(resourceVersion: number): StoreEvent[];
+  /** Drops the whole event history: every older resourceVersion becomes too old to watch from (expire-rv fault). */
+  compact(): void;
 }
