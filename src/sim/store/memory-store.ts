@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { builtinResourceTypes, groupVersion } from '../api/catalog.js';
+import { applyDefaults, jobSelectorDefaults } from '../api/defaults.js';
 import { realClock } from '../clock.js';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './errors.js';
 import { fallbackDefaults } from './fallback-defaults.js';
@@ -93,7 +94,8 @@ interface ServicePort {
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? realClock();
   const historyLimit = options.historyLimit ?? 10_000;
-  const defaults = options.defaults ?? fallbackDefaults;
+  // The patch helper's defaults, topped up by the minimal fallback for whatever they do not (yet) cover.
+  const defaults = options.defaults ?? ((resource: ResourceKey, o: KubeObject) => fallbackDefaults(resource, applyDefaults(resource, o)));
 
   const types = new Map<ResourceKey, ResourceType>();
   for (const t of builtinResourceTypes) types.set(resourceKey(t.group, t.plural), t);
@@ -526,9 +528,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         }
       }
       if (stored(resource, namespace, name)) throw alreadyExists(resource, name, type.group, type.plural);
-      const admitted = admit(resource, input);
+      let admitted = admit(resource, input);
+      const uid = randomUUID();
+      // Jobs derive their selector and template labels from the uid (controller-uid).
+      if (resource === 'jobs.batch') admitted = jobSelectorDefaults(admitted, uid);
       const meta = admitted.metadata;
-      meta.uid = randomUUID();
+      meta.uid = uid;
       meta.creationTimestamp = timestamp(clock.now());
       meta.generation = 1;
       delete meta.deletionTimestamp;
