@@ -1,0 +1,112 @@
+import { ClusterUnavailableError } from '../errors/errors.js';
+import { KubeForbiddenError, KubeUnreachableError } from '../ports/release-store.js';
+
+/** What a failed API call was trying to do, for the one-line message. */
+export interface KubeCallContext {
+  /** API server URL. */
+  server: string;
+  /** Kubernetes verb: get, list, watch, ... */
+  verb: string;
+  /** Plural resource: secrets, configmaps, ... */
+  resource: string;
+  namespace?: string;
+}
+
+/** A request that took longer than allowed; thrown by withTimeout and mapped to "unreachable". */
+export class KubeTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms / 1000}s`);
+    this.name = 'KubeTimeoutError';
+  }
+}
+
+const networkReasons: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed',
+};
+
+/** HTTP status of a client-node ApiException (or anything shaped like one), else undefined. */
+export function httpStatusOf(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && code >= 100 && code < 600 ? code : undefined;
+}
+
+/**
+ * Turns a client-node failure into the project's errors: network problems and timeouts become
+ * KubeUnreachableError ("cannot reach the Kubernetes API at <url>: <reason>"), 401/403 KubeForbiddenError with
+ * the verb and resource, other HTTP failures ClusterUnavailableError. 404 is not handled here: callers decide
+ * what is missing. Unknown errors are returned unchanged.
+ */
+export function mapKubeError(err: unknown, ctx: KubeCallContext): unknown {
+  const what = `${ctx.verb} ${ctx.resource}${ctx.namespace ? ` in namespace "${ctx.namespace}"` : ''}`;
+  if (err instanceof KubeTimeoutError) {
+    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${err.message} to ${what}`, { cause: err });
+  }
+  const status = httpStatusOf(err);
+  if (status === 401) {
+    return new KubeForbiddenError(`the Kubernetes API at ${ctx.server} rejected our credentials (401 Unauthorized) to ${what}`, {
+      hint: 'check the user in your kubeconfig context',
+      cause: err,
+    });
+  }
+  if (status === 403) {
+    return new KubeForbiddenError(`forbidden: not allowed to ${what} (403)${statusMessage(err, ' - ')}`, {
+      hint: 'ask for RBAC access or use another --kube-context',
+      cause: err,
+    });
+  }
+  if (status !== undefined && status !== 404 && (status >= 500 || status === 429)) {
+    return new ClusterUnavailableError(`the Kubernetes API at ${ctx.server} answered ${status} to ${what}${statusMessage(err, ': ')}`, { cause: err });
+  }
+  const reason = networkReason(err);
+  if (reason !== undefined) {
+    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${reason}`, { cause: err });
+  }
+  return err;
+}
+
+/** Runs `call`, rejecting with KubeTimeoutError after `ms` milliseconds; the timer never outlives the call. */
+export async function withTimeout<T>(ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new KubeTimeoutError(ms)), ms);
+  });
+  try {
+    return await Promise.race([call(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function networkReason(err: unknown): string | undefined {
+  const e = err as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return undefined;
+  const code = typeof e.code === 'string' ? e.code : typeof e.errno === 'string' ? e.errno : undefined;
+  if (code && networkReasons[code]) return networkReasons[code];
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (code && /^(CERT_|ERR_TLS|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/.test(code)) return `TLS error: ${message || code}`;
+  for (const [key, reason] of Object.entries(networkReasons)) if (message.includes(key)) return reason;
+  if (e.cause !== undefined && e.cause !== err) return networkReason(e.cause);
+  return undefined;
+}
+
+// client-node keeps the Status body as a JSON string (or a parsed object); its `message` is the useful part.
+function statusMessage(err: unknown, prefix: string): string {
+  let body = (err as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return '';
+    }
+  }
+  const message = (body as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' && message !== '' ? `${prefix}${message.split('\n')[0]}` : '';
+}

@@ -1,0 +1,183 @@
+import type { CoreV1Api, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import {
+  customLabels,
+  decodeReleasePayload,
+  recordName,
+  ReleaseDecodeError,
+  sortByRevision,
+  summaryFromLabels,
+  type Release,
+  type RevisionSummary,
+} from '../domain/release/index.js';
+import { UsageError } from '../errors/errors.js';
+import {
+  ReleaseNotFoundError,
+  RevisionNotFoundError,
+  UndecodableRecordError,
+  type ReleaseStore,
+} from '../ports/release-store.js';
+import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+
+/** The two storage drivers this plugin reads, as HELM_DRIVER names them. */
+export type DriverName = 'secret' | 'configmap';
+
+/** One release record as stored, body still encoded. */
+export interface ReleaseRecord {
+  name: string;
+  labels: Record<string, string>;
+  /** `data.release` exactly as the API returned it; undefined when absent. */
+  payload: string | undefined;
+}
+
+/** Reads raw release records of one kind (Secrets or ConfigMaps). */
+export interface RecordSource {
+  /** Plural resource name, for messages: "secrets" or "configmaps". */
+  readonly resource: string;
+  /** All records matching the label selector, in any order. */
+  list(namespace: string, labelSelector: string): Promise<ReleaseRecord[]>;
+  /** One record by name; undefined when it does not exist (404). */
+  get(namespace: string, name: string): Promise<ReleaseRecord | undefined>;
+}
+
+/** Options shared by the client-node record sources. */
+export interface KubeSourceOptions {
+  /** API server URL, for error messages. */
+  server: string;
+  /** Per-request timeout in milliseconds; default 30000. */
+  timeoutMs?: number;
+  /** Page size for LIST (`limit`, followed by `continue`); default 500. */
+  pageSize?: number;
+}
+
+/** Body decoder; injectable so tests can count decodes. Default decodeReleasePayload. */
+export type PayloadDecoder = (payload: string) => Release;
+
+/**
+ * ReleaseStore over helm's Kubernetes storage drivers. The driver-specific part (which resource, where the body
+ * sits) is a RecordSource; listing reads labels only and never decodes a body.
+ */
+export class KubeReleaseStore implements ReleaseStore {
+  constructor(
+    private readonly source: RecordSource,
+    /** HELM_DRIVER spelling of the driver, for messages. */
+    readonly driver: DriverName,
+    private readonly decode: PayloadDecoder = decodeReleasePayload,
+  ) {}
+
+  async listHistory(release: string, namespace: string): Promise<RevisionSummary[]> {
+    const records = await this.source.list(namespace, `name=${release},owner=helm`);
+    const summaries = records
+      .map((r) => summaryFromLabels(r.labels, r.name))
+      .filter((s): s is RevisionSummary => s !== undefined && s.release === release);
+    if (summaries.length === 0) throw new ReleaseNotFoundError(release, namespace, this.driver);
+    return sortByRevision(summaries);
+  }
+
+  async getRevision(release: string, namespace: string, revision: number): Promise<Release> {
+    const name = recordName(release, revision);
+    const record = await this.source.get(namespace, name);
+    if (!record) {
+      await this.listHistory(release, namespace); // throws ReleaseNotFoundError when nothing at all exists
+      throw new RevisionNotFoundError(release, namespace, revision);
+    }
+    if (record.payload === undefined || record.payload === '') {
+      throw new UndecodableRecordError(name, namespace, 'it has no data.release');
+    }
+    let decoded: Release;
+    try {
+      decoded = this.decode(record.payload);
+    } catch (err) {
+      if (err instanceof ReleaseDecodeError) throw new UndecodableRecordError(name, namespace, err.message, { cause: err });
+      throw err;
+    }
+    if (decoded.name !== release || decoded.revision !== revision) {
+      throw new UndecodableRecordError(name, namespace, `it holds release "${decoded.name}" revision ${decoded.revision}`);
+    }
+    return { ...decoded, namespace: decoded.namespace || namespace, labels: customLabels(record.labels) };
+  }
+}
+
+/** Secret driver (HELM_DRIVER=secret, helm's default): Secrets of type helm.sh/release.v1. */
+export class SecretReleaseStore extends KubeReleaseStore {
+  constructor(api: CoreV1Api, options: KubeSourceOptions, decode?: PayloadDecoder) {
+    super(clientNodeSource(api, 'secrets', options), 'secret', decode);
+  }
+}
+
+/** ConfigMap driver (HELM_DRIVER=configmap). */
+export class ConfigMapReleaseStore extends KubeReleaseStore {
+  constructor(api: CoreV1Api, options: KubeSourceOptions, decode?: PayloadDecoder) {
+    super(clientNodeSource(api, 'configmaps', options), 'configmap', decode);
+  }
+}
+
+/**
+ * Reads a HELM_DRIVER value: secret|secrets (also empty), configmap|configmaps. helm's other drivers
+ * (memory, sql) keep no state in the cluster we could read: a one-line UsageError.
+ */
+export function parseDriver(value: string | undefined): DriverName {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'secret' || v === 'secrets') return 'secret';
+  if (v === 'configmap' || v === 'configmaps') return 'configmap';
+  if (v === 'memory' || v === 'sql') {
+    throw new UsageError(`HELM_DRIVER=${value} is not supported: helm-autorollback reads releases from Secrets or ConfigMaps`, {
+      hint: 'use --driver secret or --driver configmap',
+    });
+  }
+  throw new UsageError(`unknown storage driver "${value}"`, { hint: 'use secret or configmap' });
+}
+
+/** The store for a driver (default `$HELM_DRIVER`, else secret) over a CoreV1Api client. */
+export function releaseStoreFor(
+  api: CoreV1Api,
+  options: KubeSourceOptions,
+  driver: string | undefined = process.env.HELM_DRIVER ?? 'secret',
+): KubeReleaseStore {
+  return parseDriver(driver) === 'configmap' ? new ConfigMapReleaseStore(api, options) : new SecretReleaseStore(api, options);
+}
+
+function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', options: KubeSourceOptions): RecordSource {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const pageSize = options.pageSize ?? 500;
+  const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await withTimeout(timeoutMs, fn);
+    } catch (err) {
+      throw mapKubeError(err, { server: options.server, verb, resource, namespace });
+    }
+  };
+  const toRecord = (obj: V1Secret | V1ConfigMap): ReleaseRecord => ({
+    name: obj.metadata?.name ?? '',
+    labels: obj.metadata?.labels ?? {},
+    payload: obj.data?.release,
+  });
+  return {
+    resource,
+    async list(namespace, labelSelector) {
+      const out: ReleaseRecord[] = [];
+      let cont: string | undefined;
+      do {
+        const request = { namespace, labelSelector, limit: pageSize, _continue: cont };
+        const page = await call('list', namespace, () =>
+          resource === 'secrets' ? api.listNamespacedSecret(request) : api.listNamespacedConfigMap(request),
+        );
+        for (const item of page.items) out.push(toRecord(item));
+        cont = page.metadata?._continue || undefined;
+      } while (cont);
+      return out;
+    },
+    async get(namespace, name) {
+      try {
+        const obj = await call('get', namespace, () =>
+          resource === 'secrets'
+            ? api.readNamespacedSecret({ name, namespace })
+            : api.readNamespacedConfigMap({ name, namespace }),
+        );
+        return toRecord(obj);
+      } catch (err) {
+        if (httpStatusOf(err) === 404) return undefined;
+        throw err;
+      }
+    },
+  };
+}
