@@ -1,0 +1,107 @@
+// Entry of the esbuild bundle (dist/bundle/run.mjs), built by scripts/build-bundle.js.
+//
+// The bundle holds the whole CLI so it runs where there is no node_modules (a helm plugin directory, the
+// standalone binary). oclif normally finds commands and hooks by importing files named in package.json; here
+// they are handed over in memory instead:
+// - commands: `COMMANDS` (every file under src/commands, plus @oclif/plugin-autocomplete's commands);
+// - the command_not_found hook (typo suggestions from @oclif/plugin-not-found) is run from `runHook`.
+// Heavy libraries (ink, react, @kubernetes/client-node) must only be reached through `await import()` inside a
+// command's run(), so that esbuild puts them in chunks that `--help` never loads.
+import { Config, Errors, Plugin, flush, handle, run, settings, type Hook, type Interfaces } from '@oclif/core';
+import AutocompleteCreate from '@oclif/plugin-autocomplete/lib/commands/autocomplete/create.js';
+import Autocomplete from '@oclif/plugin-autocomplete/lib/commands/autocomplete/index.js';
+import AutocompleteScript from '@oclif/plugin-autocomplete/lib/commands/autocomplete/script.js';
+import { fileURLToPath } from 'node:url';
+import { OWN_COMMANDS } from 'bundle:commands';
+import { PJSON } from 'bundle:pjson';
+
+/** Every command of the CLI by oclif id (`topic:command`), as oclif's "explicit" strategy expects. */
+export const COMMANDS: Record<string, unknown> = {
+  ...OWN_COMMANDS,
+  autocomplete: Autocomplete,
+  'autocomplete:create': AutocompleteCreate,
+  'autocomplete:script': AutocompleteScript,
+};
+
+/** The package.json fields oclif reads (name, version, `oclif` key), captured at build time. */
+export const PACKAGE_JSON = PJSON;
+
+/**
+ * Suggests the closest command for a typo. On a terminal it defers to @oclif/plugin-not-found (which asks
+ * "Did you mean ...?" and runs the answer); without a TTY it prints one line with the suggestion, exit code 2.
+ */
+export const notFoundHook: Hook<'command_not_found'> = async function (options) {
+  const { default: utils } = await import('@oclif/plugin-not-found/lib/utils.js');
+  if (process.stdin.isTTY && process.stdout.isTTY) {
+    const { default: interactive } = await import('@oclif/plugin-not-found');
+    return interactive.call(this, options);
+  }
+  const visible = options.config.commands.filter((c) => !c.hidden).map((c) => c.id);
+  const suggestion = utils.closest(options.id, visible);
+  const typed = options.id.split(':').join(' ');
+  const hint = suggestion ? ` Did you mean "${suggestion.split(':').join(' ')}"?` : '';
+  process.stderr.write(`Error: "${typed}" is not a ${options.config.bin} command.${hint} (see ${options.config.bin} --help)\n`);
+  this.exit(2);
+};
+
+const inMemoryHooks: Partial<Record<string, Array<Hook<'command_not_found'>>>> = { command_not_found: [notFoundHook] };
+
+let patched = false;
+
+/** Teaches oclif to take the root plugin's commands and hooks from this module instead of importing files. */
+function useInMemoryCommandsAndHooks(): void {
+  if (patched) return;
+  patched = true;
+  type Loader = { loadCommandsFromTarget(this: Plugin): Promise<Record<string, unknown> | undefined> };
+  const proto = Plugin.prototype as unknown as Loader & { isRoot: boolean };
+  const loadFromTarget = proto.loadCommandsFromTarget;
+  proto.loadCommandsFromTarget = async function (this: Plugin) {
+    return this.isRoot ? COMMANDS : loadFromTarget.call(this);
+  };
+  const runHook = Config.prototype.runHook;
+  Config.prototype.runHook = async function (this: Config, event, opts, timeout, captureErrors) {
+    const result = await runHook.call(this, event, opts, timeout, captureErrors);
+    for (const hook of inMemoryHooks[event as string] ?? []) {
+      // The same context oclif gives hooks it loads from files.
+      const context: Hook.Context = {
+        config: this,
+        debug: () => {},
+        error: (message, options = {}) => Errors.error(message, options),
+        exit: (code = 0) => Errors.exit(code),
+        log: (message, ...args) => process.stdout.write(`${[message, ...args].join(' ')}\n`),
+        warn: (message) => Errors.warn(message),
+      };
+      try {
+        const value = await hook.call(context, { ...(opts as Hook.CommandNotFound['options']), config: this, context });
+        result.successes.push({ plugin: this.rootPlugin, result: value as never });
+      } catch (error) {
+        if (captureErrors) result.failures.push({ plugin: this.rootPlugin, error: error as Error });
+        else throw error;
+      }
+    }
+    return result;
+  };
+}
+
+/**
+ * The oclif package.json for this run. Through helm (HELM_PLUGIN_NAME set) usage lines read `helm autorollback
+ * ...`, which is what the user types; elsewhere the npm bin name.
+ */
+export function runtimePackageJson(env: NodeJS.ProcessEnv = process.env): Interfaces.PJSON {
+  const pjson = structuredClone(PJSON) as Interfaces.PJSON;
+  if (env.HELM_PLUGIN_NAME) pjson.oclif.bin = `helm ${env.HELM_PLUGIN_NAME}`;
+  return pjson;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script). `root` is the folder holding package.json-equivalent
+ * files: by default two levels above this bundle (dist/bundle/ -> the package or plugin directory).
+ */
+export async function main(argv: string[], root?: string): Promise<void> {
+  settings.enableAutoTranspile = false; // no ts-node/tsx lookups: everything is already compiled
+  useInMemoryCommandsAndHooks();
+  const dir = root ?? fileURLToPath(new URL('../..', import.meta.url));
+  await run(argv, { root: dir, pjson: runtimePackageJson() })
+    .then(() => flush())
+    .catch(async (error: Error) => handle(error));
+}
