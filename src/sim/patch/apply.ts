@@ -133,6 +133,14 @@ function removePath(object: JsonObject, path: PathElement[], keep: (path: PathEl
   }
 }
 
+/** True for the merge-key field of a keyed list item (`k:{"name":"a"}` then `f:name`): never pruned alone. */
+function isItemKeyField(path: PathElement[]): boolean {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (!last?.startsWith('f:') || !parent?.startsWith('k:')) return false;
+  return last.slice(2) in (JSON.parse(parent.slice(2)) as JsonObject);
+}
+
 /** True when `path` has children in `set` (then it is an inner node, not a leaf value). */
 function hasChildren(set: FieldSet, path: string): boolean {
   const prefix = path.slice(0, -1) + ',';
@@ -189,11 +197,12 @@ export function serverSideApply(request: ApplyRequest): KubeObject {
   // Prune what this manager applied before and no longer applies, unless someone else still owns it.
   const removed = [...previous].filter((p) => !newSet.has(p));
   const ownedElsewhere = (p: string): boolean => others.some((o) => ownsWithin(o.set, p)) || ownsWithin(newSet, p);
-  // Deepest first, so items go before their lists.
-  removed.sort((a, b) => b.length - a.length);
-  for (const p of removed) {
-    if (ownedElsewhere(p)) continue;
-    removePath(result, JSON.parse(p) as PathElement[], (up) => ownedElsewhere(JSON.stringify(up)));
+  // Shallowest first: removing a list item takes its fields with it.
+  const parsed = removed.map((p) => JSON.parse(p) as PathElement[]).sort((a, b) => a.length - b.length);
+  for (const path of parsed) {
+    const p = JSON.stringify(path);
+    if (ownedElsewhere(p) || isItemKeyField(path)) continue;
+    removePath(result, path, (up) => ownedElsewhere(JSON.stringify(up)));
   }
 
   const selfEntry: Owner = {
@@ -249,6 +258,8 @@ export function trackUpdate(request: {
     const inStatus = path[0] === 'f:status';
     if (subresource === 'status' ? !inStatus : inStatus && request.hasStatus) continue;
     const old = before ? resolve(before, path) : { found: false as const };
+    // Inner nodes (list items, maps) that existed before are not "changed"; their changed leaves are.
+    if (old.found && hasChildren(afterSet, p)) continue;
     const now2 = resolve(result, path);
     if (!old.found || !deepEqual(old.value, now2.value)) changed.add(p);
   }
