@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { releaseRecord, startFakeApi, writeKubeconfig, type FakeApi } from '../kube/fake-api.js';
+
+// Runs the built CLI (npm test builds first) asynchronously, so the fake API in this process can answer.
+const runJs = join(process.cwd(), 'bin', 'run.js');
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const base = { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home' };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [runJs, ...args], { env: { ...base, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const oneLine = (stderr: string) => stderr.trimEnd().split('\n');
+
+let api: FakeApi;
+beforeEach(async () => {
+  api = await startFakeApi();
+});
+afterEach(async () => {
+  await api.close();
+});
+
+describe('helm-autorollback history', () => {
+  it('prints the revisions of a release as a table and as JSON, reading only', async () => {
+    api.objects.set('team/configmaps', [
+      releaseRecord('configmap', 'web', 1, 'superseded'),
+      releaseRecord('configmap', 'web', 2, 'deployed'),
+    ]);
+    const env = { KUBECONFIG: api.kubeconfigPath, HELM_DRIVER: 'configmap' };
+    const table = await run(['history', 'web', '-n', 'team'], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^REVISION\s+UPDATED\s+STATUS\s+CHART\s+APP VERSION\s+DESCRIPTION$/);
+    expect(table.stdout).toMatch(/^1\s+2026-11-01 10:01:00 UTC\s+superseded\s+demo-1\.0\.1\s+2\.0\s+rev 1$/m);
+    expect(table.stdout).toMatch(/^2\s+.*\s+deployed\s+demo-1\.0\.2\s/m);
+
+    const json = await run(['history', 'web', '--json', '--max', '1'], { ...env, HELM_NAMESPACE: 'team' });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      release: 'web',
+      namespace: 'team',
+      driver: 'configmap',
+      totalRevisions: 2,
+      rows: [{ revision: 2, status: 'deployed', chart: 'demo-1.0.2', appVersion: '2.0' }],
+    });
+    expect(api.requests.every((r) => r.startsWith('GET '))).toBe(true);
+  });
+
+  it('a release that does not exist: exit 2, one line', async () => {
+    const r = await run(['history', 'ghost', '-n', 'team'], { KUBECONFIG: api.kubeconfigPath });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([
+      'Error: release "ghost" not found in namespace "team" (HELM_DRIVER=secret) (check the release name, -n/--namespace, --kube-context and HELM_DRIVER)',
+    ]);
+  });
+
+  it.each([
+    ['uppercase', 'MyApp'],
+    ['underscore', 'my_app'],
+    ['too long', 'a'.repeat(54)],
+    ['leading dash', '-x'],
+  ])('an invalid release name (%s): exit 2, one line, no request to the cluster', async (_what, name) => {
+    const r = await run(['history', '--', name], { KUBECONFIG: api.kubeconfigPath });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^Error: invalid release name "/);
+    expect(r.stdout).toBe('');
+    expect(api.requests).toEqual([]);
+  });
+
+  it('a missing kubeconfig: exit 2, one line naming the path', async () => {
+    const viaFlag = await run(['history', 'web', '--kubeconfig', '/no/such/kubeconfig']);
+    expect(viaFlag.code).toBe(2);
+    expect(oneLine(viaFlag.stderr)).toEqual(['Error: kubeconfig "/no/such/kubeconfig" does not exist (from --kubeconfig)']);
+    const viaEnv = await run(['history', 'web'], { KUBECONFIG: '/no/such/a:/no/such/b' });
+    expect(viaEnv.code).toBe(2);
+    expect(oneLine(viaEnv.stderr)).toEqual([
+      'Error: no kubeconfig found: "/no/such/a", "/no/such/b" do not exist (from KUBECONFIG) (pass --kubeconfig or set KUBECONFIG)',
+    ]);
+  });
+
+  it('an unreachable API (kubeconfig pointing at a closed port): exit 5, one line', async () => {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as AddressInfo).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    const r = await run(['history', 'web'], { KUBECONFIG: writeKubeconfig(`http://127.0.0.1:${port}`) });
+    expect(r.code).toBe(5);
+    expect(oneLine(r.stderr)).toEqual([`Error: cannot reach the Kubernetes API at http://127.0.0.1:${port}: connection refused`]);
+  });
+
+  it('an unsupported driver: exit 2 before loading any kubeconfig', async () => {
+    const r = await run(['history', 'web', '--driver', 'sql']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([
+      'Error: HELM_DRIVER=sql is not supported: helm-autorollback reads releases from Secrets or ConfigMaps (use --driver secret or --driver configmap)',
+    ]);
+  });
+
+  it('403 on the records: exit 5, one line', async () => {
+    api.failWith = { code: 403, reason: 'Forbidden', message: 'secrets is forbidden: User "dev" cannot list resource "secrets"' };
+    const r = await run(['history', 'web', '-n', 'team'], { KUBECONFIG: api.kubeconfigPath });
+    expect(r.code).toBe(5);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^Error: forbidden: not allowed to list secrets in namespace "team" \(403\)/);
+  });
+});
