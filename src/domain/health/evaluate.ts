@@ -1,0 +1,100 @@
+import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
+import { formatDuration } from './kube-util.js';
+import { assessPod } from './pod-rules.js';
+import { podProgress, recentWarnings } from './progress.js';
+import {
+  FAILURE_REASONS,
+  type ClusterSnapshot,
+  type Failure,
+  type HealthOptions,
+  type RolloutProgress,
+  type Verdict,
+} from './types.js';
+import { assessWorkload, type WorkloadAssessment } from './workload-rules.js';
+
+/** Input of {@link evaluateRollout}. */
+export interface EvaluateInput {
+  /** The workloads of the revision being rolled out (manifest plus relevant hooks). */
+  workloads: readonly WorkloadRef[];
+  /** What the informers hold right now. */
+  snapshot: ClusterSnapshot;
+  options: HealthOptions;
+  /** The evaluation instant. */
+  now: Date;
+  /** When the upgrade (or rollback) started; the timeout and stale-hook checks count from here. */
+  startedAt: Date;
+}
+
+/**
+ * Judges a rollout at one instant: failed (the earliest failure signal wins), healthy (every workload fully
+ * rolled out and ready), or progressing with the time of the next possible change without cluster activity.
+ * Pure and deterministic: the same input gives the same verdict.
+ */
+export function evaluateRollout(input: EvaluateInput): Verdict {
+  const { workloads, snapshot, options, now, startedAt } = input;
+  const assessments = workloads.map((ref) => assessWorkload(ref, { snapshot, options, startedAt, now }));
+  const progress = buildProgress(assessments, input);
+
+  const failures: Failure[] = [];
+  const dueAt: number[] = [];
+  for (const a of assessments) {
+    if (a.failure) failures.push(a.failure);
+    for (const pod of a.pods) {
+      const found = assessPod(pod, a.podRules, { options, now, events: snapshot.events });
+      failures.push(...found.failures);
+      dueAt.push(...found.dueAt.map((d) => d.getTime()));
+    }
+  }
+
+  const pending = assessments.filter((a) => !a.done);
+  const deadline = progress.deadline.getTime();
+  if (pending.length > 0 && now.getTime() >= deadline) {
+    const first = pending[0] as WorkloadAssessment;
+    failures.push({
+      reason: 'Timeout',
+      object: objectName(first.ref),
+      message: `timed out after ${formatDuration(options.timeoutMs)} waiting for ${objectName(first.ref)}: ${first.waitingFor}`,
+      firstSignalAt: new Date(deadline),
+    });
+  }
+
+  if (failures.length > 0) {
+    const failure = pickFailure(failures);
+    return { state: 'failed', progress, ...failure };
+  }
+  if (pending.length === 0) return { state: 'healthy', progress };
+  const next = Math.min(deadline, ...dueAt.filter((t) => t > now.getTime()));
+  return { state: 'progressing', progress, recheckAt: new Date(next) };
+}
+
+/** The earliest failure; ties broken by reason order, then object, then container. */
+export function pickFailure(failures: readonly Failure[]): Failure {
+  const rank = (f: Failure) => FAILURE_REASONS.indexOf(f.reason);
+  const sorted = [...failures].sort(
+    (a, b) =>
+      a.firstSignalAt.getTime() - b.firstSignalAt.getTime() ||
+      rank(a) - rank(b) ||
+      a.object.localeCompare(b.object) ||
+      (a.container ?? '').localeCompare(b.container ?? ''),
+  );
+  return sorted[0] as Failure;
+}
+
+function buildProgress(assessments: readonly WorkloadAssessment[], input: EvaluateInput): RolloutProgress {
+  const pods = assessments.flatMap((a) =>
+    [...a.pods]
+      .sort((x, y) => (x.metadata?.name ?? '').localeCompare(y.metadata?.name ?? ''))
+      .map((p) => podProgress(p, objectName(a.ref))),
+  );
+  const objects = assessments.flatMap((a) => [
+    { kind: a.ref.kind, name: a.ref.name },
+    ...a.related,
+    ...a.pods.map((p) => ({ kind: 'Pod', name: p.metadata?.name ?? '' })),
+  ]);
+  return {
+    workloads: assessments.map((a) => a.progress),
+    pods,
+    warnings: recentWarnings(input.snapshot.events, objects, input.startedAt),
+    deadline: new Date(input.startedAt.getTime() + input.options.timeoutMs),
+  };
+}

@@ -1,0 +1,82 @@
+import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import type { LabelSelector } from '../manifest/workload-ref.js';
+
+/**
+ * A timestamp from a Kubernetes object as a Date: client-node gives Dates, raw JSON gives RFC 3339 strings.
+ * Anything unreadable is undefined rather than an Invalid Date.
+ */
+export function toDate(value: unknown): Date | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+  if (typeof value === 'string' && value !== '') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  return undefined;
+}
+
+/** The earliest of some optional dates. */
+export function earliest(...dates: Array<Date | undefined>): Date | undefined {
+  let best: Date | undefined;
+  for (const d of dates) if (d && (!best || d.getTime() < best.getTime())) best = d;
+  return best;
+}
+
+/** Whether `labels` satisfy a label selector (matchLabels and matchExpressions, as the API server does). */
+export function matchesSelector(labels: Record<string, string> | undefined, selector: LabelSelector | undefined): boolean {
+  if (!selector) return false;
+  const have = labels ?? {};
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (have[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const present = Object.prototype.hasOwnProperty.call(have, e.key);
+    const values = e.values ?? [];
+    switch (e.operator) {
+      case 'In':
+        if (!present || !values.includes(have[e.key] as string)) return false;
+        break;
+      case 'NotIn':
+        if (present && values.includes(have[e.key] as string)) return false;
+        break;
+      case 'Exists':
+        if (!present) return false;
+        break;
+      case 'DoesNotExist':
+        if (present) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** The controller owner reference of an object, if any. */
+export function controllerOf(meta: V1ObjectMeta | undefined): V1OwnerReference | undefined {
+  return meta?.ownerReferences?.find((o) => o.controller === true);
+}
+
+/**
+ * Whether `child` is controlled by `owner` of the given kind. Compares uids when both sides have one (a
+ * deleted-and-recreated owner with the same name is another object), names otherwise.
+ */
+export function isControlledBy(child: V1ObjectMeta | undefined, kind: string, owner: V1ObjectMeta | undefined): boolean {
+  const ref = controllerOf(child);
+  if (!ref || ref.kind !== kind) return false;
+  if (ref.uid && owner?.uid) return ref.uid === owner.uid;
+  return ref.name === owner?.name;
+}
+
+/** A condition of the given type from a status.conditions list. */
+export function findCondition<C extends { type?: string }>(conditions: readonly C[] | undefined, type: string): C | undefined {
+  return conditions?.find((c) => c.type === type);
+}
+
+/** `5m0s`, `30s`, `1.5s`, `250ms`: durations the way Go and kubectl print them. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const totalSeconds = ms / 1000;
+  if (totalSeconds < 60) return `${Number.isInteger(totalSeconds) ? totalSeconds : totalSeconds.toFixed(1)}s`;
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = Math.round(totalSeconds % 60);
+  return hours > 0 ? `${hours}h${minutes}m${seconds}s` : `${minutes}m${seconds}s`;
+}

@@ -1,0 +1,227 @@
+import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { Failure, FailureReason, HealthOptions } from './types.js';
+import { earliest, findCondition, formatDuration, toDate } from './kube-util.js';
+
+/**
+ * Which pod rules apply: `all` for long-running workloads; `fatal-only` for Job pods (a crashing Job pod is
+ * retried by the Job controller and judged by the Job's own Failed condition, but a pod that can never start
+ * — bad image, missing ConfigMap, unschedulable — will never succeed); `none` for pods nobody waits for.
+ */
+export type PodRuleMode = 'all' | 'fatal-only' | 'none';
+
+/** What the rules found in one pod: failures now, and times at which a grace period will run out. */
+export interface PodAssessment {
+  failures: Failure[];
+  /** Moments when a pending grace period (unschedulable, unready) expires, all after `now`. */
+  dueAt: Date[];
+}
+
+/** Waiting reasons that mean the container cannot start; they fail at first sight. */
+const FATAL_WAITING: ReadonlySet<string> = new Set<FailureReason>([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+]);
+
+/** Event reasons the kubelet records for each failure, used to date the first signal. */
+const EVENT_REASONS: Partial<Record<FailureReason, readonly string[]>> = {
+  ImagePullBackOff: ['Failed', 'BackOff', 'ErrImageNeverPull'],
+  ErrImagePull: ['Failed', 'BackOff', 'ErrImageNeverPull'],
+  InvalidImageName: ['InspectFailed', 'Failed'],
+  CreateContainerConfigError: ['Failed'],
+  CreateContainerError: ['Failed'],
+  CrashLoopBackOff: ['BackOff'],
+};
+
+/** Context shared by all pods of one evaluation. */
+export interface PodRuleContext {
+  options: HealthOptions;
+  now: Date;
+  events: readonly CoreV1Event[];
+}
+
+/** Applies the failure rules to one pod of the new revision. */
+export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): PodAssessment {
+  const result: PodAssessment = { failures: [], dueAt: [] };
+  if (mode === 'none') return result;
+  const object = `Pod/${pod.metadata?.name ?? ''}`;
+  const { options, now } = ctx;
+
+  const scheduled = findCondition(pod.status?.conditions, 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    const since = toDate(scheduled.lastTransitionTime) ?? podStart(pod) ?? now;
+    const due = new Date(since.getTime() + options.unschedulableGraceMs);
+    if (now.getTime() >= due.getTime()) {
+      result.failures.push({
+        reason: 'Unschedulable',
+        object,
+        message: `unschedulable for ${formatDuration(now.getTime() - since.getTime())}: ${scheduled.message ?? 'no node fits the pod'}`,
+        firstSignalAt: since,
+      });
+    } else {
+      result.dueAt.push(due);
+    }
+  }
+
+  const statuses: Array<[V1ContainerStatus, boolean]> = [
+    ...(pod.status?.initContainerStatuses ?? []).map((c): [V1ContainerStatus, boolean] => [c, true]),
+    ...(pod.status?.containerStatuses ?? []).map((c): [V1ContainerStatus, boolean] => [c, false]),
+  ];
+  for (const [status, isInit] of statuses) {
+    const found = assessContainer(pod, object, status, isInit, mode, ctx);
+    if (found.failure) result.failures.push(found.failure);
+    if (found.dueAt) result.dueAt.push(found.dueAt);
+  }
+  return result;
+}
+
+function assessContainer(
+  pod: V1Pod,
+  object: string,
+  c: V1ContainerStatus,
+  isInit: boolean,
+  mode: PodRuleMode,
+  ctx: PodRuleContext,
+): { failure?: Failure; dueAt?: Date } {
+  const { options, now } = ctx;
+  const container = c.name;
+  const waiting = c.state?.waiting;
+  const terminated = c.state?.terminated;
+  const last = c.lastState?.terminated;
+
+  if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
+    const reason = waiting.reason as FailureReason;
+    return {
+      failure: {
+        reason,
+        object,
+        container,
+        message: waiting.message ? `${reason}: ${waiting.message}` : reason,
+        firstSignalAt: eventTime(pod, container, reason, ctx.events) ?? fallbackSignal(pod) ?? now,
+      },
+    };
+  }
+  if (mode !== 'all') return {};
+
+  // An OOM kill explains a crash loop better than the loop itself, so it is checked first.
+  const oom = terminated?.reason === 'OOMKilled' ? terminated : last?.reason === 'OOMKilled' ? last : undefined;
+  if (oom) {
+    return {
+      failure: {
+        reason: 'OOMKilled',
+        object,
+        container,
+        message: `container ${container} was OOM-killed (exit code ${oom.exitCode ?? 137}, restarts ${c.restartCount ?? 0})`,
+        firstSignalAt: toDate(oom.finishedAt) ?? toDate(oom.startedAt) ?? fallbackSignal(pod) ?? now,
+      },
+    };
+  }
+  if (waiting?.reason === 'CrashLoopBackOff') {
+    return {
+      failure: {
+        reason: 'CrashLoopBackOff',
+        object,
+        container,
+        message: `${waiting.message ?? 'back-off restarting failed container'}${lastExit(last)}`,
+        firstSignalAt:
+          earliest(toDate(last?.finishedAt), eventTime(pod, container, 'CrashLoopBackOff', ctx.events)) ??
+          fallbackSignal(pod) ??
+          now,
+      },
+    };
+  }
+  const restarts = c.restartCount ?? 0;
+  if (restarts > 0 && restarts >= options.maxRestarts) {
+    return {
+      failure: {
+        reason: 'TooManyRestarts',
+        object,
+        container,
+        message: `container ${container} restarted ${restarts} times (max ${options.maxRestarts})${lastExit(last)}`,
+        firstSignalAt: toDate(last?.finishedAt) ?? toDate(c.state?.running?.startedAt) ?? fallbackSignal(pod) ?? now,
+      },
+    };
+  }
+  // Init containers have no readiness; a running-but-unready app container gets a grace period.
+  const startedAt = toDate(c.state?.running?.startedAt);
+  if (!isInit && startedAt && c.ready !== true) {
+    const due = new Date(startedAt.getTime() + options.unreadyGraceMs);
+    if (now.getTime() < due.getTime()) return { dueAt: due };
+    const probe = latestUnhealthy(pod, container, startedAt, ctx.events);
+    return {
+      failure: {
+        reason: 'Unready',
+        object,
+        container,
+        message: `container ${container} not ready ${formatDuration(now.getTime() - startedAt.getTime())} after it started${probe ? `: ${probe}` : ''}`,
+        firstSignalAt: startedAt,
+      },
+    };
+  }
+  return {};
+}
+
+function lastExit(last: { exitCode?: number; reason?: string } | undefined): string {
+  if (!last) return '';
+  return `; last exit code ${last.exitCode ?? '?'}${last.reason ? ` (${last.reason})` : ''}`;
+}
+
+/** When the pod itself started, the weakest evidence of when a failure could first have been seen. */
+function podStart(pod: V1Pod): Date | undefined {
+  return toDate(pod.status?.startTime) ?? toDate(pod.metadata?.creationTimestamp);
+}
+
+/** Best timestamp when no event dates the signal: the pod's ContainersReady=False transition, or its start. */
+function fallbackSignal(pod: V1Pod): Date | undefined {
+  const cr = findCondition(pod.status?.conditions, 'ContainersReady');
+  const crTime = cr?.status === 'False' ? toDate(cr.lastTransitionTime) : undefined;
+  return crTime ?? podStart(pod);
+}
+
+/** Events about this pod (and, when the event names one, this container) from this pod's lifetime. */
+function podEvents(pod: V1Pod, container: string, events: readonly CoreV1Event[]): CoreV1Event[] {
+  const name = pod.metadata?.name;
+  const uid = pod.metadata?.uid;
+  const created = toDate(pod.metadata?.creationTimestamp);
+  return events.filter((e) => {
+    const io = e.involvedObject;
+    if (io?.kind !== 'Pod' || io.name !== name) return false;
+    if (io.namespace && pod.metadata?.namespace && io.namespace !== pod.metadata.namespace) return false;
+    // A StatefulSet pod keeps its name across revisions: the uid (or, lacking one, the time) tells them apart.
+    if (io.uid && uid) {
+      if (io.uid !== uid) return false;
+    } else if (created) {
+      const first = eventFirst(e);
+      if (first && first.getTime() < created.getTime()) return false;
+    }
+    const m = io.fieldPath?.match(/\{(.+)\}/);
+    return !m || m[1] === container;
+  });
+}
+
+function eventFirst(e: CoreV1Event): Date | undefined {
+  return earliest(toDate(e.firstTimestamp), toDate(e.eventTime), toDate(e.lastTimestamp));
+}
+
+function eventTime(pod: V1Pod, container: string, reason: FailureReason, events: readonly CoreV1Event[]): Date | undefined {
+  const reasons = EVENT_REASONS[reason] ?? [];
+  return earliest(
+    ...podEvents(pod, container, events)
+      .filter((e) => e.type === 'Warning' && reasons.includes(e.reason ?? ''))
+      .map(eventFirst),
+  );
+}
+
+/** The latest failed-readiness message since the container started, for a helpful Unready message. */
+function latestUnhealthy(pod: V1Pod, container: string, since: Date, events: readonly CoreV1Event[]): string | undefined {
+  let best: { at: number; message: string } | undefined;
+  for (const e of podEvents(pod, container, events)) {
+    if (e.reason !== 'Unhealthy' || !e.message?.startsWith('Readiness probe')) continue;
+    const at = (toDate(e.lastTimestamp) ?? eventFirst(e))?.getTime() ?? 0;
+    if (at < since.getTime()) continue;
+    if (!best || at > best.at) best = { at, message: e.message };
+  }
+  return best?.message;
+}

@@ -1,0 +1,364 @@
+import type { V1ObjectMeta, V1Pod, V1PodSpec, V1ReplicaSet } from '@kubernetes/client-node';
+import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
+import type { PodRuleMode } from './pod-rules.js';
+import type { ClusterSnapshot, Failure, HealthOptions, WorkloadProgress } from './types.js';
+import { findCondition, isControlledBy, matchesSelector, toDate } from './kube-util.js';
+
+/** Annotation the deployment controller stamps on each ReplicaSet with its rollout revision. */
+export const DEPLOYMENT_REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/** What one workload looks like right now, before pod rules are applied. */
+export interface WorkloadAssessment {
+  ref: WorkloadRef;
+  progress: WorkloadProgress;
+  /** Pods of the new revision (terminating pods excluded). */
+  pods: V1Pod[];
+  /** Which pod rules apply to those pods. */
+  podRules: PodRuleMode;
+  /** Fully rolled out (or complete, or not waited for). */
+  done: boolean;
+  /** A failure of the workload itself (deadline exceeded, failed Job). */
+  failure?: Failure;
+  /** Names of other objects whose events belong to this workload (e.g. the new ReplicaSet). */
+  related: Array<{ kind: string; name: string }>;
+  /** Why it is not done yet, for the Timeout message. */
+  waitingFor: string;
+}
+
+/** Context shared by all workloads of one evaluation. */
+export interface WorkloadContext {
+  snapshot: ClusterSnapshot;
+  options: HealthOptions;
+  startedAt: Date;
+  now: Date;
+}
+
+/** Assesses one workload of the release against the snapshot. */
+export function assessWorkload(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  switch (ref.kind) {
+    case 'Deployment':
+      return assessDeployment(ref, ctx);
+    case 'StatefulSet':
+      return assessStatefulSet(ref, ctx);
+    case 'DaemonSet':
+      return assessDaemonSet(ref, ctx);
+    case 'Job':
+      return assessJob(ref, ctx);
+    case 'Pod':
+      return assessBarePod(ref, ctx);
+  }
+}
+
+function base(ref: WorkloadRef, desired: number, present: boolean): WorkloadAssessment {
+  return {
+    ref,
+    progress: {
+      kind: ref.kind,
+      name: ref.name,
+      desired,
+      updated: 0,
+      ready: 0,
+      available: 0,
+      done: false,
+      present,
+      ...(ref.hook ? { hook: true } : {}),
+    },
+    pods: [],
+    podRules: 'none',
+    done: false,
+    related: [],
+    waitingFor: present ? 'rollout' : 'the object to be created',
+  };
+}
+
+function finish(a: WorkloadAssessment, done: boolean): WorkloadAssessment {
+  a.done = done;
+  a.progress.done = done;
+  return a;
+}
+
+function find<T extends { metadata?: V1ObjectMeta }>(list: readonly T[], ref: WorkloadRef): T | undefined {
+  return list.find((o) => o.metadata?.name === ref.name && (o.metadata?.namespace ?? ref.namespace) === ref.namespace);
+}
+
+function observed(obj: { metadata?: V1ObjectMeta; status?: { observedGeneration?: number } }): boolean {
+  return (obj.status?.observedGeneration ?? 0) >= (obj.metadata?.generation ?? 0);
+}
+
+/**
+ * Whether the live pod template carries this revision's labels, annotations and images. Until helm has
+ * applied the new spec, the live object is the previous revision's and must not be judged (it would look
+ * healthy, or its old pods would look like the new rollout's).
+ */
+export function templateApplied(ref: WorkloadRef, meta: V1ObjectMeta | undefined, spec: V1PodSpec | undefined): boolean {
+  const labels = meta?.labels ?? {};
+  for (const [k, v] of Object.entries(ref.templateLabels ?? {})) if (labels[k] !== v) return false;
+  const annotations = meta?.annotations ?? {};
+  for (const [k, v] of Object.entries(ref.templateAnnotations ?? {})) if (annotations[k] !== v) return false;
+  const live = new Map<string, string | undefined>();
+  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) live.set(c.name, c.image);
+  for (const [name, image] of Object.entries(ref.images ?? {})) if (live.get(name) !== image) return false;
+  return true;
+}
+
+function livePods(ctx: WorkloadContext, namespace: string): V1Pod[] {
+  return ctx.snapshot.pods.filter(
+    (p) => (p.metadata?.namespace ?? namespace) === namespace && !p.metadata?.deletionTimestamp,
+  );
+}
+
+function assessDeployment(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const live = find(ctx.snapshot.deployments, ref);
+  if (!live) return finish(base(ref, 0, false), false);
+  const desired = live.spec?.replicas ?? 1;
+  const a = base(ref, desired, true);
+  const applied = templateApplied(ref, live.spec?.template?.metadata, live.spec?.template?.spec);
+  const isObserved = observed(live);
+  if (!applied) {
+    a.waitingFor = 'helm to apply the new spec';
+    return finish(a, false);
+  }
+  if (!isObserved) {
+    a.waitingFor = 'the deployment controller to observe the new generation';
+    return finish(a, false);
+  }
+  const newRs = newReplicaSet(live.metadata, ctx.snapshot.replicaSets, ref.namespace);
+  if (newRs) {
+    a.related.push({ kind: 'ReplicaSet', name: newRs.metadata?.name ?? '' });
+    const hash = newRs.metadata?.labels?.['pod-template-hash'];
+    a.pods = livePods(ctx, ref.namespace).filter((p) =>
+      p.metadata?.ownerReferences?.length
+        ? isControlledBy(p.metadata, 'ReplicaSet', newRs.metadata)
+        : hash !== undefined &&
+          p.metadata?.labels?.['pod-template-hash'] === hash &&
+          matchesSelector(p.metadata?.labels, live.spec?.selector),
+    );
+  }
+  a.podRules = 'all';
+  const s = live.status ?? {};
+  a.progress.updated = s.updatedReplicas ?? 0;
+  a.progress.ready = newRs?.status?.readyReplicas ?? 0;
+  a.progress.available = newRs?.status?.availableReplicas ?? 0;
+
+  const progressing = findCondition(s.conditions, 'Progressing');
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+    a.failure = {
+      reason: 'ProgressDeadlineExceeded',
+      object: objectName(ref),
+      message: progressing.message ?? `progress deadline of ${live.spec?.progressDeadlineSeconds ?? 600}s exceeded`,
+      firstSignalAt: toDate(progressing.lastTransitionTime) ?? toDate(progressing.lastUpdateTime) ?? ctx.now,
+    };
+  }
+  const done =
+    (s.updatedReplicas ?? 0) === desired &&
+    (s.replicas ?? 0) === desired &&
+    (s.readyReplicas ?? 0) === desired &&
+    (s.availableReplicas ?? 0) === desired;
+  a.waitingFor = `${s.updatedReplicas ?? 0}/${desired} updated, ${s.readyReplicas ?? 0}/${desired} ready, ${s.availableReplicas ?? 0}/${desired} available, ${s.replicas ?? 0} total`;
+  return finish(a, done);
+}
+
+/**
+ * The Deployment's new ReplicaSet: once the controller has observed the current generation, it is the owned
+ * ReplicaSet with the highest revision annotation (a rollback to an old template bumps that one's revision).
+ */
+export function newReplicaSet(
+  deployment: V1ObjectMeta | undefined,
+  replicaSets: readonly V1ReplicaSet[],
+  namespace: string,
+): V1ReplicaSet | undefined {
+  let best: V1ReplicaSet | undefined;
+  let bestRevision = -1;
+  for (const rs of replicaSets) {
+    if ((rs.metadata?.namespace ?? namespace) !== namespace) continue;
+    if (!isControlledBy(rs.metadata, 'Deployment', deployment)) continue;
+    const revision = Number(rs.metadata?.annotations?.[DEPLOYMENT_REVISION_ANNOTATION] ?? '0');
+    const r = Number.isFinite(revision) ? revision : 0;
+    // Ties (no annotations) resolve to the newest object, then by name, so the choice is deterministic.
+    if (
+      !best ||
+      r > bestRevision ||
+      (r === bestRevision && compareCreation(rs.metadata, best.metadata) > 0)
+    ) {
+      best = rs;
+      bestRevision = r;
+    }
+  }
+  return best;
+}
+
+function compareCreation(a: V1ObjectMeta | undefined, b: V1ObjectMeta | undefined): number {
+  const ta = toDate(a?.creationTimestamp)?.getTime() ?? 0;
+  const tb = toDate(b?.creationTimestamp)?.getTime() ?? 0;
+  if (ta !== tb) return ta - tb;
+  return (a?.name ?? '').localeCompare(b?.name ?? '');
+}
+
+function assessStatefulSet(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const live = find(ctx.snapshot.statefulSets, ref);
+  if (!live) return finish(base(ref, 0, false), false);
+  const desired = live.spec?.replicas ?? 1;
+  const a = base(ref, desired, true);
+  if (!templateApplied(ref, live.spec?.template?.metadata, live.spec?.template?.spec)) {
+    a.waitingFor = 'helm to apply the new spec';
+    return finish(a, false);
+  }
+  const s = live.status ?? { replicas: 0 };
+  if (!observed(live) || !s.updateRevision) {
+    a.waitingFor = 'the statefulset controller to observe the new generation';
+    return finish(a, false);
+  }
+  a.pods = livePods(ctx, ref.namespace).filter(
+    (p) =>
+      p.metadata?.labels?.['controller-revision-hash'] === s.updateRevision &&
+      (p.metadata?.ownerReferences?.length
+        ? isControlledBy(p.metadata, 'StatefulSet', live.metadata)
+        : matchesSelector(p.metadata?.labels, live.spec?.selector)),
+  );
+  a.podRules = 'all';
+  const ready = s.readyReplicas ?? 0;
+  a.progress.updated = s.updatedReplicas ?? 0;
+  a.progress.ready = ready;
+  a.progress.available = s.availableReplicas ?? ready;
+  const strategy = live.spec?.updateStrategy;
+  const partition = strategy?.rollingUpdate?.partition ?? 0;
+  let done: boolean;
+  if (strategy?.type === 'OnDelete') {
+    // Pods only change when someone deletes them: nothing to wait for beyond readiness.
+    done = ready === desired;
+  } else if (partition > 0) {
+    done = (s.updatedReplicas ?? 0) >= desired - partition && ready === desired;
+  } else {
+    done = s.updateRevision === s.currentRevision && ready === desired && (s.replicas ?? 0) === desired;
+  }
+  a.waitingFor = `${s.updatedReplicas ?? 0}/${desired} updated, ${ready}/${desired} ready`;
+  return finish(a, done);
+}
+
+function assessDaemonSet(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const live = find(ctx.snapshot.daemonSets, ref);
+  if (!live) return finish(base(ref, 0, false), false);
+  const s = live.status ?? { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
+  const desired = s.desiredNumberScheduled ?? 0;
+  const a = base(ref, desired, true);
+  if (!templateApplied(ref, live.spec?.template?.metadata, live.spec?.template?.spec)) {
+    a.waitingFor = 'helm to apply the new spec';
+    return finish(a, false);
+  }
+  if (!observed(live)) {
+    a.waitingFor = 'the daemonset controller to observe the new generation';
+    return finish(a, false);
+  }
+  const owned = livePods(ctx, ref.namespace).filter((p) =>
+    p.metadata?.ownerReferences?.length
+      ? isControlledBy(p.metadata, 'DaemonSet', live.metadata)
+      : matchesSelector(p.metadata?.labels, live.spec?.selector),
+  );
+  a.pods = newDaemonSetPods(owned, live.metadata?.generation);
+  a.podRules = 'all';
+  a.progress.updated = s.updatedNumberScheduled ?? 0;
+  a.progress.ready = s.numberReady ?? 0;
+  a.progress.available = s.numberAvailable ?? 0;
+  const ready = s.numberReady ?? 0;
+  const done =
+    live.spec?.updateStrategy?.type === 'OnDelete'
+      ? ready === desired
+      : (s.updatedNumberScheduled ?? 0) === desired && ready === desired;
+  a.waitingFor = `${s.updatedNumberScheduled ?? 0}/${desired} updated, ${ready}/${desired} ready`;
+  return finish(a, done);
+}
+
+/**
+ * Pods of the DaemonSet's current template: the controller labels them `pod-template-generation` = the
+ * DaemonSet's generation. Without that label, the controller-revision-hash of the newest pod stands in.
+ */
+function newDaemonSetPods(pods: V1Pod[], generation: number | undefined): V1Pod[] {
+  if (pods.some((p) => p.metadata?.labels?.['pod-template-generation'] !== undefined)) {
+    return pods.filter((p) => p.metadata?.labels?.['pod-template-generation'] === String(generation ?? 0));
+  }
+  const newest = [...pods].sort((x, y) => compareCreation(y.metadata, x.metadata))[0];
+  const hash = newest?.metadata?.labels?.['controller-revision-hash'];
+  return hash === undefined ? [] : pods.filter((p) => p.metadata?.labels?.['controller-revision-hash'] === hash);
+}
+
+/** A hook object created before this upgrade started is a leftover of an earlier run, not this run's hook. */
+function staleHook(ref: WorkloadRef, meta: V1ObjectMeta | undefined, startedAt: Date): boolean {
+  if (!ref.hook) return false;
+  const created = toDate(meta?.creationTimestamp);
+  return created !== undefined && created.getTime() < startedAt.getTime();
+}
+
+function assessJob(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const hook = ref.hook !== undefined;
+  const waited = hook || ctx.options.waitForJobs;
+  let live = find(ctx.snapshot.jobs, ref);
+  if (live && staleHook(ref, live.metadata, ctx.startedAt)) live = undefined;
+  if (!live) {
+    // A hook Job that is gone either has not been created yet or succeeded and was deleted by its policy;
+    // either way it does not block (the release's other workloads cannot be ready before pre-hooks ran).
+    const a = base(ref, 1, false);
+    return finish(a, hook || !ctx.options.waitForJobs);
+  }
+  const desired = live.spec?.completions ?? 1;
+  const a = base(ref, desired, true);
+  const s = live.status ?? {};
+  a.progress.updated = (s.active ?? 0) + (s.succeeded ?? 0);
+  a.progress.ready = s.ready ?? 0;
+  a.progress.available = s.succeeded ?? 0;
+  if (waited) {
+    a.podRules = 'fatal-only';
+    a.pods = livePods(ctx, ref.namespace).filter((p) => isJobPod(p, live.metadata));
+  }
+  const failed = findCondition(s.conditions, 'Failed');
+  if (failed?.status === 'True' && waited) {
+    a.failure = {
+      reason: hook ? 'HookFailed' : 'JobFailed',
+      object: objectName(ref),
+      message: `${hook ? `${ref.hook?.events.join(',')} hook ` : ''}Job ${ref.name} failed: ${[failed.reason, failed.message].filter(Boolean).join(': ') || 'Failed'}`,
+      firstSignalAt: toDate(failed.lastTransitionTime) ?? toDate(failed.lastProbeTime) ?? ctx.now,
+    };
+  }
+  const complete = findCondition(s.conditions, 'Complete')?.status === 'True';
+  a.waitingFor = `${s.succeeded ?? 0}/${desired} succeeded`;
+  return finish(a, waited ? complete : true);
+}
+
+function isJobPod(pod: V1Pod, job: V1ObjectMeta | undefined): boolean {
+  if (pod.metadata?.ownerReferences?.length) return isControlledBy(pod.metadata, 'Job', job);
+  const labels = pod.metadata?.labels ?? {};
+  const uid = labels['batch.kubernetes.io/controller-uid'] ?? labels['controller-uid'];
+  if (uid !== undefined && job?.uid) return uid === job.uid;
+  return (labels['batch.kubernetes.io/job-name'] ?? labels['job-name']) === job?.name;
+}
+
+function assessBarePod(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const hook = ref.hook !== undefined;
+  let live = find(ctx.snapshot.pods, ref);
+  if (live && (staleHook(ref, live.metadata, ctx.startedAt) || live.metadata?.deletionTimestamp)) live = undefined;
+  if (!live) return finish(base(ref, 1, false), hook);
+  const a = base(ref, 1, true);
+  if (!hook && !templateApplied(ref, live.metadata, live.spec)) {
+    a.waitingFor = 'helm to apply the new spec';
+    return finish(a, false);
+  }
+  a.pods = [live];
+  a.podRules = hook ? 'fatal-only' : 'all';
+  const phase = live.status?.phase;
+  const ready = findCondition(live.status?.conditions, 'Ready')?.status === 'True';
+  a.progress.updated = 1;
+  a.progress.ready = ready ? 1 : 0;
+  a.progress.available = ready || phase === 'Succeeded' ? 1 : 0;
+  // A failed hook Pod fails the release like a failed hook Job; a plain release Pod that ended is left to
+  // the timeout (no reason code fits it better).
+  if (phase === 'Failed' && hook) {
+    const terminated = (live.status?.containerStatuses ?? []).find((c) => c.state?.terminated)?.state?.terminated;
+    a.failure = {
+      reason: 'HookFailed',
+      object: objectName(ref),
+      message: `${ref.hook?.events.join(',')} hook Pod ${ref.name} failed${terminated ? `: exit code ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}` : ''}`,
+      firstSignalAt: toDate(terminated?.finishedAt) ?? toDate(findCondition(live.status?.conditions, 'Ready')?.lastTransitionTime) ?? ctx.now,
+    };
+  }
+  a.waitingFor = hook ? `phase ${phase ?? 'Pending'}` : ready ? 'ready' : 'the pod to be ready';
+  return finish(a, phase === 'Succeeded' || (!hook && ready));
+}

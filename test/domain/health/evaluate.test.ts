@@ -1,0 +1,411 @@
+import type { CoreV1Event, V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { evaluateRollout, pickFailure } from '../../../src/domain/health/evaluate.js';
+import { DEFAULT_HEALTH_OPTIONS, type ClusterSnapshot, type HealthOptions, type Verdict } from '../../../src/domain/health/types.js';
+import type { WorkloadRef } from '../../../src/domain/manifest/workload-ref.js';
+import {
+  NS, T0, at, event, newWebPod, oldWebPod, running, snapshot, terminated, unschedulablePod, waiting,
+  webDeployment, webDeploymentHealthy, webNewRs, webOldRs, webRef, WEB_NEW_RS,
+  type PodOpts,
+} from '../fixtures.js';
+
+const opts = (o: Partial<HealthOptions> = {}): HealthOptions => ({ ...DEFAULT_HEALTH_OPTIONS, ...o });
+
+function evaluate(
+  snap: ClusterSnapshot,
+  now: Date,
+  o: Partial<HealthOptions> = {},
+  workloads: WorkloadRef[] = [webRef],
+): Verdict {
+  return evaluateRollout({ workloads, snapshot: snap, options: opts(o), now, startedAt: T0 });
+}
+
+/** Mid-rollout web Deployment: 3 old ready pods, the new ReplicaSet's first pod in the given state. */
+function webMidRollout(newPod: V1Pod | V1Pod[], extra: { events?: CoreV1Event[]; deployment?: V1Deployment } = {}): ClusterSnapshot {
+  const newPods = Array.isArray(newPod) ? newPod : [newPod];
+  return snapshot({
+    deployments: [extra.deployment ?? webDeployment()],
+    replicaSets: [webOldRs(3), webNewRs(newPods.length, 0)],
+    pods: [oldWebPod('a'), oldWebPod('b'), oldWebPod('c'), ...newPods],
+    events: extra.events ?? [],
+  });
+}
+
+const newPodWith = (containers: V1ContainerStatus[], o: Omit<PodOpts, 'name' | 'owner' | 'labels'> = {}) =>
+  newWebPod('x1', { containers, ...o });
+const podX = 'Pod/web-5f6c7d8e9b-x1';
+const crash = (finishedAt: Date, reason = 'Error', exitCode = 1) => ({ exitCode, reason, startedAt: at(3), finishedAt });
+
+describe('evaluateRollout: every failure reason', () => {
+  type Case = {
+    name: string;
+    snap: ClusterSnapshot;
+    now: Date;
+    options?: Partial<HealthOptions>;
+    workloads?: WorkloadRef[];
+    expected: { reason: string; object: string; container?: string; firstSignalAt: Date; message?: RegExp };
+  };
+  const cases: Case[] = [
+    {
+      name: 'CrashLoopBackOff, dated by the first crash',
+      snap: webMidRollout(
+        newPodWith([waiting('app', 'CrashLoopBackOff', 'back-off 10s restarting failed container=app pod=web-5f6c7d8e9b-x1_prod(uid-x1)', { restartCount: 1, lastTerminated: crash(at(5)) })]),
+        { events: [event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', uid: 'uid-web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'BackOff', message: 'Back-off restarting failed container app in pod web-5f6c7d8e9b-x1_prod(uid-x1)', first: at(6) })] },
+      ),
+      now: at(6.2),
+      expected: { reason: 'CrashLoopBackOff', object: podX, container: 'app', firstSignalAt: at(5), message: /back-off 10s restarting failed container.*last exit code 1 \(Error\)/ },
+    },
+    {
+      name: 'TooManyRestarts at --max-restarts even while running',
+      snap: webMidRollout(newPodWith([running('app', at(20), { restartCount: 2, lastTerminated: crash(at(19)) })])),
+      now: at(21),
+      expected: { reason: 'TooManyRestarts', object: podX, container: 'app', firstSignalAt: at(19), message: /restarted 2 times \(max 2\)/ },
+    },
+    {
+      name: 'TooManyRestarts honours a custom --max-restarts',
+      snap: webMidRollout(newPodWith([running('app', at(20), { restartCount: 1, lastTerminated: crash(at(19)) })])),
+      now: at(21),
+      options: { maxRestarts: 1 },
+      expected: { reason: 'TooManyRestarts', object: podX, container: 'app', firstSignalAt: at(19) },
+    },
+    {
+      name: 'ImagePullBackOff, dated by the kubelet Failed event',
+      snap: webMidRollout(newPodWith([waiting('app', 'ImagePullBackOff', 'Back-off pulling image "registry.example.com/app:2"')]), {
+        events: [
+          event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'Pulling', type: 'Normal', message: 'Pulling image "registry.example.com/app:2"', first: at(2) }),
+          event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'Failed', message: 'Failed to pull image "registry.example.com/app:2": not found', first: at(4), last: at(9), count: 2 }),
+        ],
+      }),
+      now: at(10),
+      expected: { reason: 'ImagePullBackOff', object: podX, container: 'app', firstSignalAt: at(4), message: /^ImagePullBackOff: Back-off pulling image/ },
+    },
+    {
+      name: 'ErrImagePull without events, dated by ContainersReady=False',
+      snap: webMidRollout(newPodWith([waiting('app', 'ErrImagePull', 'rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/app:2": not found')])),
+      now: at(5),
+      expected: { reason: 'ErrImagePull', object: podX, container: 'app', firstSignalAt: at(2) },
+    },
+    {
+      name: 'InvalidImageName at first sight',
+      snap: webMidRollout(newPodWith([waiting('app', 'InvalidImageName', 'Failed to apply default image tag "Registry/App:2": couldn\'t parse image name "Registry/App:2": invalid reference format: repository name must be lowercase')]), {
+        events: [event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'InspectFailed', message: 'Failed to apply default image tag', first: at(2.5) })],
+      }),
+      now: at(3),
+      expected: { reason: 'InvalidImageName', object: podX, container: 'app', firstSignalAt: at(2.5), message: /invalid reference format/ },
+    },
+    {
+      name: 'OOMKilled wins over the CrashLoopBackOff it causes',
+      snap: webMidRollout(newPodWith([waiting('app', 'CrashLoopBackOff', 'back-off 10s restarting failed container=app', { restartCount: 1, lastTerminated: crash(at(7), 'OOMKilled', 137) })])),
+      now: at(8),
+      expected: { reason: 'OOMKilled', object: podX, container: 'app', firstSignalAt: at(7), message: /OOM-killed \(exit code 137/ },
+    },
+    {
+      name: 'OOMKilled seen in the current terminated state, before any restart',
+      snap: webMidRollout(newPodWith([terminated('app', { exitCode: 137, reason: 'OOMKilled', startedAt: at(3), finishedAt: at(4) })])),
+      now: at(4.1),
+      expected: { reason: 'OOMKilled', object: podX, container: 'app', firstSignalAt: at(4) },
+    },
+    {
+      name: 'CreateContainerConfigError (missing ConfigMap)',
+      snap: webMidRollout(newPodWith([waiting('app', 'CreateContainerConfigError', 'configmap "web-config" not found')])),
+      now: at(3),
+      expected: { reason: 'CreateContainerConfigError', object: podX, container: 'app', firstSignalAt: at(2), message: /configmap "web-config" not found/ },
+    },
+    {
+      name: 'CreateContainerError',
+      snap: webMidRollout(newPodWith([waiting('app', 'CreateContainerError', 'Error: failed to generate container spec: failed to apply OCI options')])),
+      now: at(3),
+      expected: { reason: 'CreateContainerError', object: podX, container: 'app', firstSignalAt: at(2) },
+    },
+    {
+      name: 'CrashLoopBackOff of an init container',
+      snap: webMidRollout(newPodWith([waiting('app', 'PodInitializing', undefined)], { initContainers: [waiting('migrate', 'CrashLoopBackOff', 'back-off 10s restarting failed container=migrate', { restartCount: 1, lastTerminated: crash(at(4)) })] })),
+      now: at(5),
+      expected: { reason: 'CrashLoopBackOff', object: podX, container: 'migrate', firstSignalAt: at(4) },
+    },
+    {
+      name: 'Unschedulable once the grace has passed, dated by PodScheduled=False',
+      snap: webMidRollout(unschedulablePod({ name: 'web-5f6c7d8e9b-x1', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(1) })),
+      now: at(31),
+      expected: { reason: 'Unschedulable', object: podX, firstSignalAt: at(1), message: /unschedulable for 30s: 0\/3 nodes are available: 3 Insufficient cpu/ },
+    },
+    {
+      name: 'Unready once --unready-grace after the container started has passed',
+      snap: webMidRollout(newPodWith([running('app', at(3), { ready: false })]), {
+        events: [event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', first: at(8), last: at(120), count: 12 })],
+      }),
+      now: at(123),
+      expected: { reason: 'Unready', object: podX, container: 'app', firstSignalAt: at(3), message: /not ready 2m0s after it started: Readiness probe failed: HTTP probe failed with statuscode: 503/ },
+    },
+    {
+      name: 'ProgressDeadlineExceeded from the Deployment condition',
+      snap: webMidRollout(newPodWith([waiting('app', 'ContainerCreating', undefined)]), {
+        deployment: webDeployment({
+          conditions: [
+            { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastTransitionTime: at(-3500), lastUpdateTime: at(-3500) },
+            { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-5f6c7d8e9b" has timed out progressing.', lastTransitionTime: at(600), lastUpdateTime: at(600) },
+          ],
+        }),
+      }),
+      now: at(601),
+      options: { timeoutMs: 3_600_000 },
+      expected: { reason: 'ProgressDeadlineExceeded', object: 'Deployment/web', firstSignalAt: at(600), message: /has timed out progressing/ },
+    },
+    {
+      name: 'Timeout when nothing else explains the wait',
+      snap: webMidRollout(newPodWith([waiting('app', 'ContainerCreating', undefined)])),
+      now: at(300),
+      expected: { reason: 'Timeout', object: 'Deployment/web', firstSignalAt: at(300), message: /^timed out after 5m0s waiting for Deployment\/web: 1\/3 updated/ },
+    },
+    {
+      name: 'Timeout honours --timeout',
+      snap: webMidRollout(newPodWith([waiting('app', 'ContainerCreating', undefined)])),
+      now: at(60),
+      options: { timeoutMs: 60_000 },
+      expected: { reason: 'Timeout', object: 'Deployment/web', firstSignalAt: at(60), message: /after 1m0s/ },
+    },
+  ];
+
+  it.each(cases)('$name', ({ snap, now, options, workloads, expected }) => {
+    const v = evaluate(snap, now, options, workloads);
+    expect(v.state).toBe('failed');
+    if (v.state !== 'failed') return;
+    expect({ reason: v.reason, object: v.object, container: v.container, firstSignalAt: v.firstSignalAt }).toEqual({
+      reason: expected.reason,
+      object: expected.object,
+      container: expected.container,
+      firstSignalAt: expected.firstSignalAt,
+    });
+    if (expected.message) expect(v.message).toMatch(expected.message);
+  });
+});
+
+describe('evaluateRollout: grace and timeout boundaries', () => {
+  const unschedulable = webMidRollout(unschedulablePod({ name: 'web-5f6c7d8e9b-x1', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(1) }));
+  const unready = webMidRollout(newPodWith([running('app', at(3), { ready: false })]));
+  const creating = webMidRollout(newPodWith([waiting('app', 'ContainerCreating', undefined)]));
+
+  it.each([
+    ['unschedulable 1 ms before the 30s grace', unschedulable, at(30.999), {}, 'progressing', at(31)],
+    ['unschedulable exactly at the grace', unschedulable, at(31), {}, 'failed', undefined],
+    ['unschedulable with a longer grace', unschedulable, at(31), { unschedulableGraceMs: 60_000 }, 'progressing', at(61)],
+    ['unready 1 ms before the 120s grace', unready, at(122.999), {}, 'progressing', at(123)],
+    ['unready exactly at the grace', unready, at(123), {}, 'failed', undefined],
+    ['unready with a shorter grace', unready, at(13), { unreadyGraceMs: 10_000 }, 'failed', undefined],
+    ['1 ms before the timeout', creating, at(299.999), {}, 'progressing', at(300)],
+    ['at the timeout', creating, at(300), {}, 'failed', undefined],
+  ] as const)('%s', (_name, snap, now, o, state, recheckAt) => {
+    const v = evaluate(snap, now, o);
+    expect(v.state).toBe(state);
+    if (v.state === 'progressing') expect(v.recheckAt).toEqual(recheckAt);
+  });
+
+  it('restarts one below --max-restarts are not a failure', () => {
+    const v = evaluate(webMidRollout(newPodWith([running('app', at(20), { restartCount: 1, lastTerminated: crash(at(19)) })])), at(21));
+    expect(v.state).toBe('progressing');
+  });
+
+  it('recheckAt is the earliest pending grace among several pods, or the deadline', () => {
+    const snap = webMidRollout([
+      newWebPod('u1', { containers: [running('app', at(50), { ready: false })] }), // due at 170
+      unschedulablePod({ name: 'web-5f6c7d8e9b-u2', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(10) }), // due at 40
+    ]);
+    expect(evaluate(snap, at(20))).toMatchObject({ state: 'progressing', recheckAt: at(40) });
+    expect(evaluate(snap, at(20), { unschedulableGraceMs: 1_000_000 })).toMatchObject({ state: 'progressing', recheckAt: at(170) });
+    expect(evaluate(snap, at(20), { unschedulableGraceMs: 1_000_000, unreadyGraceMs: 1_000_000 })).toMatchObject({ state: 'progressing', recheckAt: at(300) });
+  });
+});
+
+describe('evaluateRollout: only the new revision counts', () => {
+  const crashLooping = (): V1ContainerStatus[] => [
+    waiting('app', 'CrashLoopBackOff', 'back-off 5m0s restarting failed container', { restartCount: 9, lastTerminated: crash(at(-100)) }),
+  ];
+
+  it('ignores a crash-looping pod of the old ReplicaSet', () => {
+    const snap = webMidRollout(newPodWith([running('app', at(3), { ready: false })]));
+    snap.pods.splice(0, 1, oldWebPod('a', { containers: crashLooping() }));
+    expect(evaluate(snap, at(10)).state).toBe('progressing');
+  });
+
+  it('ignores old pods when the new ReplicaSet is healthy but old ones are still being scaled down', () => {
+    const snap = snapshot({
+      deployments: [webDeploymentHealthy({ total: 4 })],
+      replicaSets: [webOldRs(1), webNewRs(3, 3)],
+      pods: [oldWebPod('a', { containers: crashLooping() }), newWebPod('x1'), newWebPod('x2'), newWebPod('x3')],
+    });
+    const v = evaluate(snap, at(30));
+    expect(v.state).toBe('progressing');
+  });
+
+  it('ignores a terminating pod of the new ReplicaSet', () => {
+    const snap = webMidRollout([newWebPod('x1', { containers: crashLooping(), deleting: at(5) }), newWebPod('x2')]);
+    expect(evaluate(snap, at(10)).state).toBe('progressing');
+  });
+
+  it('does not judge a Deployment helm has not patched yet (still the old image)', () => {
+    const old = webDeploymentHealthy({ image: 'registry.example.com/app:1' });
+    const snap = snapshot({ deployments: [old], replicaSets: [webOldRs(3)], pods: [oldWebPod('a', { containers: crashLooping() }), oldWebPod('b'), oldWebPod('c')] });
+    const v = evaluate(snap, at(2));
+    expect(v.state).toBe('progressing');
+    expect(v.progress.workloads[0]).toMatchObject({ kind: 'Deployment', name: 'web', present: true, done: false, updated: 0 });
+    expect(v.progress.pods).toEqual([]);
+  });
+
+  it('does not judge before the controller observed the new generation', () => {
+    const snap = webMidRollout(newPodWith(crashLooping()), { deployment: webDeploymentHealthy({ generation: 3, observedGeneration: 2 }) });
+    expect(evaluate(snap, at(10)).state).toBe('progressing');
+  });
+
+  it('waits for a Deployment that does not exist yet', () => {
+    const v = evaluate(snapshot({}), at(10));
+    expect(v).toMatchObject({ state: 'progressing', recheckAt: at(300) });
+    expect(v.progress.workloads[0]).toMatchObject({ present: false, done: false });
+  });
+
+  it('finds new pods by pod-template-hash when they carry no owner references', () => {
+    const orphan = newPodWith([waiting('app', 'CreateContainerConfigError', 'secret "db" not found')]);
+    delete orphan.metadata?.ownerReferences;
+    expect(evaluate(webMidRollout(orphan), at(3))).toMatchObject({ state: 'failed', reason: 'CreateContainerConfigError' });
+  });
+});
+
+describe('evaluateRollout: healthy', () => {
+  const healthy = (): ClusterSnapshot =>
+    snapshot({
+      deployments: [webDeploymentHealthy()],
+      replicaSets: [webOldRs(0), webNewRs(3, 3)],
+      pods: [newWebPod('x1'), newWebPod('x2'), newWebPod('x3')],
+    });
+
+  it('is healthy when every replica is updated, ready and available and the old ReplicaSet is at 0', () => {
+    const v = evaluate(healthy(), at(25));
+    expect(v.state).toBe('healthy');
+    expect(v.progress.workloads).toEqual([
+      { kind: 'Deployment', name: 'web', desired: 3, updated: 3, ready: 3, available: 3, done: true, present: true },
+    ]);
+    expect(v.progress.pods.map((p) => [p.name, p.phase, p.ready, p.restarts])).toEqual([
+      ['web-5f6c7d8e9b-x1', 'Running', true, 0],
+      ['web-5f6c7d8e9b-x2', 'Running', true, 0],
+      ['web-5f6c7d8e9b-x3', 'Running', true, 0],
+    ]);
+  });
+
+  it.each([
+    ['an old replica still counted', { total: 4 }],
+    ['one replica not ready', { ready: 2 }],
+    ['one replica not available yet (minReadySeconds)', { available: 2 }],
+    ['one replica not updated', { updated: 2 }],
+  ])('is progressing with %s', (_name, o) => {
+    const snap = healthy();
+    snap.deployments.splice(0, 1, webDeploymentHealthy(o));
+    expect(evaluate(snap, at(25)).state).toBe('progressing');
+  });
+
+  it('is healthy at once for a release without workloads', () => {
+    expect(evaluate(snapshot({}), at(0), {}, [])).toMatchObject({ state: 'healthy', progress: { workloads: [], pods: [], warnings: [] } });
+  });
+
+  it('is healthy for a Deployment scaled to 0', () => {
+    const snap = snapshot({ deployments: [webDeploymentHealthy({ replicas: 0 })], replicaSets: [webOldRs(0), webNewRs(0, 0)] });
+    expect(evaluate(snap, at(5)).state).toBe('healthy');
+  });
+
+  it('a healthy verdict after the deadline is still healthy', () => {
+    expect(evaluate(healthy(), at(301)).state).toBe('healthy');
+  });
+
+  it('is failed, not healthy, when a ready pod has already restarted --max-restarts times', () => {
+    const snap = healthy();
+    snap.pods.splice(0, 1, newWebPod('x1', { containers: [running('app', at(20), { restartCount: 2, lastTerminated: crash(at(19)) })] }));
+    expect(evaluate(snap, at(25))).toMatchObject({ state: 'failed', reason: 'TooManyRestarts' });
+  });
+});
+
+describe('evaluateRollout: determinism', () => {
+  const imagePull = newWebPod('x1', { containers: [waiting('app', 'ImagePullBackOff', 'Back-off pulling image')], conditions: [{ type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: at(4) }] });
+  const crashing = newWebPod('x2', { containers: [waiting('app', 'CrashLoopBackOff', 'back-off', { restartCount: 1, lastTerminated: crash(at(5)) })] });
+
+  it('picks the earliest first signal regardless of input order', () => {
+    const a = evaluate(webMidRollout([imagePull, crashing]), at(6));
+    const b = evaluate(webMidRollout([crashing, imagePull]), at(6));
+    expect(a).toMatchObject({ state: 'failed', reason: 'ImagePullBackOff', object: 'Pod/web-5f6c7d8e9b-x1', firstSignalAt: at(4) });
+    expect(b).toEqual(a);
+  });
+
+  it('breaks ties by reason order, then object, then container', () => {
+    const f = (reason: 'CrashLoopBackOff' | 'ImagePullBackOff' | 'Timeout', object: string, container?: string) => ({
+      reason, object, message: '', firstSignalAt: at(1), ...(container ? { container } : {}),
+    });
+    expect(pickFailure([f('CrashLoopBackOff', 'Pod/a'), f('ImagePullBackOff', 'Pod/b')]).reason).toBe('ImagePullBackOff');
+    expect(pickFailure([f('CrashLoopBackOff', 'Pod/b'), f('CrashLoopBackOff', 'Pod/a')]).object).toBe('Pod/a');
+    expect(pickFailure([f('CrashLoopBackOff', 'Pod/a', 'z'), f('CrashLoopBackOff', 'Pod/a', 'b')]).container).toBe('b');
+  });
+
+  it('gives the same verdict for the JSON form of the snapshot (string timestamps) and does not mutate it', () => {
+    const snap = webMidRollout([imagePull, crashing], {
+      events: [event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x2' }, reason: 'BackOff', message: 'Back-off restarting failed container', first: at(5.5) })],
+    });
+    const before = JSON.stringify(snap);
+    const v = evaluate(snap, at(6));
+    expect(JSON.stringify(snap)).toBe(before);
+    const fromJson = JSON.parse(before) as ClusterSnapshot;
+    expect(evaluate(fromJson, at(6))).toEqual(v);
+  });
+
+  it('ignores events of an earlier pod with the same name when dating a signal', () => {
+    const p = newWebPod('x1', { created: at(10), containers: [waiting('app', 'ErrImagePull', 'not found')], conditions: [{ type: 'ContainersReady', status: 'False', lastTransitionTime: at(11) }] });
+    const stale = event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', uid: 'uid-previous' }, reason: 'Failed', message: 'Failed to pull image', first: at(-50) });
+    const staleNoUid = event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1' }, reason: 'Failed', message: 'Failed to pull image', first: at(-40) });
+    const current = event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', uid: 'uid-web-5f6c7d8e9b-x1' }, reason: 'Failed', message: 'Failed to pull image', first: at(12) });
+    expect(evaluate(webMidRollout(p, { events: [stale, staleNoUid] }), at(13))).toMatchObject({ reason: 'ErrImagePull', firstSignalAt: at(11) });
+    expect(evaluate(webMidRollout(p, { events: [stale, current] }), at(13))).toMatchObject({ reason: 'ErrImagePull', firstSignalAt: at(12) });
+  });
+});
+
+describe('evaluateRollout: progress view model', () => {
+  it('lists new pods with reasons, recent warnings and the deadline', () => {
+    const events = [
+      ...Array.from({ length: 7 }, (_, i) =>
+        event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1' }, reason: 'BackOff', message: `warning ${i}`, first: at(i + 1) }),
+      ),
+      event({ involved: { kind: 'Pod', name: 'web-7d4b9c8f6a-a' }, reason: 'BackOff', message: 'old pod', first: at(20) }),
+      event({ involved: { kind: 'Deployment', name: 'web' }, reason: 'ScalingReplicaSet', type: 'Normal', message: 'Scaled up', first: at(21) }),
+      event({ involved: { kind: 'ReplicaSet', name: 'web-5f6c7d8e9b' }, reason: 'FailedCreate', message: 'quota exceeded', first: at(9), last: at(22) }),
+      event({ involved: { kind: 'Deployment', name: 'web' }, reason: 'Old', message: 'before the upgrade', first: at(-10) }),
+    ];
+    const snap = webMidRollout(
+      [
+        newWebPod('x1', { containers: [running('app', at(3), { ready: false, restartCount: 1, lastTerminated: crash(at(2.5)) })] }),
+        unschedulablePod({ name: 'web-5f6c7d8e9b-x0', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(1) }),
+      ],
+      { events },
+    );
+    const v = evaluate(snap, at(25), { maxRestarts: 5 });
+    expect(v.state).toBe('progressing');
+    expect(v.progress.deadline).toEqual(at(300));
+    expect(v.progress.pods).toEqual([
+      { name: 'web-5f6c7d8e9b-x0', owner: 'Deployment/web', phase: 'Pending', reason: 'Unschedulable', restarts: 0, ready: false },
+      { name: 'web-5f6c7d8e9b-x1', owner: 'Deployment/web', phase: 'Running', reason: 'NotReady', restarts: 1, ready: false },
+    ]);
+    expect(v.progress.warnings.map((w) => `${w.object} ${w.reason} ${w.message}`)).toEqual([
+      'Pod/web-5f6c7d8e9b-x1 BackOff warning 3',
+      'Pod/web-5f6c7d8e9b-x1 BackOff warning 4',
+      'Pod/web-5f6c7d8e9b-x1 BackOff warning 5',
+      'Pod/web-5f6c7d8e9b-x1 BackOff warning 6',
+      'ReplicaSet/web-5f6c7d8e9b FailedCreate quota exceeded',
+    ]);
+    expect(v.progress.workloads).toEqual([
+      { kind: 'Deployment', name: 'web', desired: 3, updated: 1, ready: 0, available: 0, done: false, present: true },
+    ]);
+  });
+});
+
+// Namespace guard: objects of another namespace with the same name are not the release's.
+describe('evaluateRollout: namespaces', () => {
+  it('does not take a Deployment of another namespace for the release workload', () => {
+    const other = webDeploymentHealthy();
+    other.metadata = { ...other.metadata, namespace: 'staging' };
+    const v = evaluate(snapshot({ deployments: [other] }), at(5));
+    expect(v.progress.workloads[0]).toMatchObject({ present: false });
+    expect(NS).toBe('prod');
+  });
+});
