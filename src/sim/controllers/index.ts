@@ -1,0 +1,22 @@
+/**
+ * The simulator's workload controllers (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, Endpoints), driven by
+ * the store's change feed like real controllers behind informers. The scheduler, kubelet and garbage collector live
+ * elsewhere (src/sim/scheduler, src/sim/kubelet, the store).
+ */
+import type { ObjectStore, SimClock } from '../store/types.js';
+import { deploymentController } from './deployment.js';
+import { replicaSetController } from './replicaset.js';
+import { type RuntimeOptions, startRuntime } from './runtime.js';
+
+/** Running controllers. */
+export interface RunningControllers {
+  /** Stops reacting to changes and cancels pending timers. */
+  stop(): void;
+  /** Resolves once no reconcile is queued (timers may still be pending); for tests and orderly shutdown. */
+  whenIdle(): Promise<void>;
+}
+
+/** Starts all workload controllers over `store`; `clock` times progress deadlines, minReadySeconds and backoffs. */
+export function startControllers(store: ObjectStore, clock: SimClock, options: RuntimeOptions = {}): RunningControllers {
+  return startRuntime(store, clock, [deploymentController, replicaSetController], options);
+}

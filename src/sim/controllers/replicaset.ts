@@ -1,0 +1,163 @@
+/**
+ * The ReplicaSet controller: keeps spec.replicas active pods (generateName `<rs>-`, template labels and
+ * annotations, controller ownerReference), deletes surplus pods in the upstream ranking order (unscheduled,
+ * pending, not ready, recently ready, restarting, newest first), and writes status counters with
+ * minReadySeconds availability re-checked by a SimClock timer.
+ */
+import { recordEvent } from '../events.js';
+import type { KubeObject, StoreEvent } from '../store/types.js';
+import { type Controller, type ControllerContext, R } from './runtime.js';
+import {
+  type Json,
+  type PodView,
+  clone,
+  controllerRef,
+  createdMs,
+  isControlledBy,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  num,
+  objectKey,
+  ownerRefTo,
+  podAvailableAt,
+  podReadyCondition,
+  podRestarts,
+  semanticEqual,
+  splitKey,
+} from './util.js';
+
+const component = 'replicaset-controller';
+
+/** A pod for a controller's template: generateName `<owner>-`, template labels/annotations, controller reference. */
+export function podFromTemplate(owner: KubeObject, template: Json | undefined, extra: { labels?: Record<string, string>; name?: string; generateName?: string } = {}): KubeObject {
+  const t = clone((template ?? {}) as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Json });
+  const labels = { ...(t.metadata?.labels ?? {}), ...(extra.labels ?? {}) };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: extra.name ?? '',
+      ...(extra.name ? {} : { generateName: extra.generateName ?? `${owner.metadata.name}-` }),
+      namespace: owner.metadata.namespace,
+      ...(Object.keys(labels).length ? { labels } : {}),
+      ...(t.metadata?.annotations && Object.keys(t.metadata.annotations).length ? { annotations: t.metadata.annotations } : {}),
+      ownerReferences: [ownerRefTo(owner)],
+    },
+    spec: t.spec ?? {},
+  };
+}
+
+/**
+ * Orders pods so that the first ones are the best to delete when scaling down (controller.ActivePodsWithRanks
+ * without the co-location rank): unassigned before assigned, Pending before Unknown before Running, not ready
+ * before ready, ready for less time before longer, more restarts before fewer, newer before older.
+ */
+export function rankPodsForDeletion(pods: PodView[]): PodView[] {
+  const phaseRank = (p: PodView): number => ({ Pending: 0, Unknown: 1, Running: 2 })[p.status?.phase ?? 'Pending'] ?? 0;
+  const readySince = (p: PodView): number => {
+    const t = podReadyCondition(p)?.lastTransitionTime;
+    return t ? Date.parse(t) : 0;
+  };
+  return [...pods].sort((a, b) => {
+    const assignedA = a.spec?.nodeName ? 1 : 0;
+    const assignedB = b.spec?.nodeName ? 1 : 0;
+    if (assignedA !== assignedB) return assignedA - assignedB;
+    if (phaseRank(a) !== phaseRank(b)) return phaseRank(a) - phaseRank(b);
+    const readyA = isPodReady(a) ? 1 : 0;
+    const readyB = isPodReady(b) ? 1 : 0;
+    if (readyA !== readyB) return readyA - readyB;
+    if (readyA && readyB && readySince(a) !== readySince(b)) return readySince(b) - readySince(a);
+    if (podRestarts(a) !== podRestarts(b)) return podRestarts(b) - podRestarts(a);
+    return createdMs(b) - createdMs(a);
+  });
+}
+
+/** ReplicaSet status counters from its pods (calculateStatus of the upstream controller). */
+export function replicaSetStatus(rs: KubeObject, pods: PodView[], now: Date, timeScale: number): Json {
+  const spec = (rs.spec ?? {}) as { minReadySeconds?: number; template?: { metadata?: { labels?: Record<string, string> } } };
+  const minReady = num(spec.minReadySeconds, 0);
+  const templateLabels = spec.template?.metadata?.labels ?? {};
+  const active = pods.filter(isPodActive);
+  const fullyLabeled = active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length;
+  const ready = active.filter(isPodReady).length;
+  const available = active.filter((p) => isPodAvailable(p, minReady, now, timeScale)).length;
+  const status: Json = { replicas: active.length };
+  if (fullyLabeled) status.fullyLabeledReplicas = fullyLabeled;
+  if (ready) status.readyReplicas = ready;
+  if (available) status.availableReplicas = available;
+  if (rs.metadata.generation) status.observedGeneration = rs.metadata.generation;
+  const conditions = (rs.status as Json | undefined)?.conditions;
+  if (Array.isArray(conditions) && conditions.length) status.conditions = conditions;
+  return status;
+}
+
+/** Creates the ReplicaSet controller. */
+export function replicaSetController(ctx: ControllerContext): Controller {
+  const { store, clock } = ctx;
+
+  function ownerKey(pod: KubeObject | undefined): string | undefined {
+    const ref = controllerRef(pod);
+    return ref?.kind === 'ReplicaSet' && pod?.metadata.namespace ? `${pod.metadata.namespace}/${ref.name}` : undefined;
+  }
+
+  function keysFor(event: StoreEvent): string[] {
+    if (event.resource === R.replicaSets) return [objectKey(event.object)];
+    if (event.resource === R.pods) return [...new Set([ownerKey(event.object), ownerKey(event.previous)].filter((k): k is string => !!k))];
+    return [];
+  }
+
+  function reconcile(key: string): void {
+    const { namespace, name } = splitKey(key);
+    const rs = store.get(R.replicaSets, namespace, name);
+    if (!rs) return;
+    const spec = (rs.spec ?? {}) as { replicas?: number; template?: Json; minReadySeconds?: number };
+    const owned = (): PodView[] => store.list(R.pods, { namespace }).items.filter((p) => isControlledBy(p, rs.metadata.uid)) as PodView[];
+
+    let pods = owned();
+    if (!rs.metadata.deletionTimestamp) {
+      const active = pods.filter(isPodActive);
+      const diff = active.length - num(spec.replicas, 1);
+      if (diff < 0) {
+        for (let i = 0; i < -diff; i++) {
+          const pod = store.create(R.pods, podFromTemplate(rs, spec.template));
+          recordEvent(store, clock, { involved: rs, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component });
+        }
+      } else if (diff > 0) {
+        for (const pod of rankPodsForDeletion(active).slice(0, diff)) {
+          try {
+            store.delete(R.pods, namespace, pod.metadata.name, { preconditions: { uid: pod.metadata.uid } });
+          } catch (e) {
+            if ((e as { code?: number }).code !== 404) throw e;
+            continue;
+          }
+          recordEvent(store, clock, { involved: rs, reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, component });
+        }
+      }
+      if (diff !== 0) pods = owned();
+    }
+
+    const now = clock.now();
+    const status = replicaSetStatus(rs, pods, now, clock.timeScale);
+    const fresh = store.get(R.replicaSets, namespace, name);
+    if (fresh && !semanticEqual(status, fresh.status ?? {})) store.update(R.replicaSets, { ...fresh, status }, { subresource: 'status' });
+
+    // Ready pods waiting out minReadySeconds become available later: look again then.
+    const minReady = num(spec.minReadySeconds, 0);
+    if (minReady > 0) {
+      let soonest: number | undefined;
+      for (const p of pods.filter(isPodActive)) {
+        const at = podAvailableAt(p, minReady, clock.timeScale);
+        if (at && at.getTime() >= now.getTime()) soonest = Math.min(soonest ?? Infinity, at.getTime());
+      }
+      if (soonest !== undefined) ctx.enqueue(key, (soonest - now.getTime()) * clock.timeScale + 1);
+    }
+  }
+
+  return {
+    name: component,
+    keysFor,
+    initialKeys: () => store.list(R.replicaSets).items.map(objectKey),
+    reconcile,
+  };
+}
