@@ -221,9 +221,11 @@ describe('evaluateRollout: only the new revision counts', () => {
   ];
 
   it('ignores a crash-looping pod of the old ReplicaSet', () => {
-    const snap = webMidRollout(newPodWith([running('app', at(3), { ready: false })]));
-    snap.pods.splice(0, 1, oldWebPod('a', { containers: crashLooping() }));
+    const base = webMidRollout(newPodWith([running('app', at(3), { ready: false })]));
+    const snap = { ...base, pods: [oldWebPod('a', { containers: crashLooping() }), ...base.pods.slice(1)] };
     expect(evaluate(snap, at(10)).state).toBe('progressing');
+    // The same crash on the new ReplicaSet's pod does fail the rollout.
+    expect(evaluate(webMidRollout(newPodWith(crashLooping())), at(10))).toMatchObject({ state: 'failed', reason: 'CrashLoopBackOff' });
   });
 
   it('ignores old pods when the new ReplicaSet is healthy but old ones are still being scaled down', () => {
@@ -295,8 +297,7 @@ describe('evaluateRollout: healthy', () => {
     ['one replica not available yet (minReadySeconds)', { available: 2 }],
     ['one replica not updated', { updated: 2 }],
   ])('is progressing with %s', (_name, o) => {
-    const snap = healthy();
-    snap.deployments.splice(0, 1, webDeploymentHealthy(o));
+    const snap = { ...healthy(), deployments: [webDeploymentHealthy(o)] };
     expect(evaluate(snap, at(25)).state).toBe('progressing');
   });
 
@@ -314,8 +315,8 @@ describe('evaluateRollout: healthy', () => {
   });
 
   it('is failed, not healthy, when a ready pod has already restarted --max-restarts times', () => {
-    const snap = healthy();
-    snap.pods.splice(0, 1, newWebPod('x1', { containers: [running('app', at(20), { restartCount: 2, lastTerminated: crash(at(19)) })] }));
+    const base = healthy();
+    const snap = { ...base, pods: [newWebPod('x1', { containers: [running('app', at(20), { restartCount: 2, lastTerminated: crash(at(19)) })] }), ...base.pods.slice(1)] };
     expect(evaluate(snap, at(25))).toMatchObject({ state: 'failed', reason: 'TooManyRestarts' });
   });
 });
