@@ -175,3 +175,29 @@ function firstLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.split('\n')[0] ?? message;
 }
+
+/** The helm action whose hooks run with a revision: `upgrade --install` runs install hooks for a new release. */
+export type ReleaseAction = 'install' | 'upgrade' | 'rollback';
+
+/** The hook events helm runs around each action (the ones whose Jobs a rollout must wait for). */
+export const HOOK_EVENTS: Record<ReleaseAction, readonly string[]> = {
+  install: ['pre-install', 'post-install'],
+  upgrade: ['pre-upgrade', 'post-upgrade'],
+  rollback: ['pre-rollback', 'post-rollback'],
+};
+
+/**
+ * Everything to watch for one revision: the workloads of its manifest, then the Job/Pod hooks that run for
+ * `action`. `release` is structurally a decoded Release (`src/domain/release`).
+ */
+export function releaseWorkloads(
+  release: { manifest: string; hooks?: readonly HookLike[]; namespace?: string },
+  action: ReleaseAction,
+  defaultNamespace?: string,
+): WorkloadRef[] {
+  const namespace = release.namespace || defaultNamespace || 'default';
+  return [
+    ...workloadsFromManifest(release.manifest, namespace),
+    ...hookWorkloads(release.hooks, namespace, HOOK_EVENTS[action]),
+  ];
+}

@@ -1,4 +1,4 @@
-import { hookWorkloads, parseManifest, workloadsFromManifest } from '../../../src/domain/manifest/workloads.js';
+import { hookWorkloads, parseManifest, releaseWorkloads, workloadsFromManifest } from '../../../src/domain/manifest/workloads.js';
 
 /** A manifest the way helm stores it: `---` separators and `# Source:` comments. */
 const MANIFEST = `---
@@ -266,5 +266,30 @@ describe('hookWorkloads', () => {
       'ns',
     );
     expect(ref?.hook).toEqual({ events: ['post-upgrade'], deletePolicies: ['hook-succeeded'] });
+  });
+});
+
+describe('releaseWorkloads', () => {
+  const release = {
+    namespace: 'prod',
+    manifest: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+    hooks: [
+      { manifest: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n', events: ['pre-upgrade', 'pre-install'], deletePolicies: [] },
+      { manifest: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: restore\n', events: ['pre-rollback'], deletePolicies: [] },
+    ],
+  };
+
+  it.each([
+    ['install', ['Deployment/web', 'Job/migrate']],
+    ['upgrade', ['Deployment/web', 'Job/migrate']],
+    ['rollback', ['Deployment/web', 'Job/restore']],
+  ] as const)('for %s watches the manifest and that action\'s hooks', (action, expected) => {
+    const refs = releaseWorkloads(release, action);
+    expect(refs.map((r) => `${r.kind}/${r.name}`)).toEqual(expected);
+    expect(refs.every((r) => r.namespace === 'prod')).toBe(true);
+  });
+
+  it('falls back to the given namespace when the release has none', () => {
+    expect(releaseWorkloads({ ...release, namespace: '' }, 'upgrade', 'other')[0]?.namespace).toBe('other');
   });
 });
