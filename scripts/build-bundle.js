@@ -7,8 +7,9 @@
 // Usage: node scripts/build-bundle.js [--format esm|cjs] [--outdir DIR]
 //   esm (default): dist/bundle/, code-split so that `--help` never parses ink/react/client-node.
 //   cjs: one file for the Node single executable (scripts/build-sea.js), which cannot load ESM chunks.
+// esbuild's metafile goes to <outdir>-meta.json (dist/bundle-meta.json).
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -114,6 +115,8 @@ export async function buildBundle(options = {}) {
     external: ['react-devtools-core', 'bufferutil', 'utf-8-validate', 'typescript'],
     plugins: [generatedModules(commands)],
   });
+  // Kept beside (not inside) the bundle folder, for tests that check what `--help` loads.
+  writeFileSync(`${outdir}-meta.json`, JSON.stringify(result.metafile));
   return { outdir, commands, metafile: result.metafile };
 }
 

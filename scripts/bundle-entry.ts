@@ -72,15 +72,20 @@ function useInMemoryCommandsAndHooks(): void {
         warn: (message) => Errors.warn(message),
       };
       try {
-        const value = await hook.call(context, { ...(opts as Hook.CommandNotFound['options']), config: this, context });
-        result.successes.push({ plugin: this.rootPlugin, result: value as never });
+        const value = await hook.call(context, { ...(opts as Parameters<Hook<'command_not_found'>>[0]), config: this, context });
+        result.successes.push({ plugin: rootPlugin(this), result: value as never });
       } catch (error) {
-        if (captureErrors) result.failures.push({ plugin: this.rootPlugin, error: error as Error });
+        if (captureErrors) result.failures.push({ plugin: rootPlugin(this), error: error as Error });
         else throw error;
       }
     }
     return result;
   };
+}
+
+/** The config's root plugin (public at run time, private in oclif's types). */
+function rootPlugin(config: Config): Interfaces.Plugin {
+  return (config as unknown as { rootPlugin: Interfaces.Plugin }).rootPlugin;
 }
 
 /**

@@ -1,0 +1,11 @@
+// Types of scripts/build-bundle.js for the TypeScript tests.
+
+/** Lists the command source files under `commandsDir` with their oclif ids. */
+export function findCommandFiles(commandsDir: string): Array<{ id: string; file: string }>;
+
+/** Builds the bundle (esm: dist/bundle, cjs: dist/sea) and returns the output folder and esbuild's metafile. */
+export function buildBundle(options?: { format?: 'esm' | 'cjs'; outdir?: string }): Promise<{
+  outdir: string;
+  commands: Array<{ id: string; file: string }>;
+  metafile: import('esbuild').Metafile;
+}>;
