@@ -1,0 +1,598 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import yaml from 'js-yaml';
+import { groupVersion, servedVersions } from '../api/catalog.js';
+import { toTable } from '../api/tables.js';
+import { realClock } from '../clock.js';
+import type { FaultController } from '../faults/index.js';
+import { applyJsonPatch, applyMergePatch, applyPatch, schemaFor, trackUpdate } from '../patch/index.js';
+import { badRequest, notFound, StatusError } from '../store/errors.js';
+import type { DeleteOptions, HistoryStore, KubeObject, ResourceType, SimClock } from '../store/types.js';
+import { resourceKey } from '../store/types.js';
+import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, simVersion } from './discovery.js';
+import { decodeProtobuf, minimalOpenApiV2, protobufContentType } from './protobuf.js';
+import { parseResourcePath, type ResourceRequest } from './request-info.js';
+import { type SimStats, StatsRecorder } from './stats.js';
+import { type OpenWatch, serveWatch } from './watch.js';
+
+/** Options of `createApiServer`. */
+export interface ApiServerOptions {
+  store: HistoryStore;
+  /** Clock for Table ages and patch timestamps (default: real time). */
+  clock?: SimClock;
+  /** The fault controller consulted on every API request (a getter, since it is created after the server). */
+  faults?: () => FaultController | undefined;
+  /** Where requests are counted (default: a new recorder). */
+  stats?: StatsRecorder;
+  /** Interval of watch BOOKMARK events when clients allow them (ms, default 30,000). */
+  bookmarkIntervalMs?: number;
+}
+
+/** The simulator's Kubernetes API server over HTTP. */
+export interface ApiServer {
+  /** Starts listening (default 127.0.0.1, port 0 = any free port); resolves to the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Ends every watch, closes every connection and stops listening. */
+  close(): Promise<void>;
+  /** Closes and listens again on the same host and port; the store is untouched. */
+  restart(): Promise<void>;
+  /** Ends every open watch stream; returns how many there were. */
+  dropWatches(): number;
+  /** The request counters. */
+  stats(): SimStats;
+  /** The base URL (after listen). */
+  readonly url: string;
+}
+
+const maxBody = 16 * 1024 * 1024;
+type Negotiated = 'json' | 'table' | 'partial';
+
+class HttpError extends StatusError {}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+function sendStatus(res: ServerResponse, err: StatusError): void {
+  if (err.code === 429) res.setHeader('Retry-After', String(err.details?.retryAfterSeconds ?? 1));
+  sendJson(res, err.code, err.toStatus());
+}
+
+function notServed(): StatusError {
+  return new HttpError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+function methodNotAllowed(method: string | undefined): StatusError {
+  return new HttpError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method ?? ''})`, {});
+}
+
+/** Picks the representation from Accept: a meta/v1 Table, PartialObjectMetadata, or plain JSON; 406 when none fits. */
+export function negotiate(accept: string | undefined): Negotiated {
+  if (!accept || accept.trim() === '') return 'json';
+  for (const range of accept.split(',')) {
+    const [mediaType, ...paramParts] = range.split(';').map((p) => p.trim());
+    const params = Object.fromEntries(paramParts.map((p) => p.split('=').map((s) => s.trim())).filter((kv) => kv.length === 2));
+    const type = mediaType.toLowerCase();
+    if (type !== 'application/json' && type !== '*/*' && type !== 'application/*' && type !== 'application/yaml') continue;
+    if (!params.as) return 'json';
+    if (params.as === 'Table' && (params.g ?? 'meta.k8s.io') === 'meta.k8s.io' && (params.v ?? 'v1') === 'v1') return 'table';
+    if ((params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList') && (params.v ?? 'v1') === 'v1') return 'partial';
+  }
+  throw new HttpError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml`, {});
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBody) throw new HttpError(413, 'BadRequest', 'the request body is too large', {});
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+}
+
+function decodeBody(body: Buffer, mediaType: string): Record<string, unknown> {
+  if (mediaType === protobufContentType) return decodeProtobuf(body);
+  let parsed: unknown;
+  try {
+    if (mediaType === 'application/json' || mediaType === '') parsed = JSON.parse(body.toString('utf8'));
+    else if (mediaType === 'application/yaml') parsed = yaml.load(body.toString('utf8'));
+    else throw new HttpError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${protobufContentType}`, {});
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    throw badRequest(`the object provided is unrecognized: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest('the object provided is unrecognized (must be a JSON object)');
+  return parsed as Record<string, unknown>;
+}
+
+function labelSelectorString(selector: unknown): string {
+  const s = (selector ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
+  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of s.matchExpressions ?? []) {
+    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
+
+function toScale(o: KubeObject): KubeObject {
+  const spec = (o.spec ?? {}) as { replicas?: number; selector?: unknown };
+  const status = (o.status ?? {}) as { replicas?: number };
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, selector: labelSelectorString(spec.selector) },
+  };
+}
+
+/** Creates the API server over a store; call `listen` to serve. */
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const { store } = options;
+  const clock = options.clock ?? realClock();
+  const stats = options.stats ?? new StatsRecorder();
+  const bookmarkIntervalMs = options.bookmarkIntervalMs ?? 30_000;
+  const openWatches = new Set<OpenWatch>();
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let host = '127.0.0.1';
+  let port = 0;
+  let url = '';
+  let warnedTrack = false;
+
+  const track = (before: KubeObject | undefined, after: KubeObject, manager: string, type: ResourceType, subresource?: 'status'): KubeObject => {
+    try {
+      return trackUpdate({ before, after, manager, schema: schemaFor(type), hasStatus: type.subresources.includes('status'), now: clock.now(), subresource });
+    } catch (err) {
+      if (!warnedTrack) process.stderr.write(`kube-sim: managedFields tracking failed (${(err as Error).message}); continuing without\n`);
+      warnedTrack = true;
+      return after;
+    }
+  };
+
+  function managerOf(req: IncomingMessage, query: URLSearchParams): string | undefined {
+    return query.get('fieldManager') ?? undefined;
+  }
+  function defaultManager(req: IncomingMessage): string {
+    const ua = req.headers['user-agent'] ?? '';
+    return ua.split('/')[0].split(' ')[0] || 'unknown';
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim.local');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    if (path === '/sim/stats') {
+      if (req.method === 'DELETE') {
+        stats.reset();
+        return sendJson(res, 200, stats.snapshot(openWatches.size));
+      }
+      return sendJson(res, 200, stats.snapshot(openWatches.size));
+    }
+    const info = parseResourcePath(path);
+    const verb = info ? verbOf(req.method, info, url.searchParams) : (req.method ?? 'GET').toLowerCase();
+    const statKey = info ? `${resourceKey(info.group, info.resource)}${info.subresource ? `/${info.subresource}` : ''}` : path;
+    stats.record(verb, statKey, req.headers['user-agent']);
+
+    if (path === '/api' || path.startsWith('/api/') || path === '/apis' || path.startsWith('/apis/')) {
+      const faults = options.faults?.();
+      if (faults) {
+        const latency = faults.latencyMs();
+        if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+        const fault = faults.pick();
+        if (fault) {
+          stats.fault(fault.code);
+          req.resume();
+          return sendStatus(
+            res,
+            fault.code === 429
+              ? new StatusError(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: 1 })
+              : new StatusError(500, 'InternalError', 'Internal error occurred: injected fault (kube-sim)', {}),
+          );
+        }
+      }
+    }
+    if (!info) return nonResource(path, req, res);
+    return resourceRequest(info, verb, url.searchParams, req, res);
+  }
+
+  function verbOf(method: string | undefined, info: ResourceRequest, query: URLSearchParams): string {
+    switch (method) {
+      case 'GET':
+        if (info.legacyWatch || query.get('watch') === 'true' || query.get('watch') === '1') return 'watch';
+        return info.name ? 'get' : 'list';
+      case 'POST':
+        return 'create';
+      case 'PUT':
+        return 'update';
+      case 'PATCH':
+        return 'patch';
+      case 'DELETE':
+        return info.name ? 'delete' : 'deletecollection';
+      default:
+        return (method ?? 'unknown').toLowerCase();
+    }
+  }
+
+  function nonResource(path: string, req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method);
+    const types = store.resourceTypes();
+    if (path === '/version') return sendJson(res, 200, simVersion);
+    if (/^\/(healthz|readyz|livez)(\/.*)?$/.test(path)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end('ok');
+      return;
+    }
+    if (path === '/api') return sendJson(res, 200, apiVersions(`${host}:${port}`));
+    if (path === '/apis') return sendJson(res, 200, apiGroupList(types));
+    if (path === '/openapi/v2') {
+      // Protobuf with a plain Content-Type: what helm's client-side validation accepts (measured).
+      const doc = minimalOpenApiV2('Kubernetes', simVersion.gitVersion);
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': doc.length });
+      res.end(doc);
+      return;
+    }
+    if (path === '/openapi/v3') return sendJson(res, 200, { paths: {} });
+    const parts = path.split('/').filter((p) => p !== '');
+    if (parts[0] === 'api' && parts.length === 2) {
+      const doc = apiResourceList(types, '', parts[1]);
+      if (doc) return sendJson(res, 200, doc);
+    }
+    if (parts[0] === 'apis' && parts.length === 2) {
+      const doc = apiGroupDoc(types, parts[1]);
+      if (doc) return sendJson(res, 200, doc);
+    }
+    if (parts[0] === 'apis' && parts.length === 3) {
+      const doc = apiResourceList(types, parts[1], parts[2]);
+      if (doc) return sendJson(res, 200, doc);
+    }
+    throw notServed();
+  }
+
+  async function resourceRequest(info: ResourceRequest, verb: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const key = resourceKey(info.group, info.resource);
+    const type = store.resourceType(key);
+    if (!type || !servedVersions(type).includes(info.version)) throw notServed();
+    if (!type.namespaced && info.namespace && info.resource !== 'namespaces') throw notServed();
+    const namespace = type.namespaced ? info.namespace : undefined;
+    if (info.subresource && !type.subresources.includes(info.subresource as 'status' | 'scale')) throw notServed();
+    if (info.subresource && (!info.name || verb === 'watch' || verb === 'create' || verb === 'delete')) throw methodNotAllowed(req.method);
+    const apiVersion = groupVersion(info.group, info.version);
+    const dryRun = query.getAll('dryRun').includes('All');
+    const accept = req.method === 'GET' || verb === 'watch' ? negotiate(req.headers.accept) : negotiateOrJson(req.headers.accept);
+    const now = () => clock.now();
+
+    const renderOne = (o: KubeObject): unknown => {
+      const object = { ...o, apiVersion };
+      if (accept === 'table') return tableOf([object]);
+      if (accept === 'partial') return { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: object.metadata };
+      return object;
+    };
+    const tableOf = (objects: KubeObject[], resourceVersion?: string): KubeObject => {
+      const table = toTable(type, objects, now());
+      const includeObject = query.get('includeObject') ?? 'Metadata';
+      const rows = (table.rows as Array<Record<string, unknown>> | undefined) ?? [];
+      rows.forEach((row, i) => {
+        if (includeObject === 'Object') row.object = objects[i];
+        else if (includeObject === 'None') delete row.object;
+      });
+      return { ...table, metadata: { ...(table.metadata ?? {}), ...(resourceVersion ? { resourceVersion } : {}) } as KubeObject['metadata'] };
+    };
+
+    const requireName = () => {
+      if (!info.name) throw methodNotAllowed(req.method);
+      return info.name;
+    };
+    const current = () => {
+      const name = requireName();
+      const o = store.get(key, namespace, name);
+      if (!o) throw notFound(key, name, type.group, type.plural);
+      return o;
+    };
+
+    switch (verb) {
+      case 'get': {
+        const o = current();
+        return sendJson(res, 200, info.subresource === 'scale' ? toScale(o) : renderOne(o));
+      }
+      case 'list': {
+        const { items, resourceVersion } = store.list(key, {
+          namespace,
+          labelSelector: query.get('labelSelector') ?? undefined,
+          fieldSelector: query.get('fieldSelector') ?? undefined,
+        });
+        const objects = items.map((o) => ({ ...o, apiVersion }));
+        if (accept === 'table') return sendJson(res, 200, tableOf(objects, resourceVersion));
+        if (accept === 'partial') {
+          return sendJson(res, 200, {
+            apiVersion: 'meta.k8s.io/v1',
+            kind: 'PartialObjectMetadataList',
+            metadata: { resourceVersion },
+            items: objects.map((o) => ({ apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: o.metadata })),
+          });
+        }
+        return sendJson(res, 200, { kind: type.listKind, apiVersion, metadata: { resourceVersion }, items: objects });
+      }
+      case 'watch': {
+        const timeout = query.get('timeoutSeconds');
+        return serveWatch({
+          req,
+          res,
+          store,
+          resource: key,
+          type,
+          apiVersion,
+          namespace,
+          params: {
+            resourceVersion: query.get('resourceVersion') ?? undefined,
+            resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
+            sendInitialEvents: query.get('sendInitialEvents') === 'true',
+            allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
+            timeoutSeconds: timeout ? Number(timeout) : undefined,
+            labelSelector: query.get('labelSelector') ?? undefined,
+            fieldSelector: query.get('fieldSelector') ?? undefined,
+          },
+          render: renderOne,
+          bookmarkIntervalMs,
+          open: openWatches,
+        });
+      }
+      case 'create': {
+        if (info.name) throw methodNotAllowed(req.method);
+        const body = decodeBody(await readBody(req), mediaTypeOf(req)) as unknown as KubeObject;
+        const object = prepareIncoming(body, type, apiVersion, namespace);
+        if (type.subresources.includes('status')) delete object.status;
+        if (key === 'pods') object.status = { phase: 'Pending' };
+        const tracked = track(undefined, object, managerOf(req, query) ?? defaultManager(req), type);
+        if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(key, type, tracked)));
+        return sendJson(res, 201, renderOne(store.create(key, tracked)));
+      }
+      case 'update': {
+        const name = requireName();
+        const body = decodeBody(await readBody(req), mediaTypeOf(req)) as unknown as KubeObject;
+        const existing = current();
+        if (info.subresource === 'scale') {
+          const replicas = (body.spec as { replicas?: number } | undefined)?.replicas;
+          if (typeof replicas !== 'number') throw badRequest('Scale.autoscaling "" is invalid: spec.replicas: Required value');
+          const next = { ...existing, spec: { ...(existing.spec as object), replicas }, metadata: { ...existing.metadata, resourceVersion: body.metadata?.resourceVersion || existing.metadata.resourceVersion } };
+          return sendJson(res, 200, toScale(dryRun ? next : store.update(key, next)));
+        }
+        const object = prepareIncoming(body, type, apiVersion, namespace);
+        if (object.metadata.name !== name) throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+        const manager = managerOf(req, query) ?? defaultManager(req);
+        if (info.subresource === 'status') {
+          const next = track(existing, { ...existing, status: object.status, metadata: { ...existing.metadata, resourceVersion: object.metadata.resourceVersion } }, manager, type, 'status');
+          if (dryRun) return sendJson(res, 200, renderOne(next));
+          return sendJson(res, 200, renderOne(store.update(key, next, { subresource: 'status' })));
+        }
+        // The main resource of a type with a status subresource ignores status changes, as a real server does.
+        if (type.subresources.includes('status')) {
+          if (existing.status === undefined) delete object.status;
+          else object.status = existing.status;
+        }
+        const next = track(existing, object, manager, type);
+        if (dryRun) return sendJson(res, 200, renderOne({ ...next, metadata: { ...next.metadata, uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } }));
+        return sendJson(res, 200, renderOne(store.update(key, next)));
+      }
+      case 'patch': {
+        const name = requireName();
+        const mediaType = mediaTypeOf(req);
+        const raw = (await readBody(req)).toString('utf8');
+        let patch: unknown;
+        try {
+          patch = mediaType === 'application/apply-patch+yaml' ? yaml.load(raw) : JSON.parse(raw);
+        } catch (err) {
+          throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
+        }
+        const existing = store.get(key, namespace, name);
+        const manager = managerOf(req, query) ?? (mediaType === 'application/apply-patch+yaml' ? undefined : defaultManager(req));
+        if (info.subresource === 'scale') {
+          if (!existing) throw notFound(key, name, type.group, type.plural);
+          const scale = toScale(existing);
+          const patched = mediaType === 'application/json-patch+json' ? applyJsonPatch(scale as never, patch as never) : applyMergePatch(scale as never, patch as never);
+          const replicas = ((patched as unknown as KubeObject).spec as { replicas?: number }).replicas;
+          const next = { ...existing, spec: { ...(existing.spec as object), replicas } };
+          return sendJson(res, 200, toScale(dryRun ? next : store.update(key, next)));
+        }
+        if (!existing && mediaType !== 'application/apply-patch+yaml') throw notFound(key, name, type.group, type.plural);
+        const patchedRaw = applyPatch({ contentType: mediaType, current: existing, patch, fieldManager: manager, force: query.get('force') === 'true', resource: type, now: now() });
+        if (!existing) {
+          const object = prepareIncoming(patchedRaw, type, apiVersion, namespace);
+          object.metadata.name = name;
+          if (type.subresources.includes('status')) delete object.status;
+          if (key === 'pods') object.status = { phase: 'Pending' };
+          if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(key, type, object)));
+          return sendJson(res, 201, renderOne(store.create(key, object)));
+        }
+        const patched = prepareIncoming(patchedRaw, type, apiVersion, namespace);
+        if (patched.metadata.name !== name) throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
+        patched.metadata.resourceVersion ||= existing.metadata.resourceVersion;
+        const tracked = mediaType === 'application/apply-patch+yaml' ? patched : track(existing, patched, manager ?? 'unknown', type, info.subresource === 'status' ? 'status' : undefined);
+        if (info.subresource === 'status') {
+          const next = { ...existing, status: tracked.status, metadata: { ...existing.metadata, managedFields: tracked.metadata.managedFields, resourceVersion: tracked.metadata.resourceVersion } };
+          if (dryRun) return sendJson(res, 200, renderOne(next));
+          return sendJson(res, 200, renderOne(store.update(key, next, { subresource: 'status' })));
+        }
+        if (type.subresources.includes('status')) {
+          if (existing.status === undefined) delete tracked.status;
+          else tracked.status = existing.status;
+        }
+        if (dryRun) return sendJson(res, 200, renderOne(tracked));
+        return sendJson(res, 200, renderOne(store.update(key, tracked)));
+      }
+      case 'delete': {
+        const name = requireName();
+        const opts = await deleteOptionsOf(req, query);
+        const existing = current();
+        if (dryRun || opts.dryRun) return sendJson(res, 200, renderOne(existing));
+        const result = store.delete(key, namespace, name, opts.options);
+        if (store.get(key, namespace, name)) return sendJson(res, 200, renderOne(result));
+        return sendJson(res, 200, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          details: { name, group: type.group, kind: type.plural, uid: existing.metadata.uid },
+        });
+      }
+      case 'deletecollection': {
+        if (!type.verbs.includes('deletecollection')) throw methodNotAllowed(req.method);
+        const opts = await deleteOptionsOf(req, query);
+        const { items } = store.list(key, { namespace, labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined });
+        const deleted: KubeObject[] = [];
+        for (const o of items) {
+          if (dryRun || opts.dryRun) {
+            deleted.push(o);
+            continue;
+          }
+          try {
+            deleted.push(store.delete(key, o.metadata.namespace, o.metadata.name, opts.options));
+          } catch (err) {
+            if (!(err instanceof StatusError && err.code === 404)) throw err; // already collected by GC
+          }
+        }
+        return sendJson(res, 200, { kind: type.listKind, apiVersion, metadata: { resourceVersion: String(store.currentResourceVersion()) }, items: deleted.map((o) => ({ ...o, apiVersion })) });
+      }
+      default:
+        throw methodNotAllowed(req.method);
+    }
+  }
+
+  function negotiateOrJson(accept: string | undefined): Negotiated {
+    try {
+      return negotiate(accept);
+    } catch {
+      return 'json';
+    }
+  }
+
+  function prepareIncoming(body: KubeObject, type: ResourceType, apiVersion: string, namespace: string | undefined): KubeObject {
+    const object = structuredClone(body);
+    if (object.kind && object.kind !== type.kind) {
+      throw badRequest(`the kind of the object (${String(object.kind)}) does not match the kind of the resource (${type.kind})`);
+    }
+    object.apiVersion = apiVersion;
+    object.kind = type.kind;
+    object.metadata = { ...((object.metadata ?? {}) as KubeObject['metadata']) };
+    if (type.namespaced) {
+      if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      object.metadata.namespace = namespace ?? object.metadata.namespace;
+      if (!object.metadata.namespace) throw notServed();
+    } else delete object.metadata.namespace;
+    return object;
+  }
+
+  function dryRunCreate(key: string, type: ResourceType, object: KubeObject): KubeObject {
+    const name = object.metadata.name;
+    if (type.namespaced && !store.get('namespaces', undefined, object.metadata.namespace!)) throw notFound('namespaces', object.metadata.namespace!, '', 'namespaces');
+    if (name && store.get(key, object.metadata.namespace, name)) throw new StatusError(409, 'AlreadyExists', `${key} "${name}" already exists`, { name, group: type.group, kind: type.plural });
+    return { ...object, metadata: { ...object.metadata, uid: '00000000-0000-0000-0000-000000000000', creationTimestamp: clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), generation: 1 } };
+  }
+
+  async function deleteOptionsOf(req: IncomingMessage, query: URLSearchParams): Promise<{ options: DeleteOptions; dryRun: boolean }> {
+    const body = await readBody(req);
+    let parsed: Record<string, unknown> = {};
+    if (body.length > 0) {
+      try {
+        parsed = decodeBody(body, mediaTypeOf(req));
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 415)) throw err;
+      }
+    }
+    const policy = (query.get('propagationPolicy') ?? parsed.propagationPolicy) as DeleteOptions['propagationPolicy'] | undefined;
+    const orphan = query.get('orphanDependents') === 'true' || parsed.orphanDependents === true;
+    const options: DeleteOptions = {};
+    if (policy) {
+      if (!['Background', 'Foreground', 'Orphan'].includes(policy)) throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}"`);
+      options.propagationPolicy = policy;
+    } else if (orphan) options.propagationPolicy = 'Orphan';
+    if (parsed.preconditions) options.preconditions = parsed.preconditions as DeleteOptions['preconditions'];
+    const dryRun = Array.isArray(parsed.dryRun) && (parsed.dryRun as string[]).includes('All');
+    return { options, dryRun };
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      if (err instanceof StatusError) return sendStatus(res, err);
+      process.stderr.write(`kube-sim: ${req.method} ${req.url} failed: ${(err as Error).stack ?? String(err)}\n`);
+      sendStatus(res, new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`, {}));
+    });
+  }
+
+  function startServer(): Promise<void> {
+    const s = createServer({ keepAliveTimeout: 95_000, requestTimeout: 0, headersTimeout: 100_000 }, onRequest);
+    s.keepAliveTimeout = 95_000;
+    s.timeout = 0;
+    s.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    server = s;
+    return new Promise((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, host, () => {
+        s.off('error', reject);
+        port = (s.address() as AddressInfo).port;
+        url = `http://${host}:${port}`;
+        resolve();
+      });
+    });
+  }
+
+  function dropWatches(): number {
+    const watches = [...openWatches];
+    for (const w of watches) w.close();
+    return watches.length;
+  }
+
+  async function close(): Promise<void> {
+    const s = server;
+    if (!s) return;
+    server = undefined;
+    dropWatches();
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+      s.closeAllConnections();
+    });
+  }
+
+  return {
+    async listen(listenPort = 0, listenHost = '127.0.0.1') {
+      port = listenPort;
+      host = listenHost;
+      await startServer();
+      return url;
+    },
+    close,
+    async restart() {
+      await close();
+      await startServer();
+    },
+    dropWatches() {
+      const n = dropWatches();
+      stats.dropped(n);
+      return n;
+    },
+    stats: () => stats.snapshot(openWatches.size),
+    get url() {
+      return url;
+    },
+  };
+}
