@@ -41,7 +41,7 @@ describeIfSim.each([3, 4] as const)('records written by the real helm %i', (majo
   let work: string;
   beforeAll(async () => {
     const { startSim } = (await import(simEntry)) as { startSim: (o?: object) => Promise<Sim> };
-    sim = await startSim({});
+    sim = await startSim({ workloads: false }); // ConfigMap-only charts need no controllers
     work = mkdtempSync(join(tmpdir(), `rs-e2e-h${major}-`));
   });
   afterAll(async () => {
