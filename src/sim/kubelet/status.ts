@@ -10,6 +10,8 @@ export { rfc3339 };
  * with state, lastState, restartCount, ready, started, image, imageID and containerID.
  */
 
+const kubeletConditions = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+
 interface Condition {
   type: string;
   status: 'True' | 'False';
@@ -153,6 +155,8 @@ export function podStatus(
     readyCondition('Ready'),
     readyCondition('ContainersReady'),
     scheduled,
+    // Conditions other components own (readiness gates, DisruptionTarget) are kept as they are.
+    ...previousConditions.filter((p) => !kubeletConditions.has(p.type)),
   ];
   return {
     conditions,
