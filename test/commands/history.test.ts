@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSim, type RunningSim } from '../../src/sim/index.js';
+import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
 import { releaseRecord, startFakeApi, writeKubeconfig, type FakeApi } from '../kube/fake-api.js';
 
 // Runs the built CLI (npm test builds first) asynchronously, so the fake API in this process can answer.
@@ -107,5 +111,49 @@ describe('helm-autorollback history', () => {
     expect(r.code).toBe(5);
     expect(oneLine(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/^Error: forbidden: not allowed to list secrets in namespace "team" \(403\)/);
+  });
+});
+
+describe.each([3, 4] as const)('history of releases made by the real helm %i on the simulator', (major) => {
+  let sim: RunningSim;
+  let work: string;
+  beforeAll(async () => {
+    sim = await startSim({ workloads: false }); // a ConfigMap-only chart needs no controllers
+    work = mkdtempSync(join(tmpdir(), `history-cli-h${major}-`));
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const helm = (args: string[], env: Record<string, string>) =>
+    new Promise<string>((resolve, reject) => {
+      execFile(helmBinary(major as HelmMajor), args, { env: { PATH: process.env.PATH ?? '', ...env } }, (err, stdout, stderr) =>
+        err ? reject(new Error(`helm ${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+      );
+    });
+
+  it.each(['secret', 'configmap'])('HELM_DRIVER=%s: same revisions, statuses and charts as helm history', async (driver) => {
+    const chart = join(work, `chart-${driver}`);
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cfg\ndata:\n  v: {{ .Chart.Version | quote }}\n');
+    const env = { KUBECONFIG: sim.kubeconfigPath, HELM_DRIVER: driver, HOME: work, KUBECACHEDIR: join(work, `kc-${driver}`) };
+    for (const version of ['0.1.0', '0.2.0', '0.3.0']) {
+      writeFileSync(join(chart, 'Chart.yaml'), `apiVersion: v2\nname: app\nversion: ${version}\nappVersion: "9.9"\n`);
+      await helm(['upgrade', '--install', 'app', chart, '-n', 'default'], env);
+    }
+    const theirs = JSON.parse(await helm(['history', 'app', '-n', 'default', '-o', 'json'], env)) as Array<Record<string, unknown>>;
+
+    const ours = await run(['history', 'app', '--json', '--max', '2'], env);
+    expect(ours.code).toBe(0);
+    const report = JSON.parse(ours.stdout) as { totalRevisions: number; rows: Array<Record<string, unknown>> };
+    expect(report.totalRevisions).toBe(3);
+    expect(report.rows.map((r) => [r.revision, r.status, r.chart, r.appVersion, r.description])).toEqual(
+      theirs.slice(-2).map((h) => [h.revision, h.status, h.chart, h.app_version, h.description]),
+    );
+    expect(report.rows.map((r) => r.status)).toEqual(['superseded', 'deployed']);
+
+    const table = await run(['history', 'app', '-n', 'default'], env);
+    expect(table.stdout).toMatch(/^3\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+deployed\s+app-0\.3\.0\s+9\.9\s+Upgrade complete$/m);
   });
 });

@@ -1,20 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
 import { openReleaseStore } from '../../src/kube/open-release-store.js';
 import { ReleaseNotFoundError, RevisionNotFoundError } from '../../src/ports/release-store.js';
+import { startSim, type RunningSim } from '../../src/sim/index.js';
 
 // End to end: the REAL helm 3.17.3 and 4.1.4 write release records into the in-process Kubernetes simulator
 // (src/sim) with each storage driver; our stores then read them back through client-node.
-const simEntry = join(process.cwd(), 'src', 'sim', 'index.ts');
-const describeIfSim = existsSync(simEntry) ? describe : describe.skip;
-
-interface Sim {
-  kubeconfigPath: string;
-  stop(): Promise<void>;
-}
 
 function writeChart(dir: string, version: string, greeting: string): string {
   mkdirSync(join(dir, 'templates'), { recursive: true });
@@ -36,11 +30,10 @@ function helm(major: HelmMajor, args: string[], env: Record<string, string>): Pr
   });
 }
 
-describeIfSim.each([3, 4] as const)('records written by the real helm %i', (major) => {
-  let sim: Sim;
+describe.each([3, 4] as const)('records written by the real helm %i', (major) => {
+  let sim: RunningSim;
   let work: string;
   beforeAll(async () => {
-    const { startSim } = (await import(simEntry)) as { startSim: (o?: object) => Promise<Sim> };
     sim = await startSim({ workloads: false }); // ConfigMap-only charts need no controllers
     work = mkdtempSync(join(tmpdir(), `rs-e2e-h${major}-`));
   });
