@@ -1,0 +1,8 @@
+// The benchmarks `npm run bench` knows, in the order they run. A benchmark is a module whose `benchmark` export
+// is { name, description, run(options) } and whose run() resolves to a report (see bench/run.js for its shape).
+// To add one: create bench/<name>.js and list it here.
+
+/** name -> loader of the benchmark module. */
+export const benchmarks = {
+  startup: () => import('./startup.js'),
+};
