@@ -7,6 +7,7 @@ import type { ObjectStore, SimClock } from '../store/types.js';
 import { deploymentController } from './deployment.js';
 import { jobController } from './job.js';
 import { replicaSetController } from './replicaset.js';
+import { statefulSetController } from './statefulset.js';
 import { type RuntimeOptions, startRuntime } from './runtime.js';
 
 /** Running controllers. */
@@ -19,5 +20,5 @@ export interface RunningControllers {
 
 /** Starts all workload controllers over `store`; `clock` times progress deadlines, minReadySeconds and backoffs. */
 export function startControllers(store: ObjectStore, clock: SimClock, options: RuntimeOptions = {}): RunningControllers {
-  return startRuntime(store, clock, [deploymentController, replicaSetController, jobController], options);
+  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, jobController], options);
 }
