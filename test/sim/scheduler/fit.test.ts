@@ -74,7 +74,7 @@ describe('placePod', () => {
 
   it('required node affinity: matchExpressions and matchFields metadata.name', () => {
     const ns = nodes([{ labels: { zone: 'a' } }, { labels: { zone: 'b' } }, {}]);
-    const affinity = (terms: unknown[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } });
+    const affinity = (terms: unknown[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } }) as Parameters<typeof matchesNodeSelection>[0] & Record<string, unknown>;
     expect(placePod(pod('p', affinity([{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['b'] }] }])), nodeInfos(ns, []))).toEqual({ nodeName: 'sim-node-2' });
     expect(placePod(pod('p', affinity([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['sim-node-3'] }] }])), nodeInfos(ns, []))).toEqual({
       nodeName: 'sim-node-3',
