@@ -1,0 +1,121 @@
+/**
+ * The autorollback ledger: this tool's own memory of which revisions it judged healthy or failed, kept in a
+ * ConfigMap `autorollback-<release>` next to the release. Helm's history says what helm did; the ledger says
+ * what actually happened to the pods, so a revision helm calls `superseded` but which crash-looped is never
+ * chosen as a rollback target.
+ */
+
+/** The verdict recorded for one revision. */
+export interface LedgerEntry {
+  revision: number;
+  verdict: 'healthy' | 'failed';
+  /** The failure reason code (e.g. `CrashLoopBackOff`), for failed verdicts. */
+  reason?: string;
+  /** When the verdict was reached. */
+  decidedAt: Date;
+  /** Time to detect, for failed verdicts. */
+  ttdMs?: number;
+}
+
+/** At most this many entries are kept (the newest revisions); a ConfigMap must stay small. */
+export const LEDGER_MAX_ENTRIES = 50;
+
+/** The `format` key's value for the current encoding. */
+export const LEDGER_FORMAT = 'autorollback.ledger/v1';
+
+const FORMAT_KEY = 'format';
+const ENTRY_PREFIX = 'revision.';
+
+/** The ConfigMap holding the ledger of `release` (release names are at most 53 characters, so this fits). */
+export function ledgerConfigMapName(release: string): string {
+  return `autorollback-${release}`;
+}
+
+/** Labels for the ledger ConfigMap, so it can be found and told apart from helm's own records. */
+export function ledgerLabels(release: string): Record<string, string> {
+  return { 'app.kubernetes.io/managed-by': 'helm-autorollback', 'autorollback.helm.sh/release': release };
+}
+
+/**
+ * The ConfigMap `data` for a ledger: one key per revision (`revision.<N>`, a small JSON object) plus a
+ * `format` key. Keeps the newest {@link LEDGER_MAX_ENTRIES} revisions; a later entry for the same revision
+ * replaces an earlier one.
+ */
+export function encodeLedger(entries: readonly LedgerEntry[]): Record<string, string> {
+  const data: Record<string, string> = { [FORMAT_KEY]: LEDGER_FORMAT };
+  for (const e of normalize(entries)) {
+    const value: Record<string, unknown> = { verdict: e.verdict, decidedAt: e.decidedAt.toISOString() };
+    if (e.reason !== undefined) value.reason = e.reason;
+    if (e.ttdMs !== undefined) value.ttdMs = e.ttdMs;
+    data[`${ENTRY_PREFIX}${e.revision}`] = JSON.stringify(value);
+  }
+  return data;
+}
+
+/** A decoded ledger and a line for each thing that was ignored. */
+export interface DecodedLedger {
+  entries: LedgerEntry[];
+  warnings: string[];
+}
+
+/**
+ * Reads a ledger ConfigMap's `data`. Never throws: a missing map is an empty ledger; an unknown format, an
+ * unreadable entry or an unknown key is skipped with a warning (a damaged ledger must not block a rollback).
+ */
+export function decodeLedger(data: Readonly<Record<string, string>> | undefined | null): DecodedLedger {
+  const result: DecodedLedger = { entries: [], warnings: [] };
+  if (!data) return result;
+  const format = data[FORMAT_KEY];
+  if (format !== undefined && format !== LEDGER_FORMAT) {
+    result.warnings.push(`ledger format "${format}" is not understood by this version; ignoring the ledger`);
+    return result;
+  }
+  for (const key of Object.keys(data).sort()) {
+    if (key === FORMAT_KEY) continue;
+    const m = /^revision\.([1-9]\d*)$/.exec(key);
+    if (!m) {
+      result.warnings.push(`ledger key "${key}" ignored: not a revision entry`);
+      continue;
+    }
+    const entry = decodeEntry(Number(m[1]), data[key]);
+    if (typeof entry === 'string') result.warnings.push(`ledger entry for revision ${m[1]} ignored: ${entry}`);
+    else result.entries.push(entry);
+  }
+  result.entries = normalize(result.entries);
+  return result;
+}
+
+/** The ledger with `entry` recorded (replacing any entry of the same revision), capped. Input untouched. */
+export function recordVerdict(entries: readonly LedgerEntry[], entry: LedgerEntry): LedgerEntry[] {
+  return normalize([...entries.filter((e) => e.revision !== entry.revision), entry]);
+}
+
+/** Revisions the ledger records as failed. */
+export function unhealthyRevisions(entries: readonly LedgerEntry[]): Set<number> {
+  return new Set(entries.filter((e) => e.verdict === 'failed').map((e) => e.revision));
+}
+
+function decodeEntry(revision: number, raw: string | undefined): LedgerEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw ?? '');
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+  const v = value as Record<string, unknown>;
+  if (v.verdict !== 'healthy' && v.verdict !== 'failed') return `unknown verdict ${JSON.stringify(v.verdict)}`;
+  const decidedAt = typeof v.decidedAt === 'string' ? new Date(v.decidedAt) : undefined;
+  if (!decidedAt || Number.isNaN(decidedAt.getTime())) return 'no valid decidedAt';
+  const entry: LedgerEntry = { revision, verdict: v.verdict, decidedAt };
+  if (typeof v.reason === 'string') entry.reason = v.reason;
+  if (typeof v.ttdMs === 'number' && Number.isFinite(v.ttdMs) && v.ttdMs >= 0) entry.ttdMs = v.ttdMs;
+  return entry;
+}
+
+/** One entry per revision (the last given wins), sorted by revision, newest {@link LEDGER_MAX_ENTRIES}. */
+function normalize(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  const byRevision = new Map<number, LedgerEntry>();
+  for (const e of entries) byRevision.set(e.revision, e);
+  return [...byRevision.values()].sort((a, b) => a.revision - b.revision).slice(-LEDGER_MAX_ENTRIES);
+}
