@@ -249,8 +249,10 @@ export function trackUpdate(request: {
 }): KubeObject {
   const { before, after, manager, schema, now, subresource } = request;
   const result = clone(after);
-  // Managed fields come from the stored object unless the client rewrote them on purpose (helm 4's migration).
-  const owners = readOwners(before && deepEqual(after.metadata.managedFields ?? [], before.metadata.managedFields ?? []) ? before : after);
+  // Managed fields come from the stored object unless the client sent different ones on purpose (helm 4's
+  // migration of client-side entries); a body without managedFields (e.g. a PUT of a decoded protobuf) keeps them.
+  const sent = after.metadata.managedFields;
+  const owners = readOwners(before && (sent === undefined || deepEqual(sent, before.metadata.managedFields ?? [])) ? before : after);
   const afterSet = fieldsOf(result as JsonObject, schema, { skipStatus: false });
   const changed: FieldSet = new Set();
   for (const p of afterSet) {

@@ -220,3 +220,22 @@ describe('managedFields for non-apply writes', () => {
     }]);
   });
 });
+
+describe('trackUpdate keeps or replaces managedFields like the API server', () => {
+  const base = (): KubeObject => stored(apply(undefined, manifest({ replicas: 1 })));
+  it('a PUT body without managedFields keeps the stored entries', () => {
+    const v1 = base();
+    const body: KubeObject = JSON.parse(JSON.stringify(v1));
+    delete body.metadata.managedFields;
+    (body.spec as any).paused = true;
+    const out = trackUpdate({ before: v1, after: body, manager: 'kubectl-replace', schema: schemaFor(deployments), hasStatus: true, now: t0 });
+    expect((out.metadata.managedFields as any[]).map((e) => `${e.manager}/${e.operation}`)).toEqual(['helm/Apply', 'kubectl-replace/Update']);
+  });
+  it('a body with different managedFields replaces them (client-side migration)', () => {
+    const v1 = base();
+    const body: KubeObject = JSON.parse(JSON.stringify(v1));
+    body.metadata.managedFields = [{ manager: 'migrated', operation: 'Apply', apiVersion: 'apps/v1', time: 'x', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
+    const out = trackUpdate({ before: v1, after: body, manager: 'helm', schema: schemaFor(deployments), hasStatus: true, now: t0 });
+    expect((out.metadata.managedFields as any[]).map((e) => e.manager)).toEqual(['migrated']);
+  });
+});
