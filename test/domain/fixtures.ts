@@ -266,7 +266,7 @@ export function webDeploymentHealthy(o: DeploymentOpts = {}): V1Deployment {
     ] });
 }
 
-export function replicaSet(o: { name: string; uid: string; revision: number; hash: string; replicas: number; ready?: number; available?: number; owner?: Owner; created?: Date }): V1ReplicaSet {
+export function replicaSet(o: { name: string; uid: string; revision: number; templateRevision?: number; hash: string; replicas: number; ready?: number; available?: number; owner?: Owner; created?: Date }): V1ReplicaSet {
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -279,7 +279,14 @@ export function replicaSet(o: { name: string; uid: string; revision: number; has
       annotations: { 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4', 'deployment.kubernetes.io/revision': String(o.revision) },
       ownerReferences: ownerRef(o.owner ?? { kind: 'Deployment', name: 'web', uid: WEB_DEPLOYMENT_UID }),
     },
-    spec: { replicas: o.replicas, selector: { matchLabels: { app: 'web', 'pod-template-hash': o.hash } } },
+    spec: {
+      replicas: o.replicas,
+      selector: { matchLabels: { app: 'web', 'pod-template-hash': o.hash } },
+      template: {
+        metadata: { labels: { app: 'web', 'pod-template-hash': o.hash }, annotations: { 'checksum/config': `v${o.templateRevision ?? o.revision}` } },
+        spec: { containers: [{ name: 'app', image: `registry.example.com/app:${o.templateRevision ?? o.revision}` }] },
+      },
+    },
     status: { replicas: o.replicas, readyReplicas: o.ready ?? o.replicas, availableReplicas: o.available ?? o.ready ?? o.replicas, fullyLabeledReplicas: o.replicas, observedGeneration: 1 },
   };
 }

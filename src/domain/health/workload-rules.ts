@@ -122,7 +122,11 @@ function assessDeployment(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAsses
     a.waitingFor = 'the deployment controller to observe the new generation';
     return finish(a, false);
   }
-  const newRs = newReplicaSet(live.metadata, ctx.snapshot.replicaSets, ref.namespace);
+  // The highest-revision ReplicaSet must also carry this revision's template: for a moment after the
+  // Deployment changes, the newest ReplicaSet can still be the previous one, whose pods are not ours.
+  const candidate = newReplicaSet(live.metadata, ctx.snapshot.replicaSets, ref.namespace);
+  const newRs =
+    candidate && templateApplied(ref, candidate.spec?.template?.metadata, candidate.spec?.template?.spec) ? candidate : undefined;
   if (newRs) {
     a.related.push({ kind: 'ReplicaSet', name: newRs.metadata?.name ?? '' });
     const hash = newRs.metadata?.labels?.['pod-template-hash'];

@@ -4,7 +4,7 @@ import { DEFAULT_HEALTH_OPTIONS, type ClusterSnapshot, type HealthOptions, type 
 import type { WorkloadRef } from '../../../src/domain/manifest/workload-ref.js';
 import {
   NS, T0, at, event, newWebPod, oldWebPod, running, snapshot, terminated, unschedulablePod, waiting,
-  webDeployment, webDeploymentHealthy, webNewRs, webOldRs, webRef, WEB_NEW_RS,
+  replicaSet, webDeployment, webDeploymentHealthy, webNewRs, webOldRs, webRef, WEB_NEW_RS, WEB_OLD_RS,
   type PodOpts,
 } from '../fixtures.js';
 
@@ -408,5 +408,41 @@ describe('evaluateRollout: namespaces', () => {
     const v = evaluate(snapshot({ deployments: [other] }), at(5));
     expect(v.progress.workloads[0]).toMatchObject({ present: false });
     expect(NS).toBe('prod');
+  });
+});
+
+describe('evaluateRollout: new ReplicaSet identification', () => {
+  const crashing = (): V1ContainerStatus[] => [
+    waiting('app', 'CrashLoopBackOff', 'back-off 5m0s restarting failed container', { restartCount: 9, lastTerminated: crash(at(-100)) }),
+  ];
+
+  it('does not take the previous ReplicaSet for the new one before the new one exists', () => {
+    // Deployment already patched and observed, but the controller has not created the new ReplicaSet yet.
+    const snap = snapshot({
+      deployments: [webDeployment({ updated: 0 })],
+      replicaSets: [webOldRs(3)],
+      pods: [oldWebPod('a', { containers: crashing() }), oldWebPod('b'), oldWebPod('c')],
+    });
+    const v = evaluate(snap, at(2));
+    expect(v.state).toBe('progressing');
+    expect(v.progress.pods).toEqual([]);
+  });
+
+  it('after a rollback to an old template, the old ReplicaSet with the bumped revision is the new one', () => {
+    // Rolling back from revision 2 (hash 5f6c..., broken) to revision 1's template: the controller bumps the
+    // old ReplicaSet's revision annotation to 3.
+    const rollbackRef: WorkloadRef = { ...webRef, templateAnnotations: { 'checksum/config': 'v1' }, images: { app: 'registry.example.com/app:1' } };
+    const dep = webDeploymentHealthy({ image: 'registry.example.com/app:1', generation: 3 });
+    dep.spec!.template!.metadata!.annotations = { 'checksum/config': 'v1' };
+    const bumped = replicaSet({ ...WEB_OLD_RS, revision: 3, templateRevision: 1, hash: '7d4b9c8f6a', replicas: 3 });
+    const broken = webNewRs(0, 0);
+    const snap = snapshot({
+      deployments: [dep],
+      replicaSets: [broken, bumped],
+      pods: [oldWebPod('a'), oldWebPod('b'), oldWebPod('c'), newWebPod('x1', { containers: crashing(), deleting: at(5) })],
+    });
+    const v = evaluateRollout({ workloads: [rollbackRef], snapshot: snap, options: opts(), now: at(10), startedAt: T0 });
+    expect(v.state).toBe('healthy');
+    expect(v.progress.pods.map((p) => p.name)).toEqual(['web-7d4b9c8f6a-a', 'web-7d4b9c8f6a-b', 'web-7d4b9c8f6a-c']);
   });
 });
