@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
@@ -95,6 +95,8 @@ function readOne(file: string): KubeConfig {
   if (!statSync(file).isFile()) throw new UsageError(`kubeconfig "${file}" is not a file`);
   const kc = new KubeConfig();
   try {
+    // client-node fails on an empty file with a TypeError about `undefined`; say what is wrong instead.
+    if (readFileSync(file, 'utf8').trim() === '') throw new Error('the file is empty');
     kc.loadFromFile(file);
   } catch (err) {
     const reason = firstLine((err as Error).message);
