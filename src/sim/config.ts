@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { parseImage } from './kubelet/images.js';
 import { parseQuantity } from './scheduler/resources.js';
@@ -188,11 +188,11 @@ export function parseSimConfig(text: string, source = 'sim config'): SimConfig {
   return config;
 }
 
-/** Reads and parses a configuration file; errors name the file. */
-export async function loadSimConfig(path: string): Promise<SimConfig> {
+/** Reads and parses a configuration file (synchronously: it runs once at start-up); errors name the file. */
+export function loadSimConfig(path: string): SimConfig {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new SimConfigError(`${path}: cannot read sim config${code ? ` (${code})` : ''}`);
