@@ -4,6 +4,7 @@
  * elsewhere (src/sim/scheduler, src/sim/kubelet, the store).
  */
 import type { ObjectStore, SimClock } from '../store/types.js';
+import { daemonSetController } from './daemonset.js';
 import { deploymentController } from './deployment.js';
 import { jobController } from './job.js';
 import { replicaSetController } from './replicaset.js';
@@ -20,5 +21,5 @@ export interface RunningControllers {
 
 /** Starts all workload controllers over `store`; `clock` times progress deadlines, minReadySeconds and backoffs. */
 export function startControllers(store: ObjectStore, clock: SimClock, options: RuntimeOptions = {}): RunningControllers {
-  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, jobController], options);
+  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController], options);
 }
