@@ -13,6 +13,8 @@ export function simKubeconfig(serverUrl: string, namespace = 'default'): string 
     `- name: ${simContextName}`,
     '  cluster:',
     `    server: ${serverUrl}`,
+    // client-node refuses plain http unless TLS verification is (vacuously) skipped; helm and kubectl accept it.
+    '    insecure-skip-tls-verify: true',
     'users:',
     `- name: ${simContextName}`,
     '  user: {}',
