@@ -559,7 +559,7 @@ const PRINTERS: Record<string, Printer> = {
     ],
     cells: (o, now) => [
       o.metadata.name,
-      o.status?.phase ?? '',
+      o.metadata.deletionTimestamp ? 'Terminating' : (o.status?.phase ?? ''),
       o.spec?.volumeName ?? '',
       o.status?.capacity?.storage ?? '',
       ((o.status?.accessModes ?? []) as string[]).map((m) => ACCESS_MODES[m] ?? m).join(','),
