@@ -16,14 +16,18 @@ export interface PodAssessment {
   dueAt: Date[];
 }
 
-/** Waiting reasons that mean the container cannot start; they fail at first sight. */
-const FATAL_WAITING: ReadonlySet<string> = new Set<FailureReason>([
-  'ImagePullBackOff',
-  'ErrImagePull',
-  'InvalidImageName',
-  'CreateContainerConfigError',
-  'CreateContainerError',
-]);
+/**
+ * Waiting reasons that mean the container cannot start, and the code each fails with at first sight.
+ * ErrImageNeverPull (imagePullPolicy Never, image absent on the node) is an image-pull failure too.
+ */
+const FATAL_WAITING: Readonly<Record<string, FailureReason>> = {
+  ImagePullBackOff: 'ImagePullBackOff',
+  ErrImagePull: 'ErrImagePull',
+  ErrImageNeverPull: 'ErrImagePull',
+  InvalidImageName: 'InvalidImageName',
+  CreateContainerConfigError: 'CreateContainerConfigError',
+  CreateContainerError: 'CreateContainerError',
+};
 
 /** Event reasons the kubelet records for each failure, used to date the first signal. */
 const EVENT_REASONS: Partial<Record<FailureReason, readonly string[]>> = {
@@ -91,14 +95,15 @@ function assessContainer(
   const terminated = c.state?.terminated;
   const last = c.lastState?.terminated;
 
-  if (waiting?.reason && FATAL_WAITING.has(waiting.reason)) {
-    const reason = waiting.reason as FailureReason;
+  const fatal = waiting?.reason ? FATAL_WAITING[waiting.reason] : undefined;
+  if (waiting?.reason && fatal) {
+    const reason = fatal;
     return {
       failure: {
         reason,
         object,
         container,
-        message: waiting.message ? `${reason}: ${waiting.message}` : reason,
+        message: waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason,
         firstSignalAt: eventTime(pod, container, reason, ctx.events) ?? fallbackSignal(pod) ?? now,
       },
     };

@@ -85,6 +85,14 @@ describe('evaluateRollout: every failure reason', () => {
       expected: { reason: 'ErrImagePull', object: podX, container: 'app', firstSignalAt: at(2) },
     },
     {
+      name: 'ErrImageNeverPull counts as ErrImagePull',
+      snap: webMidRollout(newPodWith([waiting('app', 'ErrImageNeverPull', 'Container image "registry.example.com/app:2" is not present with pull policy of Never')]), {
+        events: [event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'ErrImageNeverPull', message: 'Container image is not present with pull policy of Never', first: at(2.2) })],
+      }),
+      now: at(3),
+      expected: { reason: 'ErrImagePull', object: podX, container: 'app', firstSignalAt: at(2.2), message: /^ErrImageNeverPull: Container image/ },
+    },
+    {
       name: 'InvalidImageName at first sight',
       snap: webMidRollout(newPodWith([waiting('app', 'InvalidImageName', 'Failed to apply default image tag "Registry/App:2": couldn\'t parse image name "Registry/App:2": invalid reference format: repository name must be lowercase')]), {
         events: [event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'InspectFailed', message: 'Failed to apply default image tag', first: at(2.5) })],
