@@ -13,20 +13,25 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     const debug = isTruthy(process.env.HELM_DEBUG);
     if (err instanceof AutorollbackError) {
-      this.logToStderr(`Error: ${err.oneLine()}`);
-      if (debug && err.stack) this.logToStderr(err.stack);
+      stderrLine(`Error: ${err.oneLine()}`);
+      if (debug && err.stack) stderrLine(err.stack);
       this.exit(err.exitCode);
     }
     // oclif's own parse errors (unknown flag, missing argument) are usage errors.
     if (isOclifParseError(err)) {
-      this.logToStderr(`Error: ${firstLine(err.message)} (see --help)`);
+      stderrLine(`Error: ${firstLine(err.message)} (see --help)`);
       this.exit(ExitCode.Usage);
     }
     if (err.oclif?.exit !== undefined) throw err; // this.exit() and friends
-    this.logToStderr(`Error: unexpected: ${firstLine(err.message)}${debug ? '' : ' (rerun with HELM_DEBUG=1 for details)'}`);
-    if (debug && err.stack) this.logToStderr(err.stack);
+    stderrLine(`Error: unexpected: ${firstLine(err.message)}${debug ? '' : ' (rerun with HELM_DEBUG=1 for details)'}`);
+    if (debug && err.stack) stderrLine(err.stack);
     this.exit(ExitCode.Unexpected);
   }
+}
+
+/** Errors go straight to stderr: oclif silences logToStderr under --json, and an error must never be silent. */
+function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 function isOclifParseError(err: Error): boolean {

@@ -26,3 +26,11 @@ describe('the built CLI (bin/run.js)', () => {
     expect(r.stderr).toMatch(/^Error: Nonexistent flag: --bogus/);
   });
 });
+
+describe('errors under --json', () => {
+  it('are still printed as one line on stderr', () => {
+    const r = run('version', '--json', '--bogus');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^Error: Nonexistent flag: --bogus/);
+  });
+});
