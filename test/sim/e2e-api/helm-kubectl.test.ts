@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { kubectlBinary, type HelmMajor } from '../../../src/toolchain/binaries.js';
+import { helm, helmEnv, kubectl, waitFor, withSim, writeChart, type TestSim } from '../helpers.js';
+
+const chartFiles = {
+  'Chart.yaml': 'apiVersion: v2\nname: demo\nversion: 0.1.0\n',
+  'values.yaml': 'greeting: hello\nextra: true\n',
+  'templates/all.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-cm
+data:
+  greeting: {{ .Values.greeting | quote }}
+  {{- if .Values.extra }}
+  extra: "yes"
+  {{- end }}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ .Release.Name }}-secret
+stringData:
+  password: s3cret
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-svc
+spec:
+  selector:
+    app: demo
+  ports:
+  - port: 80
+    targetPort: 8080
+`,
+};
+
+let sim: TestSim;
+let chart: string;
+
+beforeEach(async () => {
+  sim = await withSim({ workloads: false });
+  chart = writeChart(sim.dir, 'demo', chartFiles);
+});
+afterEach(async () => {
+  await sim.stop();
+});
+
+function ok(r: { code: number | null; stdout: string; stderr: string }): string {
+  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Decodes helm's release record: data.release is base64(gzip(JSON)), stored base64 again by the Secret driver. */
+function releaseOf(secretData: string): { version: number; info: { status: string } } {
+  const bytes = Buffer.from(Buffer.from(secretData, 'base64').toString('utf8'), 'base64');
+  return JSON.parse(gunzipSync(bytes).toString('utf8')) as { version: number; info: { status: string } };
+}
+
+describe.each([3, 4] as HelmMajor[])('helm %i against kube-sim', (major) => {
+  it('installs, upgrades (removing a field), shows history and status, rolls back and uninstalls', async () => {
+    ok(await helm(sim, major, ['install', 'rel', chart]));
+    expect(sim.store.get('configmaps', 'default', 'rel-cm')).toMatchObject({
+      data: { greeting: 'hello', extra: 'yes' },
+      metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: { 'meta.helm.sh/release-name': 'rel' } },
+    });
+    expect(Buffer.from(String((sim.store.get('secrets', 'default', 'rel-secret')?.data as Record<string, string>).password), 'base64').toString()).toBe('s3cret');
+    expect((sim.store.get('services', 'default', 'rel-svc')?.spec as { clusterIP: string }).clusterIP).toMatch(/^10\./);
+    const record = sim.store.get('secrets', 'default', 'sh.helm.release.v1.rel.v1');
+    expect(record).toMatchObject({ type: 'helm.sh/release.v1', metadata: { labels: { owner: 'helm', name: 'rel', status: 'deployed' } } });
+    expect(releaseOf((record!.data as { release: string }).release)).toMatchObject({ version: 1, info: { status: 'deployed' } });
+
+    ok(await helm(sim, major, ['upgrade', 'rel', chart, '--set', 'extra=false']));
+    expect(sim.store.get('configmaps', 'default', 'rel-cm')?.data).toEqual({ greeting: 'hello' });
+
+    const history = JSON.parse(ok(await helm(sim, major, ['history', 'rel', '-o', 'json']))) as Array<{ revision: number; status: string }>;
+    expect(history.map((h) => `${h.revision} ${h.status}`)).toEqual(['1 superseded', '2 deployed']);
+    expect(ok(await helm(sim, major, ['status', 'rel']))).toMatch(/STATUS: deployed[\s\S]*REVISION: 2/);
+
+    ok(await helm(sim, major, ['rollback', 'rel', '1']));
+    expect(sim.store.get('configmaps', 'default', 'rel-cm')?.data).toEqual({ greeting: 'hello', extra: 'yes' });
+    const after = JSON.parse(ok(await helm(sim, major, ['history', 'rel', '-o', 'json']))) as Array<{ revision: number; status: string }>;
+    expect(after.map((h) => `${h.revision} ${h.status}`)).toEqual(['1 superseded', '2 superseded', '3 deployed']);
+
+    ok(await helm(sim, major, ['uninstall', 'rel']));
+    expect(sim.store.get('configmaps', 'default', 'rel-cm')).toBeUndefined();
+    expect(sim.store.get('services', 'default', 'rel-svc')).toBeUndefined();
+    expect(sim.store.list('secrets', { labelSelector: 'owner=helm' }).items).toEqual([]);
+    const stats = sim.stats();
+    expect(Object.keys(stats.byUserAgent).some((ua) => ua.startsWith('helm/') || ua.startsWith('Helm/'))).toBe(true);
+  });
+
+  it('works with HELM_DRIVER=configmap', async () => {
+    const env = { HELM_DRIVER: 'configmap' };
+    ok(await helm(sim, major, ['install', 'cmrel', chart], env));
+    ok(await helm(sim, major, ['upgrade', 'cmrel', chart, '--set', 'greeting=hi'], env));
+    const records = sim.store.list('configmaps', { labelSelector: 'owner=helm,name=cmrel' }).items;
+    expect(records.map((r) => `${r.metadata.name} ${r.metadata.labels?.status}`)).toEqual(['sh.helm.release.v1.cmrel.v1 superseded', 'sh.helm.release.v1.cmrel.v2 deployed']);
+    expect(sim.store.get('configmaps', 'default', 'cmrel-cm')?.data).toMatchObject({ greeting: 'hi' });
+    expect(ok(await helm(sim, major, ['history', 'cmrel'], env))).toMatch(/2\s+.*deployed/);
+    ok(await helm(sim, major, ['uninstall', 'cmrel'], env));
+    expect(sim.store.list('configmaps', { labelSelector: 'owner=helm' }).items).toEqual([]);
+  });
+});
+
+describe.each([3, 4] as HelmMajor[])('kubectl of helm %i against kube-sim', (major) => {
+  it('gets ConfigMaps and Services as server-side Tables', async () => {
+    ok(await helm(sim, major, ['install', 'k', chart]));
+    const out = ok(await kubectl(sim, ['get', 'cm,svc'], major));
+    expect(out).toMatch(/configmap\/k-cm/);
+    expect(out).toMatch(/service\/k-svc/);
+    expect(out).toMatch(/service\/kubernetes/);
+    const json = JSON.parse(ok(await kubectl(sim, ['get', 'svc', 'k-svc', '-o', 'json'], major))) as { spec: { clusterIP: string } };
+    expect(json.spec.clusterIP).toMatch(/^10\./);
+  });
+
+  it('streams changes with get -w', async () => {
+    const child = spawn(kubectlBinary(major), ['get', 'configmaps', '-w'], { env: helmEnv(sim, major), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      // The initial list arrives first (kube-root-ca.crt does not exist here, so wait for the seeded object).
+      sim.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'before', namespace: 'default' } });
+      await waitFor(`initial output (stderr: ${err})`, () => out.includes('before'), 20_000);
+      sim.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'streamed', namespace: 'default' } });
+      await waitFor('streamed line', () => out.includes('streamed'), 20_000);
+      expect(out.split('\n')[0]).toMatch(/^NAME\s+DATA\s+AGE|^NAME\s+AGE/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
