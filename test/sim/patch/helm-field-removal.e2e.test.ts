@@ -157,3 +157,35 @@ describe.each([3, 4] as const)('helm %i: fields dropped by an upgrade are remove
     expect(shape(sim)).toEqual(withExtra);
   });
 });
+
+describe.each([
+  ['auto (keeps the release\'s client-side apply: strategic merge patch)', [], 'helm/Update'],
+  ['true (migrates helm 3\'s managedFields, then applies)', ['--server-side=true'], 'helm/Apply'],
+])('helm 3 install, then helm 4 upgrade with --server-side=%s', (_name, flags, entry) => {
+  let sim: TestSim;
+  let chart: string;
+  beforeAll(async () => {
+    sim = await withSim({ workloads: false });
+    chart = writeChart(sim.dir, 'web', {
+      'Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+      'values.yaml': 'extra: true\n',
+      'templates/deployment.yaml': deploymentTemplate,
+      'templates/service.yaml': serviceTemplate,
+    });
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('takes over helm 3 objects without conflicts and removes what the chart dropped', async () => {
+    const install = await helm(sim, 3, ['install', 'r', chart]);
+    expect(install.stderr).toBe('');
+    expect(install.code).toBe(0);
+    const upgrade = await helm(sim, 4, ['upgrade', 'r', chart, '--set', 'extra=false', ...flags]);
+    expect(upgrade.stderr).toBe('');
+    expect(upgrade.code).toBe(0);
+    expect(shape(sim)).toEqual(without);
+    const managed = (sim.store.get('deployments.apps', 'default', 'web')!.metadata.managedFields ?? []) as Array<{ manager: string; operation: string }>;
+    expect(managed.map((e) => `${e.manager}/${e.operation}`)).toEqual([entry]);
+  });
+});
