@@ -4,10 +4,11 @@
 // is a command (its default export, or its first export with a static run()), with the oclif id built from its
 // path: src/commands/sim/start.ts -> "sim:start", src/commands/sim/index.ts -> "sim".
 //
-// Usage: node scripts/build-bundle.js [--format esm|cjs] [--outdir DIR]
-//   esm (default): dist/bundle/, code-split so that `--help` never parses ink/react/client-node.
-//   cjs: one file for the Node single executable (scripts/build-sea.js), which cannot load ESM chunks.
+// Output: ES modules, code-split so that `--help` never parses ink/react/client-node (they sit in chunks that
+// only a command's run() imports). The standalone binary (scripts/build-sea.js) carries this same bundle.
 // esbuild's metafile goes to <outdir>-meta.json (dist/bundle-meta.json).
+//
+// Usage: node scripts/build-bundle.js [--outdir DIR]   (default dist/bundle)
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -84,22 +85,21 @@ function generatedModules(commands) {
 
 /**
  * Builds the bundle and returns the output folder and esbuild's metafile.
- * @param {{ format?: 'esm' | 'cjs', outdir?: string }} [options]
+ * @param {{ outdir?: string }} [options]
  */
 export async function buildBundle(options = {}) {
-  const format = options.format ?? 'esm';
-  const outdir = options.outdir ?? join(root, format === 'esm' ? 'dist/bundle' : 'dist/sea');
+  const outdir = options.outdir ?? join(root, 'dist', 'bundle');
   rmSync(outdir, { recursive: true, force: true });
   const commands = findCommandFiles(join(root, 'src', 'commands'));
   const result = await build({
-    entryPoints: { [format === 'esm' ? 'run' : 'main']: join(root, 'scripts', format === 'esm' ? 'bundle-entry.ts' : 'sea-entry.ts') },
+    entryPoints: { run: join(root, 'scripts', 'bundle-entry.ts') },
     outdir,
     bundle: true,
     platform: 'node',
     target: 'node20',
-    format,
-    splitting: format === 'esm',
-    outExtension: { '.js': format === 'esm' ? '.mjs' : '.cjs' },
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     // Whitespace and syntax only: identifiers keep their names because error handling looks at class names.
     minifyWhitespace: true,
@@ -109,7 +109,7 @@ export async function buildBundle(options = {}) {
     metafile: true,
     logLevel: 'warning',
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-    banner: format === 'esm' ? { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } : {},
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     // Never used at run time: optional peers that are not installed (ink's devtools, ws' native speedups) and
     // typescript, which oclif only requires (inside a try) to read tsconfig.json in development mode.
     external: ['react-devtools-core', 'bufferutil', 'utf-8-validate', 'typescript'],
@@ -122,14 +122,9 @@ export async function buildBundle(options = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
-  const format = args.includes('--format') ? args[args.indexOf('--format') + 1] : 'esm';
   const outdir = args.includes('--outdir') ? args[args.indexOf('--outdir') + 1] : undefined;
-  if (format !== 'esm' && format !== 'cjs') {
-    console.error(`Error: --format must be esm or cjs, not ${format}`);
-    process.exit(2);
-  }
   const started = Date.now();
-  const { outdir: out, commands, metafile } = await buildBundle({ format, outdir });
+  const { outdir: out, commands, metafile } = await buildBundle({ outdir });
   const bytes = Object.entries(metafile.outputs)
     .filter(([file]) => !file.endsWith('.map'))
     .reduce((sum, [, o]) => sum + o.bytes, 0);

@@ -89,7 +89,8 @@ let tarball: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'plugin-install-'));
   tarball = join(work, `helm-autorollback-${version}.tgz`);
-  execFileSync(process.execPath, [join(repo, 'scripts', 'package-plugin.js'), '--out', tarball], { cwd: repo });
+  // Without the standalone binary here (runs on the user's node); the binary has its own cases below.
+  execFileSync(process.execPath, [join(repo, 'scripts', 'package-plugin.js'), '--out', tarball, '--no-binary'], { cwd: repo });
   // A kubeconfig with one context "sim" (never contacted: the cases below fail before any request).
   writeFileSync(
     join(work, 'kubeconfig'),
@@ -195,5 +196,47 @@ describe.each(matrix)('helm %i, plugin installed from the %s', (major, method) =
     expect(home.helm(['autorollback', 'version']).status).not.toBe(0);
     // A directory install is a link: uninstalling must not touch the checkout it points to.
     expect(existsSync(join(repo, 'plugin.yaml'))).toBe(true);
+  });
+});
+
+// The standalone binary (Node single executable) is built for linux-x64 only.
+const seaPossible = process.platform === 'linux' && process.arch === 'x64';
+
+(seaPossible ? describe : describe.skip)('the plugin with the standalone linux-x64 binary', () => {
+  let seaTarball: string;
+  let binary: string;
+
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(repo, 'scripts', 'build-sea.js')], { cwd: repo, stdio: 'ignore' });
+    binary = join(repo, 'dist', 'sea', 'helm-autorollback-linux-x64');
+    mkdirSync(join(work, 'sea'));
+    seaTarball = join(work, 'sea', `helm-autorollback-${version}.tgz`);
+    execFileSync(process.execPath, [join(repo, 'scripts', 'package-plugin.js'), '--out', seaTarball], { cwd: repo });
+  });
+
+  it('runs alone, unpacking its bundle once into the cache folder', () => {
+    const cache = join(work, 'sea-cache');
+    for (let i = 0; i < 2; i++) {
+      const r = spawnSync(binary, ['version', '--json'], { encoding: 'utf8', cwd: work, env: { PATH: '/nonexistent', XDG_CACHE_HOME: cache } });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ version });
+    }
+    expect(readdirSync(join(cache, 'helm-autorollback'))).toEqual([expect.stringMatching(new RegExp(`^${version.replace(/\./g, '\\.')}-[0-9a-f]{12}$`))]);
+  });
+
+  it.each([3, 4] as HelmMajor[])('is what helm %i runs on linux/amd64: works without node on PATH, writes nothing outside the plugin', (major) => {
+    const home = helmHome(major);
+    const cache = join(work, `no-cache-${major}`);
+    try {
+      install(home, 'tarball', seaTarball);
+      const r = home.helm(['autorollback', 'version', '--json'], { PATH: '/nonexistent', XDG_CACHE_HOME: cache });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ version });
+      expect(existsSync(cache)).toBe(false);
+      expectOk(home.helm(['plugin', 'uninstall', 'autorollback']));
+      expect(readdirSync(home.plugins)).toEqual([]);
+    } finally {
+      home.remove();
+    }
   });
 });
