@@ -6,6 +6,7 @@
 import type { ObjectStore, SimClock } from '../store/types.js';
 import { daemonSetController } from './daemonset.js';
 import { deploymentController } from './deployment.js';
+import { endpointsController } from './endpoints.js';
 import { jobController } from './job.js';
 import { replicaSetController } from './replicaset.js';
 import { statefulSetController } from './statefulset.js';
@@ -21,5 +22,5 @@ export interface RunningControllers {
 
 /** Starts all workload controllers over `store`; `clock` times progress deadlines, minReadySeconds and backoffs. */
 export function startControllers(store: ObjectStore, clock: SimClock, options: RuntimeOptions = {}): RunningControllers {
-  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController], options);
+  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, endpointsController], options);
 }
