@@ -1,4 +1,5 @@
 import type { ImageBehaviour } from '../config.js';
+import { parseQuantity } from '../scheduler/resources.js';
 import { defaultPullPolicy, imageId, imageSize, parseImage, sha256, type ImageReference } from './images.js';
 
 /**
@@ -160,6 +161,7 @@ interface ContainerView {
   imagePullPolicy?: string;
   env?: EnvVarView[];
   envFrom?: Array<{ configMapRef?: { name?: string; optional?: boolean }; secretRef?: { name?: string; optional?: boolean } }>;
+  resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> };
   startupProbe?: ProbeView;
   readinessProbe?: ProbeView;
   livenessProbe?: ProbeView;
@@ -381,7 +383,7 @@ class Stepper {
         this.pullFinished(c);
         break;
       case 'exit':
-        this.exited(c, c.runToCompletion ? c.behaviour.completion : c.behaviour.exit!);
+        this.exited(c, containerEnds(c, this.spec(c)));
         break;
       case 'ready':
         c.ready = true;
@@ -501,7 +503,8 @@ class Stepper {
   }
 
   private createAndStart(c: ContainerRuntime, ref: ImageReference): void {
-    const configError = containerConfigError(this.spec(c), this.rt.namespace, this.ctx.lookup);
+    const spec = this.spec(c);
+    const configError = containerConfigError(spec, this.rt.namespace, this.ctx.lookup);
     if (configError) {
       c.waiting = { reason: 'CreateContainerConfigError', message: configError };
       this.event('Failed', `Error: ${configError}`, c, true);
@@ -524,8 +527,7 @@ class Stepper {
     c.token++;
     c.probes = { startup: zero(), readiness: zero(), liveness: zero() };
     c.ready = false;
-    const spec = this.spec(c);
-    const ends = c.runToCompletion ? c.behaviour.completion : c.behaviour.exit;
+    const ends = containerEnds(c, spec);
     if (ends) this.arm(ends.afterSeconds * 1000, { kind: 'exit', container: c.name, token: c.token });
     if (c.init) {
       c.started = true;
@@ -645,6 +647,18 @@ class Stepper {
     c.crashBackoff = nextBackoff(c.crashBackoff, this.ctx.simMs);
     this.startContainer(c);
   }
+}
+
+/**
+ * How the current instance ends by itself: the image's scripted exit (run-to-completion containers use the
+ * completion outcome), or an OOM kill when a config rule's memory use exceeds the container's memory limit.
+ */
+function containerEnds(c: ContainerRuntime, spec: ContainerView): { code: number; afterSeconds: number; oom: boolean } | undefined {
+  const limit = parseQuantity(spec.resources?.limits?.memory);
+  if (c.behaviour.memoryBytes !== undefined && limit !== undefined && c.behaviour.memoryBytes > limit) {
+    return { code: 137, afterSeconds: c.behaviour.exit?.afterSeconds ?? 1, oom: true };
+  }
+  return c.runToCompletion ? c.behaviour.completion : c.behaviour.exit;
 }
 
 function stripSim(t: TerminatedState & { finishedSimMs?: number }): TerminatedState {

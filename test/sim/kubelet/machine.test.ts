@@ -415,3 +415,15 @@ describe('kubelet machine: deletion', () => {
     expect(sim.removed).toBe(true);
   });
 });
+
+describe('kubelet machine: memory rule', () => {
+  it('an image using more memory than the container limit is OOMKilled', () => {
+    const config = { images: [{ match: 'hungry:*', memory: '512Mi' }], pullSeconds: 0.8 };
+    const limited = new PodSimulation(podWith('hungry:1', { container: { resources: { limits: { memory: '256Mi' } } } }), config);
+    limited.runUntil(2300);
+    expect(limited.containerStatus().state.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled', finishedAt: at(2300) });
+    const roomy = new PodSimulation(podWith('hungry:1', { container: { resources: { limits: { memory: '1Gi' } } } }), config);
+    roomy.runUntil(60_000);
+    expect(roomy.containerStatus()).toMatchObject({ ready: true, restartCount: 0 });
+  });
+});
