@@ -63,8 +63,25 @@ export function applyDefaults(resource: ResourceKey, object: KubeObject): KubeOb
     case 'namespaces':
       defaultNamespace(o);
       break;
-    case 'horizontalpodautoscalers.autoscaling':
-      ensure(o, 'spec').minReplicas ??= 1;
+    case 'horizontalpodautoscalers.autoscaling': {
+      const spec = ensure(o, 'spec');
+      spec.minReplicas ??= 1;
+      if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
+        spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+      }
+      break;
+    }
+    case 'networkpolicies.networking.k8s.io':
+      defaultNetworkPolicy(ensure(o, 'spec'));
+      break;
+    case 'rolebindings.rbac.authorization.k8s.io':
+    case 'clusterrolebindings.rbac.authorization.k8s.io':
+      if (Array.isArray(o.subjects)) {
+        for (const s of o.subjects) {
+          if (isObj(s) && (s.kind === 'User' || s.kind === 'Group')) s.apiGroup ??= 'rbac.authorization.k8s.io';
+          if (isObj(s) && s.kind === 'ServiceAccount') s.apiGroup ??= '';
+        }
+      }
       break;
     default:
       break;
@@ -278,6 +295,20 @@ function defaultVolume(v: Json): void {
   if (isObj(v.hostPath)) v.hostPath.type ??= '';
   if (isObj(v.downwardAPI) && Array.isArray(v.downwardAPI.items)) {
     for (const item of v.downwardAPI.items) if (isObj(item?.fieldRef)) item.fieldRef.apiVersion ??= 'v1';
+  }
+}
+
+function defaultNetworkPolicy(spec: Json): void {
+  // SetDefaults_NetworkPolicy: Ingress always; Egress when egress rules exist.
+  if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
+    spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  }
+  for (const rules of [spec.ingress, spec.egress]) {
+    if (!Array.isArray(rules)) continue;
+    for (const rule of rules) {
+      if (!isObj(rule) || !Array.isArray(rule.ports)) continue;
+      for (const port of rule.ports) if (isObj(port)) port.protocol ??= 'TCP';
+    }
   }
 }
 

@@ -573,11 +573,61 @@ const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col('Secrets', 'Secrets is the list of secrets allowed to be used by pods running using this ServiceAccount.', 0, 'integer'), AGE],
     cells: (o, now) => [o.metadata.name, (o.secrets ?? []).length, since(o.metadata.creationTimestamp, now)],
   },
+  'ingresses.networking.k8s.io': {
+    columns: [
+      NAME,
+      col('Class', 'The name of the IngressClass resource.'),
+      col('Hosts', 'Hosts that incoming requests are matched against before the ingress rule'),
+      col('Address', 'Address is a list containing ingress points for the load-balancer'),
+      col('Ports', 'Ports of TLS configurations that open'),
+      AGE,
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      none(o.spec?.ingressClassName),
+      ingressHosts(o.spec?.rules ?? []),
+      loadBalancerAddresses(o.status ?? {}),
+      (o.spec?.tls ?? []).length > 0 ? '80, 443' : '80',
+      since(o.metadata.creationTimestamp, now),
+    ],
+  },
+  'poddisruptionbudgets.policy': {
+    columns: [
+      NAME,
+      col('Min Available', 'The minimum number of pods that must be available simultaneously.  This can be either an integer or a string specifying a percentage, e.g. "28%".'),
+      col('Max Unavailable', 'The maximum number of pods that may be unavailable simultaneously.  This can be either an integer or a string specifying a percentage, e.g. "28%".'),
+      col('Allowed Disruptions', 'Calculated number of pods that may be disrupted at this time.', 0, 'integer'),
+      AGE,
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.minAvailable !== undefined ? String(o.spec.minAvailable) : 'N/A',
+      o.spec?.maxUnavailable !== undefined ? String(o.spec.maxUnavailable) : 'N/A',
+      int(o.status?.disruptionsAllowed),
+      since(o.metadata.creationTimestamp, now),
+    ],
+  },
   'customresourcedefinitions.apiextensions.k8s.io': {
     columns: [NAME, col('Created At', 'CreationTimestamp is a timestamp representing the server time when this object was created.', 0, 'date')],
     cells: (o) => [o.metadata.name, rfc3339(o.metadata.creationTimestamp)],
   },
 };
+
+function ingressHosts(rules: Json[]): string {
+  const hosts = rules.map((r) => r.host).filter((h): h is string => typeof h === 'string' && h !== '');
+  if (hosts.length === 0) return '*';
+  if (rules.length > 3) return `${hosts.slice(0, 3).join(',')} + ${rules.length - 3} more...`;
+  return hosts.join(',');
+}
+
+function loadBalancerAddresses(status: Json): string {
+  const values = new Set<string>();
+  for (const i of (status.loadBalancer?.ingress ?? []) as Json[]) {
+    if (i.ip) values.add(i.ip);
+    else if (i.hostname) values.add(i.hostname);
+  }
+  return [...values].sort().join(',');
+}
 
 function rfc3339(timestamp: unknown): string {
   if (typeof timestamp !== 'string') return '';

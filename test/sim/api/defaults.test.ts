@@ -175,6 +175,17 @@ describe('applyDefaults', () => {
     expect(pod.status).toEqual({ phase: 'Pending', qosClass: 'Guaranteed' });
   });
 
+  it('NetworkPolicy policyTypes and port protocol; RBAC subjects apiGroup; HPA metrics', () => {
+    const np = applyDefaults('networkpolicies.networking.k8s.io', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 80 }] }] } });
+    expect(np.spec).toEqual({ podSelector: {}, ingress: [{ ports: [{ port: 80, protocol: 'TCP' }] }], policyTypes: ['Ingress'] });
+    const egress = applyDefaults('networkpolicies.networking.k8s.io', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'n' }, spec: { podSelector: {}, egress: [{}] } });
+    expect((egress.spec as any).policyTypes).toEqual(['Ingress', 'Egress']);
+    const rb = applyDefaults('rolebindings.rbac.authorization.k8s.io', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b' }, subjects: [{ kind: 'User', name: 'u' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'default' }] } as KubeObject);
+    expect(rb.subjects).toEqual([{ kind: 'User', name: 'u', apiGroup: 'rbac.authorization.k8s.io' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'default', apiGroup: '' }]);
+    const hpa = applyDefaults('horizontalpodautoscalers.autoscaling', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' }, spec: { maxReplicas: 3 } });
+    expect(hpa.spec).toEqual({ maxReplicas: 3, minReplicas: 1, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] });
+  });
+
   it.each([
     [{ containers: [{ name: 'a' }] }, 'BestEffort'],
     [{ containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] }, 'Burstable'],
