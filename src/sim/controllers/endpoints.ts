@@ -105,7 +105,7 @@ export function endpointsController(ctx: ControllerContext): Controller {
       });
       if (terminating || (ports.length > 0 && resolved.length === 0)) continue;
       const groupKey = JSON.stringify(resolved);
-      const group = subsets.get(groupKey) ?? { addresses: [], notReadyAddresses: [], ports: resolved };
+      const group = subsets.get(groupKey) ?? { addresses: [] as Json[], notReadyAddresses: [] as Json[], ports: resolved as Json[] };
       const address = { ip: pod.status!.podIP, ...(nodeName ? { nodeName } : {}), targetRef };
       if (ready || spec.publishNotReadyAddresses) group.addresses.push(address);
       else group.notReadyAddresses.push(address);
