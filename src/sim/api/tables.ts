@@ -573,6 +573,26 @@ const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col('Secrets', 'Secrets is the list of secrets allowed to be used by pods running using this ServiceAccount.', 0, 'integer'), AGE],
     cells: (o, now) => [o.metadata.name, (o.secrets ?? []).length, since(o.metadata.creationTimestamp, now)],
   },
+  'horizontalpodautoscalers.autoscaling': {
+    columns: [
+      NAME,
+      col('Reference', 'reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource.'),
+      col('Targets', 'metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).'),
+      col('MinPods', 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.'),
+      col('MaxPods', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.', 0, 'integer'),
+      col('Replicas', 'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.', 0, 'integer'),
+      AGE,
+    ],
+    cells: (o, now) => [
+      o.metadata.name,
+      `${o.spec?.scaleTargetRef?.kind ?? ''}/${o.spec?.scaleTargetRef?.name ?? ''}`,
+      hpaTargets(o.spec ?? {}, o.status ?? {}),
+      typeof o.spec?.minReplicas === 'number' ? String(o.spec.minReplicas) : '<unset>',
+      int(o.spec?.maxReplicas),
+      int(o.status?.currentReplicas),
+      since(o.metadata.creationTimestamp, now),
+    ],
+  },
   'ingresses.networking.k8s.io': {
     columns: [
       NAME,
@@ -642,6 +662,50 @@ function eventSource(o: Json): string {
   return host ? `${component}, ${host}` : component;
 }
 
+/** An events.k8s.io/v1 Event in core/v1 field names (the printer for both is kubectl's printEvent). */
+function asCoreEvent(o: Json): Json {
+  return {
+    ...o,
+    involvedObject: o.regarding ?? {},
+    message: o.note ?? '',
+    firstTimestamp: o.deprecatedFirstTimestamp,
+    lastTimestamp: o.deprecatedLastTimestamp,
+    count: o.deprecatedCount,
+    source: o.deprecatedSource,
+    reportingComponent: o.reportingController,
+  };
+}
+
+/** HPA TARGETS as kubectl prints them: `cpu: 45%/80%`, `<unknown>` before the first measurement. */
+function hpaTargets(spec: Json, status: Json): string {
+  const metrics: Json[] = spec.metrics ?? [];
+  if (metrics.length === 0) return '<none>';
+  const current: Json[] = status.currentMetrics ?? [];
+  const parts = metrics.map((m, i) => {
+    const cur = current[i];
+    if (m.type === 'Resource' || m.type === 'ContainerResource') {
+      const key = m.type === 'Resource' ? 'resource' : 'containerResource';
+      const r: Json = m[key] ?? {};
+      const target: Json = r.target ?? {};
+      const c: Json = cur?.[key]?.current ?? {};
+      if (target.averageUtilization !== undefined) {
+        const now = c.averageUtilization !== undefined ? `${c.averageUtilization}%` : '<unknown>';
+        return `${r.name}: ${now}/${target.averageUtilization}%`;
+      }
+      const value = target.averageValue ?? target.value;
+      const now = c.averageValue ?? c.value ?? '<unknown>';
+      return `${r.name}: ${now}/${value}`;
+    }
+    const kind = String(m.type ?? '').charAt(0).toLowerCase() + String(m.type ?? '').slice(1);
+    const target: Json = m[kind]?.target ?? {};
+    const c: Json = cur?.[kind]?.current ?? {};
+    const now = c.averageValue ?? c.value ?? '<unknown>';
+    return `${now}/${target.averageValue ?? target.value ?? '<unknown>'}`;
+  });
+  if (parts.length > 3) return `${parts.slice(0, 3).join(', ')} + ${parts.length - 3} more...`;
+  return parts.join(', ');
+}
+
 const DEFAULT_PRINTER: Printer = {
   columns: [NAME, AGE],
   cells: (o, now) => [o.metadata.name, since(o.metadata.creationTimestamp, now)],
@@ -652,9 +716,18 @@ function keyOf(type: ResourceType): string {
   return type.group ? `${type.plural}.${type.group}` : type.plural;
 }
 
+/** events.k8s.io Events print like core Events, after renaming their fields. */
+const EVENTS_V1: Printer = { columns: PRINTERS.events.columns, cells: (o, now) => PRINTERS.events.cells(asCoreEvent(o), now) };
+
+function printerFor(type: ResourceType): Printer {
+  const key = keyOf(type);
+  if (key === 'events.events.k8s.io') return EVENTS_V1;
+  return PRINTERS[key] ?? DEFAULT_PRINTER;
+}
+
 /** The column definitions served for a resource type. */
 export function tableColumns(type: ResourceType): TableColumn[] {
-  return (PRINTERS[keyOf(type)] ?? DEFAULT_PRINTER).columns;
+  return printerFor(type).columns;
 }
 
 function rowObject(o: KubeObject, mode: TableOptions['includeObject']): Json | undefined {
@@ -670,7 +743,7 @@ function rowObject(o: KubeObject, mode: TableOptions['includeObject']): Json | u
  * no printer for, NAME/CREATED AT for CRDs). Rows carry PartialObjectMetadata unless `includeObject` says otherwise.
  */
 export function toTable(type: ResourceType, objects: KubeObject[], now: Date, options: TableOptions = {}): KubeObject {
-  const printer = PRINTERS[keyOf(type)] ?? DEFAULT_PRINTER;
+  const printer = printerFor(type);
   const rows: TableRow[] = objects.map((o) => {
     const row: TableRow = { cells: printer.cells(o as Json, now) };
     const conditions = printer.conditions?.(o as Json);
