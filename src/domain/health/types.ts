@@ -72,7 +72,9 @@ export type FailureReason =
   | 'ProgressDeadlineExceeded'
   | 'HookFailed'
   | 'JobFailed'
-  | 'Timeout';
+  | 'Timeout'
+  /** helm itself failed (e.g. a resource conflict or its own timeout) while the cluster showed no failure. */
+  | 'HelmFailed';
 
 /** Every failure reason, in the stable order used to break ties between equally early signals. */
 export const FAILURE_REASONS: readonly FailureReason[] = [
@@ -90,6 +92,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'Unready',
   'ProgressDeadlineExceeded',
   'Timeout',
+  'HelmFailed',
 ];
 
 /** The evidence behind a failed verdict. */
