@@ -6,19 +6,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realClock } from './clock.js';
-import { createFaultController, type FaultController, parseFaultSpec } from './faults/index.js';
+import { defaultSimConfig, ensureNodes, loadSimConfig, type SimConfig } from './config.js';
+import { startControllers } from './controllers/index.js';
+import { createFaultController, type FaultController, type FaultSettings, parseFaultSpec } from './faults/index.js';
+import { startKubelet } from './kubelet/index.js';
+import { startScheduler } from './scheduler/index.js';
 import { writeSimKubeconfig } from './kubeconfig.js';
 import { createApiServer } from './server/api-server.js';
 import type { SimStats } from './server/stats.js';
 import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
-import type { ObjectStore, SimClock } from './store/types.js';
+import type { SimClock } from './store/types.js';
 
 export type { FaultController, FaultSettings } from './faults/index.js';
 export type { SimStats } from './server/stats.js';
 export type { MemoryStore } from './store/memory-store.js';
 
-/** The simulator configuration (nodes, image rules); its shape is owned by src/sim/config.ts. */
-export type SimConfigInput = Record<string, unknown>;
+export type { SimConfig } from './config.js';
 
 /** Options of `startSim`. */
 export interface StartSimOptions {
@@ -29,7 +32,7 @@ export interface StartSimOptions {
   /** Where to write the kubeconfig (default: a new temp file, removed on stop). */
   kubeconfigPath?: string;
   /** A SimConfig object or the path of a YAML config file (default: the built-in config). */
-  config?: SimConfigInput | string;
+  config?: SimConfig | string;
   /** Speed-up of all simulated durations (default 1 = real time). */
   timeScale?: number;
   /** Fault spec, e.g. `drop-watch=3s,error-rate=0.05` (default none). */
@@ -60,43 +63,16 @@ interface Component {
   stop(): void;
 }
 
-/**
- * Loads an optional sibling module (controllers, scheduler, kubelet, config are written by other parts of the
- * project); undefined while it does not exist yet.
- */
-async function optionalModule<T>(specifier: string): Promise<T | undefined> {
-  try {
-    return (await import(specifier)) as T;
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    const missing = e.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(e.message ?? '');
-    if (missing && (e.message ?? '').includes(specifier.replace(/^\.\//, '').replace(/\.js$/, ''))) return undefined;
-    throw err;
-  }
-}
-
-interface ConfigModule {
-  defaultSimConfig(): unknown;
-  loadSimConfig(path: string): unknown;
-  ensureNodes(store: ObjectStore, config: unknown): void;
-}
-type Starter = (store: ObjectStore, clock: SimClock, config: unknown) => Component;
-
 /** Starts the simulator: store, API server on 127.0.0.1, controllers, scheduler and kubelet; writes a kubeconfig. */
 export async function startSim(options: StartSimOptions = {}): Promise<RunningSim> {
-  const faultSpec = options.faults ?? '';
+  const config: SimConfig = typeof options.config === 'string' ? loadSimConfig(options.config) : (options.config ?? defaultSimConfig());
+  // Flags win over the config file.
+  const faultSpec = options.faults ?? (typeof config.faults === 'string' ? config.faults : '');
   parseFaultSpec(faultSpec); // a bad spec fails before anything starts
-  const clock = realClock(options.timeScale ?? 1);
+  const clock = realClock(options.timeScale ?? config.timeScale ?? 1);
   const store = createMemoryStore({ clock, historyLimit: options.historyLimit });
-
-  const components: Component[] = [];
   const workloads = options.workloads ?? true;
-  const configModule = await optionalModule<ConfigModule>('./config.js');
-  let config: unknown = options.config;
-  if (configModule) {
-    config = typeof options.config === 'string' ? configModule.loadSimConfig(options.config) : (options.config ?? configModule.defaultSimConfig());
-    if (workloads) configModule.ensureNodes(store, config);
-  }
+  if (workloads) ensureNodes(store, config, clock.now());
 
   let faults: FaultController | undefined;
   const server = createApiServer({ store, clock, faults: () => faults, bookmarkIntervalMs: options.bookmarkIntervalMs });
@@ -109,14 +85,13 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
     },
     faultSpec,
   );
+  if (faultSpec === '' && config.faults && typeof config.faults === 'object') faults.set(config.faults as FaultSettings);
 
+  const components: Component[] = [];
   if (workloads) {
-    const controllers = await optionalModule<{ startControllers: (s: ObjectStore, c: SimClock) => Component }>('./controllers/index.js');
-    if (controllers) components.push(controllers.startControllers(store, clock));
-    const scheduler = await optionalModule<{ startScheduler: Starter }>('./scheduler/index.js');
-    if (scheduler) components.push(scheduler.startScheduler(store, clock, config));
-    const kubelet = await optionalModule<{ startKubelet: Starter }>('./kubelet/index.js');
-    if (kubelet) components.push(kubelet.startKubelet(store, clock, config));
+    components.push(startControllers(store, clock));
+    components.push(startScheduler(store, clock));
+    components.push(startKubelet(store, clock, config));
   }
 
   let tempDir: string | undefined;
