@@ -1,6 +1,17 @@
 /**
  * The simulator's PATCH engine: one entry point for the four patch content types the API server accepts.
  * Pure: no I/O, inputs never mutated; errors are StatusErrors with the codes a real API server uses.
+ *
+ * Choices where the simulator is simpler or more lenient than kube-apiserver (documented, deliberate):
+ * - Server-side apply matches keyed list items by the single `patchMergeKey` (containers/env by name, ports by
+ *   containerPort / port) where SSA uses all listMapKeys (e.g. containerPort + protocol).
+ * - An `Update` managedFields entry with the same manager name as the applier (helm 3 wrote the object with
+ *   fieldManager=helm, helm 4 now applies as helm) never conflicts. Helm 4 sends `force=false` unless
+ *   `--force-conflicts`, and migrates such entries itself (JSON patch of metadata.managedFields) when it switches
+ *   a release to server-side apply; conflicts with genuinely different managers are 409s as on a real server.
+ * - Pruning also removes parents (maps, lists) that the removal left empty, unless someone still owns them.
+ * - No "before-first-apply" manager for objects without managedFields; `fieldValidation` is not enforced.
+ * Non-apply patches record an `Update` entry for `fieldManager` (managedFields stay consistent for later applies).
  */
 import { StatusError, badRequest, notFound } from '../store/errors.js';
 import type { KubeObject, ResourceType } from '../store/types.js';
