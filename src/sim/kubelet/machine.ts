@@ -67,6 +67,10 @@ export interface ContainerRuntime {
   behaviour: ImageBehaviour;
   /** Runs to completion (init containers; app containers when restartPolicy is Never or OnFailure). */
   runToCompletion: boolean;
+  /** A native sidecar: an init container with restartPolicy Always, running alongside the app containers. */
+  sidecar: boolean;
+  /** The container has passed startup at least once (what lets the init sequence go past a sidecar). */
+  everStarted: boolean;
   waiting?: { reason: string; message?: string };
   running?: { startedAt: string; startedSimMs: number };
   terminated?: TerminatedState & { finishedSimMs: number };
@@ -157,6 +161,8 @@ interface EnvVarView {
 
 interface ContainerView {
   name: string;
+  /** Only `Always`, on init containers: a native sidecar. */
+  restartPolicy?: string;
   image?: string;
   imagePullPolicy?: string;
   env?: EnvVarView[];
@@ -210,7 +216,9 @@ export function initPod(
     init,
     image: c.image ?? '',
     behaviour: behaviours(c.image ?? ''),
-    runToCompletion: init || restartPolicy !== 'Always',
+    runToCompletion: init ? c.restartPolicy !== 'Always' : restartPolicy !== 'Always',
+    sidecar: init && c.restartPolicy === 'Always',
+    everStarted: false,
     restartCount: 0,
     started: false,
     ready: false,
@@ -398,7 +406,7 @@ class Stepper {
   /** Starts what is due: the next init container, or every app container once initialisation is done. */
   private startNext(): void {
     const inits = this.rt.containers.filter((c) => c.init);
-    const pendingInit = inits.find((c) => !(c.done && c.terminated?.exitCode === 0));
+    const pendingInit = inits.find((c) => !initComplete(c));
     if (pendingInit) {
       // Untouched so far (token 0): a failed or restarting init container is driven by its own timers.
       if (pendingInit.token === 0) this.startContainer(pendingInit);
@@ -417,17 +425,7 @@ class Stepper {
       c.token++;
       if (c.running) {
         this.event('Killing', `Stopping container ${c.name}`, c);
-        c.terminated = {
-          exitCode: 0,
-          reason: 'Completed',
-          startedAt: c.running.startedAt,
-          finishedAt: this.iso,
-          containerID: c.containerID!,
-          finishedSimMs: this.ctx.simMs,
-        };
-        c.running = undefined;
-        c.ready = false;
-        c.started = false;
+        this.exitedForGood(c);
       }
     }
     this.arm(STOP_MS, { kind: 'stopped', token: this.rt.token });
@@ -529,7 +527,7 @@ class Stepper {
     c.ready = false;
     const ends = containerEnds(c, spec);
     if (ends) this.arm(ends.afterSeconds * 1000, { kind: 'exit', container: c.name, token: c.token });
-    if (c.init) {
+    if (c.init && !c.sidecar) {
       c.started = true;
       return;
     }
@@ -544,6 +542,8 @@ class Stepper {
   /** Startup done: readiness (probe, or the image's own readiness) and liveness begin. */
   private afterStarted(c: ContainerRuntime, spec: ContainerView): void {
     c.started = true;
+    const first = !c.everStarted;
+    c.everStarted = true;
     if (spec.readinessProbe) {
       this.arm(probeDelay(spec.readinessProbe), { kind: 'probe', probe: 'readiness', container: c.name, token: c.token });
     } else if (c.behaviour.readyAfterSeconds !== null) {
@@ -555,6 +555,8 @@ class Stepper {
     if (spec.livenessProbe) {
       this.arm(probeDelay(spec.livenessProbe), { kind: 'probe', probe: 'liveness', container: c.name, token: c.token });
     }
+    // A started sidecar lets the next init container (or the app containers) start.
+    if (c.sidecar && first) this.startNext();
   }
 
   private probe(c: ContainerRuntime, kind: ProbeKind): void {
@@ -613,17 +615,48 @@ class Stepper {
     c.started = false;
     c.token++;
     const restarts =
-      this.rt.restartPolicy === 'Always' || (this.rt.restartPolicy === 'OnFailure' && how.code !== 0) || (c.init && how.code !== 0 && this.rt.restartPolicy !== 'Never');
-    if (c.init && how.code === 0) {
+      c.sidecar ||
+      this.rt.restartPolicy === 'Always' ||
+      (this.rt.restartPolicy === 'OnFailure' && how.code !== 0) ||
+      (c.init && how.code !== 0 && this.rt.restartPolicy !== 'Never');
+    if (c.init && !c.sidecar && how.code === 0) {
       c.done = true;
       this.startNext();
       return;
     }
     if (!restarts) {
       c.done = true;
+      if (!c.init) this.stopSidecarsWhenAppsDone();
       return;
     }
     this.arm(SYNC_MS, { kind: 'restart', container: c.name, token: c.token });
+  }
+
+  /** Once every app container of a run-to-completion pod is done, the kubelet stops its sidecars. */
+  private stopSidecarsWhenAppsDone(): void {
+    if (!this.rt.containers.filter((x) => !x.init).every((x) => x.done)) return;
+    for (const s of this.rt.containers.filter((x) => x.sidecar)) {
+      s.token++;
+      s.done = true;
+      if (s.running) {
+        this.event('Killing', `Stopping container ${s.name}`, s);
+        this.exitedForGood(s);
+      }
+    }
+  }
+
+  private exitedForGood(c: ContainerRuntime): void {
+    c.terminated = {
+      exitCode: 0,
+      reason: 'Completed',
+      startedAt: c.running!.startedAt,
+      finishedAt: this.iso,
+      containerID: c.containerID!,
+      finishedSimMs: this.ctx.simMs,
+    };
+    c.running = undefined;
+    c.ready = false;
+    c.started = false;
   }
 
   /** The sync after an exit: restart now, or wait out the CrashLoopBackOff. */
@@ -659,6 +692,11 @@ function containerEnds(c: ContainerRuntime, spec: ContainerView): { code: number
     return { code: 137, afterSeconds: c.behaviour.exit?.afterSeconds ?? 1, oom: true };
   }
   return c.runToCompletion ? c.behaviour.completion : c.behaviour.exit;
+}
+
+/** An init container is complete when it exited 0, or, for a sidecar, once it has started. */
+export function initComplete(c: ContainerRuntime): boolean {
+  return c.sidecar ? c.everStarted : c.done && c.terminated?.exitCode === 0;
 }
 
 function stripSim(t: TerminatedState & { finishedSimMs?: number }): TerminatedState {

@@ -1,5 +1,5 @@
 import { qosClass } from '../scheduler/resources.js';
-import { rfc3339, type ContainerRuntime, type PodRuntime, type PodSpecView, type TerminatedState } from './machine.js';
+import { initComplete, rfc3339, type ContainerRuntime, type PodRuntime, type PodSpecView, type TerminatedState } from './machine.js';
 
 export { rfc3339 };
 
@@ -24,7 +24,7 @@ interface Condition {
 /** The pod phase the kubelet computes from its containers. */
 export function podPhase(rt: PodRuntime): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
   const inits = rt.containers.filter((c) => c.init);
-  if (inits.some((c) => c.done && c.terminated && c.terminated.exitCode !== 0)) return 'Failed';
+  if (inits.some((c) => !c.sidecar && c.done && c.terminated && c.terminated.exitCode !== 0)) return 'Failed';
   if (inits.some((c) => !initSucceeded(c))) return 'Pending';
   let running = 0;
   let waiting = 0;
@@ -53,9 +53,7 @@ export function podPhase(rt: PodRuntime): 'Pending' | 'Running' | 'Succeeded' | 
   return 'Pending';
 }
 
-function initSucceeded(c: ContainerRuntime): boolean {
-  return c.done && c.terminated?.exitCode === 0;
-}
+const initSucceeded = initComplete;
 
 function terminatedJson(t: TerminatedState): Record<string, unknown> {
   return {
@@ -91,8 +89,8 @@ export function containerStatus(c: ContainerRuntime, initialized: boolean): Reco
     // Not created yet: what the kubelet defaults while pulling / before initialisation.
     state = { waiting: { reason: c.init || !initialized ? 'PodInitializing' : 'ContainerCreating' } };
   }
-  const ready = c.init ? initSucceeded(c) : !!c.running && c.ready;
-  const started = c.init ? !!c.running : !!c.running && c.started;
+  const ready = c.init && !c.sidecar ? initSucceeded(c) : !!c.running && c.ready;
+  const started = c.init && !c.sidecar ? !!c.running : !!c.running && c.started;
   return {
     ...(c.containerID ? { containerID: c.containerID } : {}),
     image: c.imageRef?.normalized ?? c.image,
@@ -135,7 +133,8 @@ export function podStatus(
       ...(message ? { message } : {}),
     };
   };
-  const unready = apps.filter((c) => !(c.running && c.ready)).map((c) => c.name);
+  // Sidecars count for readiness alongside the app containers.
+  const unready = [...inits.filter((c) => c.sidecar), ...apps].filter((c) => !(c.running && c.ready)).map((c) => c.name);
   const incomplete = inits.filter((c) => !initSucceeded(c)).map((c) => c.name);
   const completed = phase === 'Succeeded';
   const readyCondition = (type: string) =>

@@ -427,3 +427,45 @@ describe('kubelet machine: memory rule', () => {
     expect(roomy.containerStatus()).toMatchObject({ ready: true, restartCount: 0 });
   });
 });
+
+describe('kubelet machine: native sidecars (init containers with restartPolicy Always)', () => {
+  const withSidecar = (restartPolicy: string, appImage: string) =>
+    podWith(appImage, {
+      restartPolicy,
+      spec: {
+        initContainers: [
+          { name: 'proxy', image: 'envoy:1', imagePullPolicy: 'IfNotPresent', restartPolicy: 'Always' },
+          { name: 'migrate', image: 'migrate:1', imagePullPolicy: 'IfNotPresent' },
+        ],
+      },
+    });
+
+  it('the sidecar starts first and keeps running; the next init container starts once it has started', () => {
+    const sim = new PodSimulation(withSidecar('Always', 'nginx:1.25'));
+    sim.runUntil(1300);
+    const inits = () => sim.status!.initContainerStatuses as Array<Record<string, any>>;
+    expect(inits()[0]).toMatchObject({ name: 'proxy', started: true, ready: true, state: { running: { startedAt: at(1300) } } });
+    expect(sim.events.filter((e) => e.reason === 'Pulling').map((e) => `${e.container}@${e.at}`)).toEqual(['proxy@500', 'migrate@1300']);
+    sim.runUntil(10_000);
+    expect(sim.status!.phase).toBe('Running');
+    expect(inits()[0]).toMatchObject({ ready: true, started: true, restartCount: 0, state: { running: { startedAt: at(1300) } } });
+    expect(inits()[1]).toMatchObject({ ready: true, state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+    expect(sim.condition('Ready')!.status).toBe('True');
+  });
+
+  it('in a run-to-completion pod the sidecar is stopped when the app finishes: Succeeded', () => {
+    const sim = new PodSimulation(withSidecar('Never', 'busybox:1'));
+    sim.runUntil(20_000);
+    expect(sim.status!.phase).toBe('Succeeded');
+    expect((sim.status!.initContainerStatuses as any[])[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(sim.eventLines()).toContain('Normal Killing: Stopping container proxy');
+  });
+
+  it('an unready sidecar keeps the pod not Ready', () => {
+    const pod = podWith('nginx:1.25', { spec: { initContainers: [{ name: 'proxy', image: 'unready-proxy:1', imagePullPolicy: 'IfNotPresent', restartPolicy: 'Always' }] } });
+    const sim = new PodSimulation(pod);
+    sim.runUntil(10_000);
+    expect(sim.containerStatus().ready).toBe(true);
+    expect(sim.condition('ContainersReady')).toMatchObject({ status: 'False', message: 'containers with unready status: [proxy]' });
+  });
+});
