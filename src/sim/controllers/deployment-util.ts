@@ -407,14 +407,22 @@ export function deploymentProgressing(d: KubeObject, s: DeploymentStatus): boole
   );
 }
 
+/**
+ * Simulated ms since the Progressing condition's lastUpdateTime. `sinceMs`, when given, is the exact wall-clock
+ * instant behind that second-precision timestamp (the controller remembers it; it matters at high time scales).
+ */
+function progressElapsed(cond: Condition, now: Date, timeScale: number, sinceMs?: number): number {
+  return sinceMs !== undefined ? (now.getTime() - sinceMs) * timeScale : simElapsedMs(cond.lastUpdateTime, now, timeScale);
+}
+
 /** No progress for progressDeadlineSeconds since the Progressing condition was last updated (DeploymentTimedOut). */
-export function deploymentTimedOut(d: KubeObject, s: DeploymentStatus, now: Date, timeScale: number): boolean {
+export function deploymentTimedOut(d: KubeObject, s: DeploymentStatus, now: Date, timeScale: number, sinceMs?: number): boolean {
   if (!hasProgressDeadline(d)) return false;
   const cond = findCondition(s.conditions, 'Progressing');
   if (!cond) return false;
   if (cond.reason === reasons.newReplicaSetAvailable) return false;
   if (cond.reason === reasons.progressDeadlineExceeded) return true;
-  return simElapsedMs(cond.lastUpdateTime, now, timeScale) > progressDeadlineSeconds(d) * 1000;
+  return progressElapsed(cond, now, timeScale, sinceMs) > progressDeadlineSeconds(d) * 1000;
 }
 
 /**
@@ -422,7 +430,14 @@ export function deploymentTimedOut(d: KubeObject, s: DeploymentStatus, now: Date
  * NewReplicaSetAvailable when complete, ReplicaSetUpdated while progressing, ProgressDeadlineExceeded once
  * stuck past the deadline.
  */
-export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined, now: Date, timeScale: number): DeploymentStatus {
+export function rolloutStatus(
+  d: KubeObject,
+  allRSs: KubeObject[],
+  newRS: KubeObject | undefined,
+  now: Date,
+  timeScale: number,
+  sinceMs?: number,
+): DeploymentStatus {
   const s = calculateStatus(d, allRSs, newRS, now);
   if (!hasProgressDeadline(d)) s.conditions = removeCondition(s.conditions, 'Progressing');
   const current = findCondition(s.conditions, 'Progressing');
@@ -437,7 +452,7 @@ export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeOb
       // Progress refreshes lastUpdateTime even when the reason stays: that is what pushes the deadline out.
       if (current?.status === 'True') cond.lastTransitionTime = current.lastTransitionTime;
       s.conditions = [...removeCondition(s.conditions, 'Progressing'), cond];
-    } else if (deploymentTimedOut(d, s, now, timeScale)) {
+    } else if (deploymentTimedOut(d, s, now, timeScale, sinceMs)) {
       const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
       s.conditions = setDeploymentCondition(s.conditions, newDeploymentCondition('Progressing', 'False', reasons.progressDeadlineExceeded, msg, now));
     }
@@ -449,11 +464,11 @@ export function rolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeOb
  * Simulated milliseconds until the progress deadline of a Deployment still progressing, or undefined when no
  * check is due (requeueStuckDeployment).
  */
-export function msUntilProgressDeadline(d: KubeObject, s: DeploymentStatus, now: Date, timeScale: number): number | undefined {
+export function msUntilProgressDeadline(d: KubeObject, s: DeploymentStatus, now: Date, timeScale: number, sinceMs?: number): number | undefined {
   const cond = findCondition(s.conditions, 'Progressing');
   if (!hasProgressDeadline(d) || !cond || cond.status !== 'True' || cond.reason === reasons.newReplicaSetAvailable) return undefined;
   if (deploymentComplete(d, s)) return undefined;
-  return Math.max(0, progressDeadlineSeconds(d) * 1000 - simElapsedMs(cond.lastUpdateTime, now, timeScale));
+  return Math.max(0, progressDeadlineSeconds(d) * 1000 - progressElapsed(cond, now, timeScale, sinceMs));
 }
 
 /** Status as the API server serialises it: zero counters are omitted (omitempty), conditions kept. */

@@ -60,6 +60,7 @@ export function deploymentController(ctx: ControllerContext): Controller {
   function keysFor(event: StoreEvent): string[] {
     switch (event.resource) {
       case R.deployments:
+        if (event.type === 'DELETED') progressStamps.delete(event.object.metadata.uid ?? '');
         return [objectKey(event.object)];
       case R.replicaSets:
         return [ownerKeyOfRS(event.object), ownerKeyOfRS(event.previous)].filter((k): k is string => k !== undefined);
@@ -77,10 +78,23 @@ export function deploymentController(ctx: ControllerContext): Controller {
     }
   }
 
+  /** Exact instants behind the second-precision Progressing lastUpdateTime, per Deployment uid. */
+  const progressStamps = new Map<string, { stamp: string; ms: number }>();
+
+  function progressSince(d: KubeObject): number | undefined {
+    const stamp = findCondition(deploymentStatus(d).conditions, 'Progressing')?.lastUpdateTime;
+    const known = progressStamps.get(d.metadata.uid ?? '');
+    return known && stamp === known.stamp ? known.ms : undefined;
+  }
+
   function writeStatus(d: KubeObject, status: DeploymentStatus): KubeObject {
     const next = compactStatus(status);
     if (semanticEqual(next, compactStatus(deploymentStatus(d)))) return d;
-    return store.update(R.deployments, { ...d, status: next }, { subresource: 'status' });
+    const before = findCondition(deploymentStatus(d).conditions, 'Progressing')?.lastUpdateTime;
+    const after = findCondition(next.conditions, 'Progressing')?.lastUpdateTime;
+    const written = store.update(R.deployments, { ...d, status: next }, { subresource: 'status' });
+    if (after && after !== before) progressStamps.set(d.metadata.uid ?? '', { stamp: after, ms: clock.now().getTime() });
+    return written;
   }
 
   function scaleReplicaSet(d: KubeObject, rs: KubeObject, replicas: number): KubeObject {
@@ -255,9 +269,9 @@ export function deploymentController(ctx: ControllerContext): Controller {
   /** syncRolloutStatus: writes status and arranges the progress-deadline check. */
   function syncRolloutStatus(d: KubeObject, allRSs: KubeObject[], newRS: KubeObject | undefined): void {
     const now = clock.now();
-    const status = rolloutStatus(d, allRSs, newRS, now, clock.timeScale);
+    const status = rolloutStatus(d, allRSs, newRS, now, clock.timeScale, progressSince(d));
     const written = writeStatus(d, status);
-    const wait = msUntilProgressDeadline(written, status, now, clock.timeScale);
+    const wait = msUntilProgressDeadline(written, status, now, clock.timeScale, progressSince(written));
     // One simulated millisecond past the deadline, so the check sees it strictly exceeded.
     if (wait !== undefined) ctx.enqueue(objectKey(d), wait + 1);
   }
@@ -413,6 +427,7 @@ export function deploymentController(ctx: ControllerContext): Controller {
     keysFor,
     initialKeys: () => store.list(R.deployments).items.map(objectKey),
     reconcile,
+    stop: () => progressStamps.clear(),
   };
 }
 

@@ -168,6 +168,20 @@ describe('Deployment controller (with the real memory store, test plays the kube
     expect(status(d).unavailableReplicas).toBe(3);
   });
 
+  it('times the deadline from the exact instant at a high time scale (timestamps have whole seconds)', async () => {
+    h.stop();
+    h = startHarness({ start: new Date('2026-01-01T00:00:00.900Z'), timeScale: 100 });
+    h.store.create('deployments.apps', deployment('web', 'nginx:1', { progressDeadlineSeconds: 30 }));
+    await h.settle();
+    await h.runPods(h.pods(), { ready: false });
+    h.clock.advance(250); // 25 simulated seconds (the truncated timestamp would already say 115)
+    await h.settle();
+    expect(cond(h.get('deployments.apps', 'web'), 'Progressing')?.reason).toBe('ReplicaSetUpdated');
+    h.clock.advance(60);
+    await h.settle();
+    expect(cond(h.get('deployments.apps', 'web'), 'Progressing')?.reason).toBe('ProgressDeadlineExceeded');
+  });
+
   it('progress pushes the deadline out', async () => {
     h.store.create('deployments.apps', deployment('web', 'nginx:1', { progressDeadlineSeconds: 30 }));
     await h.settle();

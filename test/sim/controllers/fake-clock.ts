@@ -8,17 +8,20 @@ export interface ManualClock extends SimClock {
   pending(): number;
 }
 
-/** A ManualClock starting at `start` (time scale 1). */
-export function manualClock(start = new Date('2026-01-01T00:00:00Z')): ManualClock {
+/**
+ * A ManualClock starting at `start`. With a time scale, `after(ms)` takes simulated ms (due after ms / timeScale of
+ * clock time) while `advance` moves the (wall) clock, as realClock(timeScale) behaves.
+ */
+export function manualClock(start = new Date('2026-01-01T00:00:00Z'), timeScale = 1): ManualClock {
   let now = start.getTime();
   let seq = 0;
   const timers = new Map<number, { due: number; fn: () => void }>();
   return {
-    timeScale: 1,
+    timeScale,
     now: () => new Date(now),
     after(ms, fn) {
       const id = ++seq;
-      timers.set(id, { due: now + Math.max(0, ms), fn });
+      timers.set(id, { due: now + Math.max(0, ms) / timeScale, fn });
       return () => timers.delete(id);
     },
     advance(ms) {

@@ -25,8 +25,8 @@ export interface Harness {
 }
 
 /** Starts a harness. */
-export function startHarness(): Harness {
-  const clock = manualClock();
+export function startHarness(options: { start?: Date; timeScale?: number } = {}): Harness {
+  const clock = manualClock(options.start, options.timeScale);
   const store = createMemoryStore({ clock });
   const errors: string[] = [];
   const controllers = startControllers(store, clock, { onError: (c, k, e) => errors.push(`${c} ${k}: ${e instanceof Error ? e.stack : String(e)}`) });
