@@ -3,7 +3,8 @@
 // The bundle holds the whole CLI so it runs where there is no node_modules (a helm plugin directory, the
 // standalone binary). oclif normally finds commands and hooks by importing files named in package.json; here
 // they are handed over in memory instead:
-// - commands: `COMMANDS` (every file under src/commands, plus @oclif/plugin-autocomplete's commands);
+// - commands: `COMMANDS` (every file under src/commands, plus @oclif/plugin-autocomplete's commands and the
+//   hidden `__complete` behind helm's shell completion, see plugin.complete);
 // - the command_not_found hook (typo suggestions from @oclif/plugin-not-found) is run from `runHook`.
 // Heavy libraries (ink, react, @kubernetes/client-node) must only be reached through `await import()` inside a
 // command's run(), so that esbuild puts them in chunks that `--help` never loads.
@@ -13,6 +14,7 @@ import Autocomplete from '@oclif/plugin-autocomplete/lib/commands/autocomplete/i
 import AutocompleteScript from '@oclif/plugin-autocomplete/lib/commands/autocomplete/script.js';
 import { fileURLToPath } from 'node:url';
 import { OWN_COMMANDS } from 'bundle:commands';
+import Complete from './complete-command.js';
 import { PJSON } from 'bundle:pjson';
 
 /** Every command of the CLI by oclif id (`topic:command`), as oclif's "explicit" strategy expects. */
@@ -21,6 +23,7 @@ export const COMMANDS: Record<string, unknown> = {
   autocomplete: Autocomplete,
   'autocomplete:create': AutocompleteCreate,
   'autocomplete:script': AutocompleteScript,
+  __complete: Complete,
 };
 
 /** The package.json fields oclif reads (name, version, `oclif` key), captured at build time. */

@@ -6,6 +6,7 @@
 //   plugin.yaml            the repo's, plus a linux/amd64 entry for the standalone binary when it was built
 //   package.json           only {name, version, type: module}, so Node reads bin/*.js as ES modules
 //   bin/run.js, bin/node-check.js
+//   plugin.complete        helm's hook for `helm autorollback <TAB>`
 //   dist/bundle/           the esbuild bundle: the whole CLI, no node_modules (source maps left out)
 //   bin/helm-autorollback-linux-x64   the Node single executable, when dist/sea/ has one
 //   README.md
@@ -63,7 +64,7 @@ export function packagePlugin(options = {}) {
       join(dir, 'package.json'),
       `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module' }, null, 2)}\n`,
     );
-    for (const file of ['bin/run.js', 'bin/node-check.js', 'README.md']) copyFileSync(join(root, file), join(dir, file));
+    for (const file of ['bin/run.js', 'bin/node-check.js', 'plugin.complete', 'README.md']) copyFileSync(join(root, file), join(dir, file));
     cpSync(join(root, 'dist', 'bundle'), join(dir, 'dist', 'bundle'), {
       recursive: true,
       filter: (src) => !src.endsWith('.map'),

@@ -115,6 +115,7 @@ describe('the packaged archive', () => {
       'helm-autorollback/package.json',
       'helm-autorollback/bin/run.js',
       'helm-autorollback/bin/node-check.js',
+      'helm-autorollback/plugin.complete',
       'helm-autorollback/dist/bundle/run.mjs',
     ]));
     expect(files.every((f) => f.startsWith('helm-autorollback/'))).toBe(true);
@@ -174,6 +175,14 @@ describe.each(matrix)('helm %i, plugin installed from the %s', (major, method) =
       const r = home.helm(['autorollback', 'versoin']);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('Error: "versoin" is not a helm autorollback command. Did you mean "version"?');
+    });
+
+    it('completes commands and flags for helm __complete (what the shell completion scripts call)', () => {
+      const commands = expectOk(home.helm(['__complete', 'autorollback', 'vers']));
+      expect(commands.stdout).toMatch(/^version\tPrint the plugin version\.$/m);
+      expect(commands.stdout).not.toMatch(/^history/m);
+      const flags = expectOk(home.helm(['__complete', 'autorollback', 'version', '--j']));
+      expect(flags.stdout).toMatch(/^--json\t/m);
     });
 
     it('honours helm --kube-context (HELM_KUBECONTEXT) and --kubeconfig (KUBECONFIG)', () => {
