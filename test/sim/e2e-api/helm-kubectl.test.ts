@@ -104,6 +104,47 @@ describe.each([3, 4] as HelmMajor[])('helm %i against kube-sim', (major) => {
   });
 });
 
+const crdChartFiles = {
+  'Chart.yaml': 'apiVersion: v2\nname: widgets\nversion: 0.1.0\n',
+  'values.yaml': 'size: 1\n',
+  'crds/widgets.yaml': `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`,
+  'templates/widget.yaml': `apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: {{ .Release.Name }}-w
+spec:
+  size: {{ .Values.size }}
+`,
+};
+
+describe.each([3, 4] as HelmMajor[])('helm %i with a CustomResourceDefinition', (major) => {
+  it('installs the CRD then a custom resource of the new kind, upgrades with --wait and rolls back', async () => {
+    const crdChart = writeChart(sim.dir, 'widgets', crdChartFiles);
+    ok(await helm(sim, major, ['upgrade', '--install', 'wd', crdChart, '--wait', '--timeout', '60s']));
+    expect(sim.store.resourceType('widgets.example.com')).toMatchObject({ kind: 'Widget', namespaced: true });
+    expect(sim.store.get('widgets.example.com', 'default', 'wd-w')?.spec).toEqual({ size: 1 });
+    ok(await helm(sim, major, ['upgrade', 'wd', crdChart, '--set', 'size=5', '--wait']));
+    expect(sim.store.get('widgets.example.com', 'default', 'wd-w')?.spec).toEqual({ size: 5 });
+    ok(await helm(sim, major, ['rollback', 'wd']));
+    expect(sim.store.get('widgets.example.com', 'default', 'wd-w')?.spec).toEqual({ size: 1 });
+    expect(ok(await kubectl(sim, ['get', 'wd', '-o', 'name'], major)).trim()).toBe('widget.example.com/wd-w');
+  });
+});
+
 describe.each([3, 4] as HelmMajor[])('kubectl of helm %i against kube-sim', (major) => {
   it('gets ConfigMaps and Services as server-side Tables', async () => {
     ok(await helm(sim, major, ['install', 'k', chart]));
