@@ -19,7 +19,7 @@ import {
   type PathElement,
 } from './fieldset.js';
 import { clone, deepEqual, isObject, type JsonObject } from './json-util.js';
-import { child, type SchemaNode } from './schema.js';
+import { child, listKeys, sameItem, type SchemaNode } from './schema.js';
 
 /** One metadata.managedFields entry. */
 export interface ManagedFieldsEntry {
@@ -96,11 +96,11 @@ function mergeApplied(live: unknown, applied: unknown, schema: SchemaNode | unde
     return result;
   }
   if (Array.isArray(applied) && Array.isArray(live) && schema?.patchStrategy === 'merge') {
-    const mergeKey = schema.mergeKey;
-    if (mergeKey && applied.every((i) => isObject(i) && mergeKey in i)) {
+    const keys = listKeys(schema);
+    if (keys && applied.every((i) => isObject(i) && keys[0] in i)) {
       const result = [...live];
       for (const item of applied as JsonObject[]) {
-        const index = result.findIndex((x) => isObject(x) && deepEqual(x[mergeKey], item[mergeKey]));
+        const index = result.findIndex((x) => isObject(x) && sameItem(x, item, keys));
         if (index >= 0) result[index] = mergeApplied(result[index], item, schema.items);
         else result.push(clone(item));
       }

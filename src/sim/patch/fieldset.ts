@@ -3,7 +3,7 @@
  * by key), `v:<json>` (members of scalar sets), serialised in metadata.managedFields as FieldsV1 trees.
  */
 import { deepEqual, isObject, type JsonObject } from './json-util.js';
-import { child, type SchemaNode } from './schema.js';
+import { child, keyValue, listKeys, type SchemaNode } from './schema.js';
 
 /** One path element: `f:name`, `k:{"name":"app"}`, `v:"finalizer"`. */
 export type PathElement = string;
@@ -32,9 +32,14 @@ export interface FieldsOfOptions {
   skipStatus?: boolean;
 }
 
-/** The key an item of a keyed list is addressed by (`k:{"name":"app"}`). */
-export function itemKey(item: JsonObject, mergeKey: string): PathElement {
-  return `k:${JSON.stringify({ [mergeKey]: item[mergeKey] })}`;
+/** The key an item of a keyed list is addressed by (`k:{"name":"app"}`, `k:{"containerPort":80,"protocol":"TCP"}`). */
+export function itemKey(item: JsonObject, keys: string[]): PathElement {
+  const key: JsonObject = {};
+  for (const k of keys) {
+    const v = keyValue(item, k);
+    if (v !== undefined) key[k] = v;
+  }
+  return `k:${JSON.stringify(key)}`;
 }
 
 /** The fields an object sets, as SSA computes them for a manager (top-level type and server metadata excluded). */
@@ -68,10 +73,10 @@ function walkField(value: unknown, schema: SchemaNode | undefined, path: PathEle
     return;
   }
   if (Array.isArray(value) && schema?.patchStrategy === 'merge') {
-    const mergeKey = schema.mergeKey;
-    if (mergeKey && value.every((item) => isObject(item) && mergeKey in item)) {
+    const keys = listKeys(schema);
+    if (keys && value.every((item) => isObject(item) && keys[0] in item)) {
       for (const item of value as JsonObject[]) {
-        const itemPath = [...path, itemKey(item, mergeKey)];
+        const itemPath = [...path, itemKey(item, keys)];
         set.add(JSON.stringify(itemPath));
         walk(item, schema.items, itemPath, set);
       }
@@ -149,7 +154,7 @@ export function resolve(
     } else if (element.startsWith('k:')) {
       const key = JSON.parse(element.slice(2)) as JsonObject;
       if (!Array.isArray(node)) return { found: false };
-      const i = node.findIndex((item) => isObject(item) && Object.entries(key).every(([k, v]) => deepEqual(item[k], v)));
+      const i = node.findIndex((item) => isObject(item) && Object.entries(key).every(([k, v]) => deepEqual(keyValue(item, k), v)));
       if (i < 0) return { found: false };
       index = i;
       node = node[i];

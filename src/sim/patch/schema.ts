@@ -11,8 +11,10 @@ export interface SchemaNode {
   fields?: Record<string, SchemaNode>;
   /** `merge` = patchStrategy merge: by `mergeKey` for lists of objects, set union for lists of scalars. */
   patchStrategy?: 'merge';
-  /** patchMergeKey of a list of objects. */
+  /** patchMergeKey of a list of objects (strategic merge patch matches items by this key only). */
   mergeKey?: string;
+  /** listMapKeys when server-side apply keys items by more than the patchMergeKey (ports: + protocol). */
+  listMapKeys?: string[];
   /** The schema of list elements. */
   items?: SchemaNode;
   /** patchStrategy retainKeys (a union struct: `$retainKeys` clears the members not listed). */
@@ -31,7 +33,7 @@ const objectMeta: SchemaNode = {
 
 const container: SchemaNode = {
   fields: {
-    ports: { patchStrategy: 'merge', mergeKey: 'containerPort' },
+    ports: { patchStrategy: 'merge', mergeKey: 'containerPort', listMapKeys: ['containerPort', 'protocol'] },
     env: byName(),
     volumeMounts: { patchStrategy: 'merge', mergeKey: 'mountPath' },
     volumeDevices: { patchStrategy: 'merge', mergeKey: 'devicePath' },
@@ -46,7 +48,7 @@ const podSpec: SchemaNode = {
     volumes: { patchStrategy: 'merge', mergeKey: 'name', items: { retainKeys: true } },
     imagePullSecrets: byName(),
     hostAliases: { patchStrategy: 'merge', mergeKey: 'ip' },
-    topologySpreadConstraints: { patchStrategy: 'merge', mergeKey: 'topologyKey' },
+    topologySpreadConstraints: { patchStrategy: 'merge', mergeKey: 'topologyKey', listMapKeys: ['topologyKey', 'whenUnsatisfiable'] },
     schedulingGates: byName(),
     resourceClaims: { patchStrategy: 'merge', mergeKey: 'name', items: { retainKeys: true } },
   },
@@ -83,7 +85,7 @@ const KINDS: Record<string, SchemaNode> = {
   Service: {
     fields: {
       metadata: objectMeta,
-      spec: { fields: { ports: { patchStrategy: 'merge', mergeKey: 'port' } } },
+      spec: { fields: { ports: { patchStrategy: 'merge', mergeKey: 'port', listMapKeys: ['port', 'protocol'] } } },
       status: { fields: { conditions } },
     },
   },
@@ -133,6 +135,25 @@ export function isBuiltIn(resource: Pick<ResourceType, 'group'>): boolean {
 export function schemaFor(resource: Pick<ResourceType, 'group' | 'kind'>): SchemaNode {
   const key = resource.group ? `${resource.group}/${resource.kind}` : resource.kind;
   return KINDS[key] ?? DEFAULT;
+}
+
+/** Defaults of list-map key fields, used when an item leaves them out (as SSA does with OpenAPI defaults). */
+export const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
+
+/** The keys server-side apply identifies items of a keyed list by (undefined for sets and atomic lists). */
+export function listKeys(node: SchemaNode | undefined): string[] | undefined {
+  if (node?.patchStrategy !== 'merge') return undefined;
+  return node.listMapKeys ?? (node.mergeKey ? [node.mergeKey] : undefined);
+}
+
+/** An item's value for a key field, falling back to the field's default. */
+export function keyValue(item: Record<string, unknown>, key: string): unknown {
+  return item[key] ?? KEY_DEFAULTS[key];
+}
+
+/** True when two keyed-list items have the same identity. */
+export function sameItem(a: Record<string, unknown>, b: Record<string, unknown>, keys: string[]): boolean {
+  return keys.every((k) => JSON.stringify(keyValue(a, k)) === JSON.stringify(keyValue(b, k)));
 }
 
 /** The schema of field `name` inside `node`, if known. */

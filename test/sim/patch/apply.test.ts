@@ -85,6 +85,22 @@ describe('server-side apply', () => {
     expect(containerOf(v4).env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
   });
 
+  it('keys container ports by containerPort and protocol (TCP by default): 53/TCP and 53/UDP stay apart', () => {
+    const body = manifest({});
+    (body.spec as any).template.spec.containers[0].ports = [{ containerPort: 53, protocol: 'UDP', name: 'dns' }, { containerPort: 53, name: 'dns-tcp' }];
+    const v1 = stored(apply(undefined, body));
+    const entry = (v1.metadata.managedFields as any[])[0];
+    const ports = entry.fieldsV1['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"app"}']['f:ports'];
+    expect(Object.keys(ports)).toEqual(['k:{"containerPort":53,"protocol":"UDP"}', 'k:{"containerPort":53,"protocol":"TCP"}']);
+    // The store defaults protocol; a re-apply without the TCP port removes only that one.
+    const defaulted: KubeObject = JSON.parse(JSON.stringify(v1));
+    containerOf(defaulted).ports[1].protocol = 'TCP';
+    const next = manifest({});
+    (next.spec as any).template.spec.containers[0].ports = [{ containerPort: 53, protocol: 'UDP', name: 'dns' }];
+    const v2 = apply(defaulted, next);
+    expect(containerOf(v2).ports).toEqual([{ containerPort: 53, protocol: 'UDP', name: 'dns' }]);
+  });
+
   it('keeps fields nobody applied (server defaults, other managers) and merges keyed lists', () => {
     const v1 = stored(apply(undefined, manifest({ ports: [80, 9090] })));
     const defaulted: KubeObject = JSON.parse(JSON.stringify(v1));
