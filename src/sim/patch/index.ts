@@ -3,8 +3,9 @@
  * Pure: no I/O, inputs never mutated; errors are StatusErrors with the codes a real API server uses.
  *
  * Choices where the simulator is simpler or more lenient than kube-apiserver (documented, deliberate):
- * - Server-side apply matches keyed list items by the single `patchMergeKey` (containers/env by name, ports by
- *   containerPort / port) where SSA uses all listMapKeys (e.g. containerPort + protocol).
+ * - Server-side apply keys list items by the listMapKeys of the lists helm deploys (ports by containerPort / port
+ *   + protocol, defaulting TCP; containers, env, volumes by name ...), not by a full OpenAPI schema; strategic merge
+ *   patch uses the single patchMergeKey, as the real one does.
  * - An `Update` managedFields entry with the same manager name as the applier (helm 3 wrote the object with
  *   fieldManager=helm, helm 4 now applies as helm) never conflicts. Helm 4 sends `force=false` unless
  *   `--force-conflicts`, and migrates such entries itself (JSON patch of metadata.managedFields) when it switches
