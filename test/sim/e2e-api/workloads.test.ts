@@ -1,0 +1,50 @@
+import type { HelmMajor } from '../../../src/toolchain/binaries.js';
+import { helm, kubectl, withSim, writeChart, type TestSim } from '../helpers.js';
+
+const chartFiles = {
+  'Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+  'values.yaml': 'image: nginx:1.27\nreplicas: 2\n',
+  'templates/deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels: {app: {{ .Release.Name }}}
+  template:
+    metadata:
+      labels: {app: {{ .Release.Name }}}
+    spec:
+      containers:
+      - name: web
+        image: {{ .Values.image }}
+        ports: [{containerPort: 80}]
+`,
+};
+
+let sim: TestSim;
+beforeEach(async () => {
+  sim = await withSim({ timeScale: 10 });
+});
+afterEach(async () => {
+  await sim.stop();
+});
+
+function ok(r: { code: number | null; stdout: string; stderr: string }): string {
+  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe.each([3, 4] as HelmMajor[])('helm %i --wait on a Deployment (controllers, scheduler and kubelet running)', (major) => {
+  it('waits until the pods are ready; kubectl sees Running pods and a finished rollout', async () => {
+    const chart = writeChart(sim.dir, 'web', chartFiles);
+    ok(await helm(sim, major, ['upgrade', '--install', 'web', chart, '--wait', '--timeout', '60s']));
+    const deploy = sim.store.get('deployments.apps', 'default', 'web');
+    expect(deploy?.status).toMatchObject({ readyReplicas: 2, updatedReplicas: 2, observedGeneration: deploy?.metadata.generation });
+    const pods = ok(await kubectl(sim, ['get', 'pods', '--no-headers'], major)).trim().split('\n');
+    expect(pods).toHaveLength(2);
+    for (const line of pods) expect(line).toMatch(/^web-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+/);
+    expect(ok(await kubectl(sim, ['rollout', 'status', 'deploy/web', '--timeout', '20s'], major))).toMatch(/successfully rolled out/);
+  });
+});
