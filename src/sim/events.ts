@@ -24,7 +24,8 @@ export interface EventReport {
 export function recordEvent(store: ObjectStore, clock: SimClock, report: EventReport): void {
   const { involved } = report;
   const namespace = involved.metadata.namespace ?? 'default';
-  const now = clock.now().toISOString();
+  // Event timestamps have whole seconds, like every metav1.Time on the wire.
+  const now = clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const involvedObject = {
     kind: involved.kind,
     namespace: involved.metadata.namespace,
@@ -34,21 +35,16 @@ export function recordEvent(store: ObjectStore, clock: SimClock, report: EventRe
     resourceVersion: involved.metadata.resourceVersion,
     ...(report.fieldPath ? { fieldPath: report.fieldPath } : {}),
   };
-  const existing = store
-    .list('events', { namespace })
-    .items.find(
-      (e) =>
-        (e.involvedObject as { uid?: string }).uid === involved.metadata.uid &&
-        (e.involvedObject as { fieldPath?: string }).fieldPath === report.fieldPath &&
-        e.reason === report.reason &&
-        e.message === report.message &&
-        (e.source as { component?: string }).component === report.component,
-    );
+  const dedupKey = eventKey(namespace, involved.metadata.uid, report.fieldPath, report.reason, report.message, report.component);
+  const index = indexFor(store);
+  const indexed = index.get(dedupKey);
+  const existing = indexed !== undefined ? store.get('events', namespace, indexed) : undefined;
   if (existing) {
+    index.set(dedupKey, existing.metadata.name);
     store.update('events', { ...existing, count: ((existing.count as number) ?? 1) + 1, lastTimestamp: now });
     return;
   }
-  store.create('events', {
+  const created = store.create('events', {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${involved.metadata.name}.${uniqueSuffix()}`, namespace },
@@ -63,6 +59,29 @@ export function recordEvent(store: ObjectStore, clock: SimClock, report: EventRe
     reportingComponent: report.component,
     reportingInstance: report.host ?? '',
   });
+  index.set(dedupKey, created.metadata.name);
+}
+
+/** Per store: dedup key of (object, reason, message, source) -> Event name, so repeats need no list scan. */
+const indexes = new WeakMap<ObjectStore, Map<string, string>>();
+
+function eventKey(namespace: string, uid: string | undefined, fieldPath: string | undefined, reason: unknown, message: unknown, component: unknown): string {
+  return JSON.stringify([namespace, uid, fieldPath ?? '', reason, message, component]);
+}
+
+/** The store's index, built once from the Events already stored (e.g. written before a component restart). */
+function indexFor(store: ObjectStore): Map<string, string> {
+  let index = indexes.get(store);
+  if (!index) {
+    index = new Map();
+    for (const e of store.list('events').items) {
+      const o = (e.involvedObject ?? {}) as { uid?: string; fieldPath?: string };
+      const source = (e.source ?? {}) as { component?: string };
+      index.set(eventKey(e.metadata.namespace ?? 'default', o.uid, o.fieldPath, e.reason, e.message, source.component), e.metadata.name);
+    }
+    indexes.set(store, index);
+  }
+  return index;
 }
 
 let sequence = 0;
