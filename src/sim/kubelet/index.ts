@@ -82,7 +82,10 @@ export function startKubelet(store: ObjectStore, clock: SimClock, config: Pick<S
       cancels: new Set(),
     };
     tracked.set(uid, entry);
-    const step = initPod(pod as PodView, { name: nodeName, hostIP: hostIPOf(node) }, allocateIP(node, nodeName), (image) => behaviourForImage(image, config), context(nodeName));
+    const hostIP = hostIPOf(node);
+    // hostNetwork pods share the node's address.
+    const podIP = (pod.spec as { hostNetwork?: boolean }).hostNetwork ? hostIP : allocateIP(node, nodeName);
+    const step = initPod(pod as PodView, { name: nodeName, hostIP }, podIP, (image) => behaviourForImage(image, config), context(nodeName));
     apply(entry, pod, step);
   };
 
@@ -191,8 +194,17 @@ export function startKubelet(store: ObjectStore, clock: SimClock, config: Pick<S
     if (!current || current.metadata.uid !== uid) return;
     const nodeName = (current.spec as { nodeName?: string } | undefined)?.nodeName;
     if (!nodeName) return;
-    if (tracked.has(uid)) {
-      if (current.metadata.deletionTimestamp && !tracked.get(uid)!.runtime.terminating) dispatch(uid, { type: 'delete' });
+    const entry = tracked.get(uid);
+    if (entry) {
+      if (current.metadata.deletionTimestamp) {
+        if (!entry.runtime.terminating) dispatch(uid, { type: 'delete' });
+        return;
+      }
+      const spec = (current.spec ?? {}) as PodView['spec'] & object;
+      const images = new Map([...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => [c.name, c.image ?? '']));
+      if (entry.runtime.containers.some((c) => images.has(c.name) && images.get(c.name) !== c.image)) {
+        dispatch(uid, { type: 'images', behaviours: (image) => behaviourForImage(image, config) });
+      }
       return;
     }
     const phase = (current.status as { phase?: string } | undefined)?.phase;

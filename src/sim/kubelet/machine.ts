@@ -125,7 +125,12 @@ export type Effect =
   | { type: 'remove' };
 
 /** Inputs to the machine. */
-export type MachineInput = { type: 'timer'; timer: Timer } | { type: 'resync' } | { type: 'delete' };
+export type MachineInput =
+  | { type: 'timer'; timer: Timer }
+  | { type: 'resync' }
+  | { type: 'delete' }
+  /** The pod's container images changed (the only in-place container change a Pod allows). */
+  | { type: 'images'; behaviours: (image: string) => ImageBehaviour };
 
 /** The result of a step. */
 export interface Step {
@@ -253,6 +258,7 @@ export function handlePod(pod: PodView, runtime: PodRuntime, input: MachineInput
     return s.result();
   }
   if (input.type === 'resync') return s.resync().result();
+  if (input.type === 'images') return s.imagesChanged(input.behaviours).result();
   return s.timer(input.timer).result();
 }
 
@@ -362,6 +368,28 @@ class Stepper {
     if (!this.rt.volumesMounted) return this.mount();
     for (const c of this.rt.containers) {
       if (c.waiting?.reason === 'CreateContainerConfigError') this.startContainer(c);
+    }
+    return this;
+  }
+
+  /** Containers whose image changed are killed and started again with the new image, with a fresh back-off. */
+  imagesChanged(behaviours: (image: string) => ImageBehaviour): this {
+    for (const c of this.rt.containers) {
+      const image = this.spec(c).image ?? '';
+      if (image === c.image) continue;
+      c.image = image;
+      c.behaviour = behaviours(image);
+      // The back-off key includes the container's hash: a changed container starts with none.
+      c.crashBackoff = undefined;
+      c.pullBackoff = undefined;
+      if (c.done && !c.sidecar) continue; // finished init containers do not run again
+      if (c.running) {
+        this.event('Killing', `Container ${c.name} definition changed, will be restarted`, c);
+        this.exitedForGood(c);
+        this.startContainer(c);
+      } else if (c.token > 0) {
+        this.startContainer(c);
+      }
     }
     return this;
   }

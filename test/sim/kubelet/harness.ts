@@ -30,7 +30,7 @@ export class PodSimulation {
   secrets = new Map<string, Set<string>>();
 
   constructor(
-    readonly pod: PodView,
+    public pod: PodView,
     readonly config: Pick<SimConfig, 'images' | 'pullSeconds'> = { images: [], pullSeconds: 0.8 },
   ) {
     this.apply(initPod(pod, { name: 'sim-node-1', hostIP: '192.168.49.2' }, '10.244.0.5', (image) => behaviourForImage(image, this.config), this.ctx()));

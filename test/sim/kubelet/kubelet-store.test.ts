@@ -133,6 +133,21 @@ describe('kubelet + scheduler over the memory store (manual clock)', () => {
     expect(eventsFor(store, 'held')).toContain('Normal Killing kubelet: Stopping container app');
   });
 
+  it('restarts a container whose image is changed on the pod; hostNetwork pods get the node IP', async () => {
+    store.create('pods', pod('img', 'nginx:1.25'));
+    await clock.advance(5000);
+    const p = store.get('pods', 'default', 'img')!;
+    const spec = p.spec as { containers: Array<Record<string, unknown>> };
+    store.update('pods', { ...p, spec: { ...spec, containers: [{ ...spec.containers[0], image: 'nginx:1.26' }] } });
+    await clock.advance(5000);
+    expect(statusOf(store, 'img').containerStatuses[0]).toMatchObject({ image: 'docker.io/library/nginx:1.26', restartCount: 1, ready: true });
+    expect(eventsFor(store, 'img')).toContain('Normal Killing kubelet: Container app definition changed, will be restarted');
+
+    store.create('pods', pod('hostnet', 'nginx:1.25', { hostNetwork: true }));
+    await clock.advance(5000);
+    expect(statusOf(store, 'hostnet').podIP).toBe(statusOf(store, 'hostnet').hostIP);
+  });
+
   it('a Job-style pod (restartPolicy Never) Succeeds', async () => {
     store.create('pods', pod('job', 'busybox:1.36', { restartPolicy: 'Never' }));
     await clock.advance(10_000);

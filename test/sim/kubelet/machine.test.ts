@@ -1,3 +1,4 @@
+import { behaviourForImage } from '../../../src/sim/config.js';
 import { sha256 } from '../../../src/sim/kubelet/images.js';
 import { backoffSequence, goDuration } from '../../../src/sim/kubelet/machine.js';
 import { at, PodSimulation, podWith } from './harness.js';
@@ -467,5 +468,34 @@ describe('kubelet machine: native sidecars (init containers with restartPolicy A
     sim.runUntil(10_000);
     expect(sim.containerStatus().ready).toBe(true);
     expect(sim.condition('ContainersReady')).toMatchObject({ status: 'False', message: 'containers with unready status: [proxy]' });
+  });
+});
+
+describe('kubelet machine: image change in place', () => {
+  it('kills the container (definition changed) and starts the new image with a fresh back-off', () => {
+    const sim = new PodSimulation(podWith('nginx:1.25'));
+    sim.runUntil(5000);
+    sim.pod = podWith('nginx:1.26');
+    sim.input({ type: 'images', behaviours: (image) => behaviourForImage(image, { images: [], pullSeconds: 0.8 }) });
+    expect(sim.eventLines()).toContain('Normal Killing: Container app definition changed, will be restarted');
+    expect(sim.eventLines().at(-1)).toBe('Normal Pulling: Pulling image "nginx:1.26"');
+    sim.runUntil(5800);
+    expect(sim.containerStatus()).toMatchObject({
+      image: 'docker.io/library/nginx:1.26',
+      restartCount: 1,
+      ready: true,
+      state: { running: { startedAt: at(5800) } },
+      lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: at(1300), finishedAt: at(5000) } },
+    });
+  });
+
+  it('a pod stuck in ImagePullBackOff recovers at once when the image is fixed', () => {
+    const sim = new PodSimulation(podWith('example.com/missing:1'));
+    sim.runUntil(3000);
+    expect(sim.containerStatus().state.waiting.reason).toBe('ImagePullBackOff');
+    sim.pod = podWith('nginx:1.25');
+    sim.input({ type: 'images', behaviours: (image) => behaviourForImage(image, { images: [], pullSeconds: 0.8 }) });
+    sim.runUntil(3800);
+    expect(sim.containerStatus()).toMatchObject({ restartCount: 0, ready: true, state: { running: { startedAt: at(3800) } } });
   });
 });
