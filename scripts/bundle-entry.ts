@@ -14,7 +14,7 @@ import Autocomplete from '@oclif/plugin-autocomplete/lib/commands/autocomplete/i
 import AutocompleteScript from '@oclif/plugin-autocomplete/lib/commands/autocomplete/script.js';
 import { fileURLToPath } from 'node:url';
 import { OWN_COMMANDS } from 'bundle:commands';
-import Complete from './complete-command.js';
+import Complete, { HelmAutocomplete } from './complete-command.js';
 import { PJSON } from 'bundle:pjson';
 
 /** Every command of the CLI by oclif id (`topic:command`), as oclif's "explicit" strategy expects. */
@@ -25,6 +25,18 @@ export const COMMANDS: Record<string, unknown> = {
   'autocomplete:script': AutocompleteScript,
   __complete: Complete,
 };
+
+/**
+ * The commands of this run. Through helm (HELM_PLUGIN_NAME set) `autocomplete` explains helm's own completion
+ * instead of oclif's, whose scripts would complete a `helm-autorollback` command nobody types there.
+ */
+export function runtimeCommands(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  if (!env.HELM_PLUGIN_NAME) return COMMANDS;
+  const { 'autocomplete:create': _create, 'autocomplete:script': _script, ...rest } = COMMANDS;
+  return { ...rest, autocomplete: HelmAutocomplete };
+}
+
+let activeCommands = COMMANDS;
 
 /** The package.json fields oclif reads (name, version, `oclif` key), captured at build time. */
 export const PACKAGE_JSON = PJSON;
@@ -59,7 +71,7 @@ function useInMemoryCommandsAndHooks(): void {
   const proto = Plugin.prototype as unknown as Loader & { isRoot: boolean };
   const loadFromTarget = proto.loadCommandsFromTarget;
   proto.loadCommandsFromTarget = async function (this: Plugin) {
-    return this.isRoot ? COMMANDS : loadFromTarget.call(this);
+    return this.isRoot ? activeCommands : loadFromTarget.call(this);
   };
   const runHook = Config.prototype.runHook;
   Config.prototype.runHook = async function (this: Config, event, opts, timeout, captureErrors) {
@@ -108,6 +120,7 @@ export function runtimePackageJson(env: NodeJS.ProcessEnv = process.env): Interf
 export async function main(argv: string[], root?: string): Promise<void> {
   settings.enableAutoTranspile = false; // no ts-node/tsx lookups: everything is already compiled
   useInMemoryCommandsAndHooks();
+  activeCommands = runtimeCommands();
   const dir = root ?? fileURLToPath(new URL('../..', import.meta.url));
   await run(argv, { root: dir, pjson: runtimePackageJson() })
     .then(() => flush())

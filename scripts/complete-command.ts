@@ -2,7 +2,7 @@
 // helm (3 and 4) runs `$HELM_PLUGIN_DIR/plugin.complete <words after "autorollback"...>`, the last word being
 // the one under the cursor, and reads cobra's protocol: one `candidate<TAB>description` per line, then
 // `:<directive>` (4 = do not complete file names; 0 = default, files). plugin.complete calls this command.
-import { Command, type Config } from '@oclif/core';
+import { Args, Command, type Config } from '@oclif/core';
 
 /** cobra's ShellCompDirectiveDefault: the shell may complete file names (chart paths, values files). */
 const DIRECTIVE_DEFAULT = 0;
@@ -86,5 +86,37 @@ export default class Complete extends Command {
   async run(): Promise<void> {
     // The words are raw command-line words, flags included, so they are not parsed as this command's flags.
     process.stdout.write(formatCompletion(complete(this.config, this.argv)));
+  }
+}
+
+/** How to turn on completion of `helm autorollback` in each shell: helm's own completion script covers it. */
+export const HELM_COMPLETION_SETUP: Record<string, { line: string; file: string }> = {
+  bash: { line: 'source <(helm completion bash)', file: '~/.bashrc' },
+  zsh: { line: 'source <(helm completion zsh)', file: '~/.zshrc' },
+  fish: { line: 'helm completion fish | source', file: '~/.config/fish/config.fish' },
+  powershell: { line: 'helm completion powershell | Out-String | Invoke-Expression', file: '$PROFILE' },
+};
+
+/**
+ * `autocomplete` when run through helm: oclif's scripts would complete a `helm-autorollback` command, but the
+ * user types `helm autorollback`, which helm's own completion handles through plugin.complete.
+ */
+export class HelmAutocomplete extends Command {
+  static override summary = 'Display autocomplete installation instructions.';
+  static override description = "Through helm, `helm autorollback <TAB>` is completed by helm's own shell completion.";
+  static override args = {
+    shell: Args.string({ description: 'Shell type', options: Object.keys(HELM_COMPLETION_SETUP), required: false }),
+  };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(HelmAutocomplete);
+    const shells = args.shell ? [args.shell] : Object.keys(HELM_COMPLETION_SETUP);
+    this.log("helm autorollback is completed by helm's own shell completion (commands and flags, via plugin.complete).");
+    this.log('Turn it on once in your shell:');
+    const width = Math.max(...shells.map((sh) => HELM_COMPLETION_SETUP[sh]!.line.length));
+    for (const shell of shells) {
+      const { line, file } = HELM_COMPLETION_SETUP[shell]!;
+      this.log(`  ${`${shell}:`.padEnd(12)}${line.padEnd(width)}   # add this line to ${file}`);
+    }
   }
 }

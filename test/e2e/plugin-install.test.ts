@@ -183,6 +183,9 @@ describe.each(matrix)('helm %i, plugin installed from the %s', (major, method) =
       expect(commands.stdout).not.toMatch(/^history/m);
       const flags = expectOk(home.helm(['__complete', 'autorollback', 'version', '--j']));
       expect(flags.stdout).toMatch(/^--json\t/m);
+      // oclif's own completion scripts would target a `helm-autorollback` command: through helm, point to helm's.
+      const setup = expectOk(home.helm(['autorollback', 'autocomplete', 'bash']));
+      expect(setup.stdout).toContain('source <(helm completion bash)');
     });
 
     it('honours helm --kube-context (HELM_KUBECONTEXT) and --kubeconfig (KUBECONFIG)', () => {
