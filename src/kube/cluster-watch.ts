@@ -1,0 +1,165 @@
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
+import type { ClusterSnapshot } from '../domain/health/types.js';
+import { sortByRevision, summaryFromLabels, type RevisionSummary } from '../domain/release/index.js';
+import type { ClusterWatch } from '../ports/cluster-watch.js';
+import { mapKubeError } from './errors.js';
+import type { DriverName } from './release-store.js';
+
+/** What to watch. */
+export interface KubeClusterWatchOptions {
+  kubeConfig: KubeConfig;
+  /** API server URL, for error messages. */
+  server: string;
+  namespace: string;
+  release: string;
+  driver: DriverName;
+  /** How long to keep retrying a broken watch before reporting it (default 60 s). */
+  giveUpAfterMs?: number;
+}
+
+type AnyInformer = Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+
+/**
+ * The informer-backed ClusterWatch: one list+watch per kind in the release's namespace (Deployments,
+ * ReplicaSets, StatefulSets, DaemonSets, Jobs, Pods, Events) and one on the release's storage records
+ * (`name=<release>,owner=helm`, Secrets or ConfigMaps per driver). No polling: a broken watch is re-listed
+ * with a short backoff, and reported through onError only when it stays broken.
+ */
+export function createKubeClusterWatch(options: KubeClusterWatchOptions): ClusterWatch {
+  const { kubeConfig: kc, namespace: ns, release } = options;
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const giveUpAfterMs = options.giveUpAfterMs ?? 60_000;
+  const recordsResource = options.driver === 'configmap' ? 'configmaps' : 'secrets';
+  const recordSelector = `name=${release},owner=helm`;
+
+  type List = () => Promise<KubernetesListObject<KubernetesObject>>;
+  const make = (path: string, list: List, labelSelector?: string) => makeInformer(kc, path, list, labelSelector) as AnyInformer;
+  const informers = {
+    deployments: make(`/apis/apps/v1/namespaces/${ns}/deployments`, () => apps.listNamespacedDeployment({ namespace: ns }) as never),
+    replicaSets: make(`/apis/apps/v1/namespaces/${ns}/replicasets`, () => apps.listNamespacedReplicaSet({ namespace: ns }) as never),
+    statefulSets: make(`/apis/apps/v1/namespaces/${ns}/statefulsets`, () => apps.listNamespacedStatefulSet({ namespace: ns }) as never),
+    daemonSets: make(`/apis/apps/v1/namespaces/${ns}/daemonsets`, () => apps.listNamespacedDaemonSet({ namespace: ns }) as never),
+    jobs: make(`/apis/batch/v1/namespaces/${ns}/jobs`, () => batch.listNamespacedJob({ namespace: ns }) as never),
+    pods: make(`/api/v1/namespaces/${ns}/pods`, () => core.listNamespacedPod({ namespace: ns }) as never),
+    events: make(`/api/v1/namespaces/${ns}/events`, () => core.listNamespacedEvent({ namespace: ns }) as never),
+    records: make(
+      `/api/v1/namespaces/${ns}/${recordsResource}`,
+      () =>
+        (recordsResource === 'secrets'
+          ? core.listNamespacedSecret({ namespace: ns, labelSelector: recordSelector })
+          : core.listNamespacedConfigMap({ namespace: ns, labelSelector: recordSelector })) as never,
+      recordSelector,
+    ),
+  };
+
+  const changeListeners = new Set<() => void>();
+  const errorListeners = new Set<(err: Error) => void>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+  // While start() runs, errors are collected and thrown from it rather than retried in the background.
+  let startErrors: unknown[] | undefined;
+  const changed = () => {
+    for (const l of changeListeners) l();
+  };
+
+  for (const [name, informer] of Object.entries(informers)) {
+    informer.on('change', changed);
+    // client-node stops an informer on any error but 410; restart it (a fresh list) with backoff.
+    let brokenSince: number | undefined;
+    let delay = 200;
+    informer.on('connect', () => {
+      delay = 200;
+    });
+    informer.on('error', (err: unknown) => {
+      if (stopped) return;
+      if (startErrors) {
+        startErrors.push(err);
+        return;
+      }
+      brokenSince ??= Date.now();
+      if (Date.now() - brokenSince > giveUpAfterMs) {
+        const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: name, namespace: ns });
+        const error = mapped instanceof Error ? mapped : new Error(`watch of ${name} failed: ${String(err)}`);
+        for (const l of errorListeners) l(error);
+        return;
+      }
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (stopped) return;
+        informer.start().then(
+          () => {
+            brokenSince = undefined;
+            changed(); // a re-list may have replaced objects without per-object callbacks firing
+          },
+          () => undefined, // start() reports list failures through 'error' again
+        );
+      }, delay);
+      timers.add(timer);
+      delay = Math.min(delay * 2, 5_000);
+    });
+  }
+
+  const list = <T>(informer: AnyInformer): T[] => informer.list(ns) as unknown as T[];
+
+  return {
+    async start() {
+      startErrors = [];
+      try {
+        await Promise.all(Object.values(informers).map((i) => i.start()));
+        if (startErrors.length > 0) throw startErrors[0];
+      } catch (err) {
+        stopInformers();
+        throw mapKubeError(err, { server: options.server, verb: 'list', resource: 'workloads', namespace: ns });
+      } finally {
+        startErrors = undefined;
+      }
+    },
+    snapshot(): ClusterSnapshot {
+      return {
+        deployments: list(informers.deployments),
+        replicaSets: list(informers.replicaSets),
+        statefulSets: list(informers.statefulSets),
+        daemonSets: list(informers.daemonSets),
+        jobs: list(informers.jobs),
+        pods: list(informers.pods),
+        events: list(informers.events),
+      };
+    },
+    releaseRecords(): RevisionSummary[] {
+      const summaries = informers.records
+        .list(ns)
+        .map((o) => summaryFromLabels(o.metadata?.labels ?? {}, o.metadata?.name ?? ''))
+        .filter((s): s is RevisionSummary => s !== undefined && s.release === release);
+      return sortByRevision(summaries);
+    },
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    onError(listener) {
+      errorListeners.add(listener);
+      return () => errorListeners.delete(listener);
+    },
+    stop: stopInformers,
+  };
+
+  function stopInformers(): void {
+    if (stopped) return;
+    stopped = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    for (const informer of Object.values(informers)) void informer.stop();
+  }
+}

@@ -1,0 +1,21 @@
+import type { ClusterSnapshot } from '../domain/health/types.js';
+import type { RevisionSummary } from '../domain/release/release.js';
+
+/**
+ * A live, informer-backed view of one namespace: the workload kinds, their ReplicaSets and Pods, Events, and
+ * the release's own storage records (labels only). Adapter: src/kube/cluster-watch.ts; tests use a fake.
+ */
+export interface ClusterWatch {
+  /** Lists and starts watching; resolves once every informer holds its initial list. */
+  start(): Promise<void>;
+  /** What the informers hold now (a fresh object each call; never mutated afterwards). */
+  snapshot(): ClusterSnapshot;
+  /** The release's storage records currently known, oldest first (from their labels). */
+  releaseRecords(): RevisionSummary[];
+  /** Calls `listener` after any change (possibly many times per burst); returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** Calls `listener` when a watch breaks for good (after retries); returns an unsubscribe function. */
+  onError(listener: (err: Error) => void): () => void;
+  /** Stops every informer. Idempotent. */
+  stop(): void;
+}

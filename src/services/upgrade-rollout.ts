@@ -1,0 +1,156 @@
+import { evaluateRollout } from '../domain/health/evaluate.js';
+import type { HealthOptions, Verdict } from '../domain/health/types.js';
+import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
+import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClusterWatch } from '../ports/cluster-watch.js';
+
+/** A verdict that ends a watch. */
+export type FinalVerdict = Extract<Verdict, { state: 'healthy' } | { state: 'failed' }>;
+
+/** Inputs of {@link RolloutMonitor}. */
+export interface RolloutMonitorInput {
+  watch: ClusterWatch;
+  clock: Clock;
+  options: HealthOptions;
+  /** When this rollout (upgrade or rollback) started: the timeout counts from here. */
+  startedAt: Date;
+  phase: WatchPhase;
+  emit: (event: UpgradeEvent) => void;
+}
+
+/**
+ * Judges one rollout live: every cluster change (bursts coalesced into one evaluation) and one timer at the
+ * verdict's `recheckAt` re-run evaluateRollout; nothing polls. Until the revision's workloads are known only
+ * the overall timeout can fire. Emits `progress` on each evaluation and `verdict` when the state changes.
+ */
+export class RolloutMonitor {
+  private workloads: readonly WorkloadRef[] | undefined;
+  private latest: Verdict | undefined;
+  private scheduled = false;
+  private cancelTimer: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+  private readonly listeners = new Set<(v: Verdict) => void>();
+
+  constructor(private readonly input: RolloutMonitorInput) {
+    this.unsubscribe = input.watch.onChange(() => this.schedule());
+    this.armTimeout();
+  }
+
+  /** Sets the workloads of the revision being rolled out and evaluates at once. */
+  setWorkloads(workloads: readonly WorkloadRef[]): void {
+    this.workloads = workloads;
+    this.evaluateNow();
+  }
+
+  /** Whether the workloads are known yet. */
+  get hasWorkloads(): boolean {
+    return this.workloads !== undefined;
+  }
+
+  /** The latest verdict (undefined before the workloads are known and nothing timed out). */
+  get verdict(): Verdict | undefined {
+    return this.latest;
+  }
+
+  /** Calls `listener` with every new verdict state (progressing -> healthy, -> failed, healthy -> failed...). */
+  onVerdict(listener: (v: Verdict) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves with the first verdict satisfying `accept` (checked against the current one first). */
+  until(accept: (v: Verdict) => boolean): Promise<Verdict> {
+    return new Promise((resolve) => {
+      if (this.latest && accept(this.latest)) return resolve(this.latest);
+      const off = this.onVerdict((v) => {
+        if (accept(v)) {
+          off();
+          resolve(v);
+        }
+      });
+    });
+  }
+
+  /** Evaluates right now (e.g. when helm exited) and returns the verdict. */
+  evaluateNow(): Verdict | undefined {
+    if (this.stopped) return this.latest;
+    const now = this.input.clock.now();
+    if (!this.workloads) {
+      if (now.getTime() >= this.deadline().getTime()) {
+        this.publish(this.noRevisionTimeout());
+      }
+      return this.latest;
+    }
+    const verdict = evaluateRollout({
+      workloads: this.workloads,
+      snapshot: this.input.watch.snapshot(),
+      options: this.input.options,
+      now,
+      startedAt: this.input.startedAt,
+    });
+    this.input.emit({ type: 'progress', phase: this.input.phase, snapshot: verdict.progress, at: now });
+    this.publish(verdict);
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (verdict.state === 'progressing' && verdict.recheckAt) {
+      this.cancelTimer = this.input.clock.at(verdict.recheckAt, () => this.evaluateNow());
+    } else if (verdict.state === 'healthy') {
+      // A healthy rollout can still turn (e.g. a crash after start); the timeout bounds how long we care.
+      this.armTimeout();
+    }
+    return verdict;
+  }
+
+  /** Stops listening and cancels the timer. Idempotent. */
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.listeners.clear();
+  }
+
+  private publish(verdict: Verdict): void {
+    const changed = this.latest?.state !== verdict.state;
+    this.latest = verdict;
+    if (!changed) return;
+    if (verdict.state !== 'progressing') {
+      this.input.emit({ type: 'verdict', phase: this.input.phase, verdict, at: this.input.clock.now() });
+    }
+    for (const l of [...this.listeners]) l(verdict);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped || !this.workloads) return;
+    this.scheduled = true;
+    // Informer events of one burst arrive in consecutive ticks; one evaluation covers them all.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.evaluateNow();
+    });
+  }
+
+  private deadline(): Date {
+    return new Date(this.input.startedAt.getTime() + this.input.options.timeoutMs);
+  }
+
+  private armTimeout(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = this.input.clock.at(this.deadline(), () => this.evaluateNow());
+  }
+
+  private noRevisionTimeout(): Verdict {
+    const deadline = this.deadline();
+    return {
+      state: 'failed',
+      reason: 'Timeout',
+      object: 'Release',
+      message: `timed out after ${Math.round(this.input.options.timeoutMs / 1000)}s before helm stored a new revision`,
+      firstSignalAt: deadline,
+      progress: { workloads: [], pods: [], warnings: [], deadline },
+    };
+  }
+}

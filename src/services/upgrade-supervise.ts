@@ -1,0 +1,179 @@
+import type { Failure, HealthOptions, Verdict } from '../domain/health/types.js';
+import { releaseWorkloads, type ReleaseAction } from '../domain/manifest/workloads.js';
+import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
+import { lastErrorLine } from '../helm/helm-runner.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClusterWatch } from '../ports/cluster-watch.js';
+import type { HelmExit, HelmProcess, HelmRunner } from '../ports/helm-runner.js';
+import type { ReleaseStore } from '../ports/release-store.js';
+import { RolloutMonitor } from './upgrade-rollout.js';
+
+/** The ports a supervised helm run needs. */
+export interface SuperviseDeps {
+  helm: HelmRunner;
+  watch: ClusterWatch;
+  releases: ReleaseStore;
+  clock: Clock;
+  emit: (event: UpgradeEvent) => void;
+}
+
+/** One helm command whose rollout is judged live. */
+export interface SuperviseInput {
+  release: string;
+  namespace: string;
+  /** helm argv (without the binary). */
+  args: readonly string[];
+  /** Extra environment for helm (HELM_DRIVER). */
+  env?: Readonly<Record<string, string>>;
+  phase: WatchPhase;
+  /** The helm action creating the revision: decides which hooks belong to the rollout. */
+  action: ReleaseAction;
+  /** The newest revision stored before helm starts; the first one above it is this run's. */
+  afterRevision: number;
+  health: HealthOptions;
+  /** How long helm gets to stop after SIGTERM before SIGKILL (default 30 s). */
+  terminateGraceMs?: number;
+}
+
+/** How a supervised run ended. */
+export interface SuperviseResult {
+  /** When helm was started. */
+  startedAt: Date;
+  /** The revision helm created, when it created one. */
+  revision?: number;
+  /** helm's exit (after SIGTERM, when we stopped it). */
+  exit: HelmExit;
+  /** True when the rollout was judged healthy and helm succeeded. */
+  healthy: boolean;
+  /** When the healthy verdict was reached. */
+  healthyAt?: Date;
+  /** Set when it failed: the evidence and when we decided. */
+  failure?: Failure & { detectedAt: Date };
+  /** True when we stopped helm with a signal. */
+  stoppedHelm: boolean;
+  /** True when the cluster watch broke and only helm's own result was used. */
+  watchLost: boolean;
+}
+
+/**
+ * Runs one helm command (upgrade --install or rollback) while judging its rollout: watches for the revision
+ * helm stores, decodes it for the workloads, and lets a RolloutMonitor decide. On a failed verdict helm is
+ * stopped with SIGTERM (both majors then record the revision as failed). Healthy needs both our verdict and
+ * helm's success; helm failing without a cluster signal is a `HelmFailed` failure.
+ */
+export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput): Promise<SuperviseResult> {
+  const { watch, clock, emit } = deps;
+  const startedAt = clock.now();
+  const monitor = new RolloutMonitor({ watch, clock, options: input.health, startedAt, phase: input.phase, emit });
+  let revision: number | undefined;
+  let loading = false;
+  let watchLost = false;
+
+  const detect = () => {
+    if (revision !== undefined || loading) return;
+    const found = watch.releaseRecords().find((r) => r.revision > input.afterRevision);
+    if (!found) return;
+    loading = true;
+    deps.releases.getRevision(input.release, input.namespace, found.revision).then(
+      (rel) => {
+        revision = found.revision;
+        const workloads = releaseWorkloads(rel, input.action, input.namespace);
+        emit({ type: 'revision-detected', revision: found.revision, workloads: workloads.length, at: clock.now() });
+        monitor.setWorkloads(workloads);
+      },
+      (err: unknown) => {
+        loading = false; // the record may be mid-write; the next change retries
+        emit({ type: 'notice', level: 'warn', message: `cannot read revision ${found.revision} yet: ${(err as Error).message}`, at: clock.now() });
+      },
+    );
+  };
+  const offChange = watch.onChange(detect);
+  const offError = watch.onError((err) => {
+    watchLost = true;
+    emit({ type: 'notice', level: 'warn', message: `lost the cluster watch (${err.message}); relying on helm's own wait`, at: clock.now() });
+    decideNow();
+  });
+
+  const proc: HelmProcess = deps.helm.start(input.args, {
+    env: input.env,
+    onLine: (stream, line) => emit({ type: 'helm-output', stream, line, at: clock.now() }),
+  });
+  let exit: HelmExit | undefined;
+  type Decision = { healthy: true; at: Date } | { healthy: false; failure: Failure; at: Date };
+  let resolveDecision!: (d: Decision) => void;
+  const decision = new Promise<Decision>((r) => (resolveDecision = r));
+
+  function decideNow(): void {
+    const v: Verdict | undefined = monitor.verdict;
+    if (v?.state === 'failed' && !watchLost) return resolveDecision({ healthy: false, failure: failureOf(v), at: clock.now() });
+    if (!exit) return;
+    if (exit.code !== 0) {
+      const again = watchLost ? undefined : monitor.evaluateNow();
+      if (again?.state === 'failed') return resolveDecision({ healthy: false, failure: failureOf(again), at: clock.now() });
+      const now = clock.now();
+      const failure: Failure = {
+        reason: 'HelmFailed',
+        object: revision === undefined ? 'Release' : `Release/${input.release}.v${revision}`,
+        message: `helm ${input.args[0]} failed: ${lastErrorLine(exit.stderr) || `exit code ${exit.code}`}`,
+        firstSignalAt: now,
+      };
+      emit({ type: 'verdict', phase: input.phase, verdict: { state: 'failed', progress: emptyProgress(now), ...failure }, at: now });
+      return resolveDecision({ healthy: false, failure, at: now });
+    }
+    if (watchLost || v?.state === 'healthy') return resolveDecision({ healthy: true, at: clock.now() });
+    // helm is satisfied but our rules are not yet: keep judging until healthy, failed or the timeout.
+  }
+  const offVerdict = monitor.onVerdict(() => decideNow());
+  void proc.exited.then((e) => {
+    exit = e;
+    detect();
+    decideNow();
+  });
+  detect();
+
+  let d: Decision;
+  try {
+    d = await decision;
+  } finally {
+    offChange();
+    offError();
+    offVerdict();
+    monitor.stop();
+  }
+
+  let stoppedHelm = false;
+  if (!exit) {
+    stoppedHelm = true;
+    proc.terminate();
+    const grace = input.terminateGraceMs ?? 30_000;
+    const done = await Promise.race([proc.exited, clock.sleep(grace).then(() => undefined)]);
+    if (!done) proc.kill();
+    exit = await proc.exited;
+  }
+  // helm may have stored its revision just before it stopped.
+  if (revision === undefined) revision = watch.releaseRecords().find((r) => r.revision > input.afterRevision)?.revision;
+
+  return {
+    startedAt,
+    exit,
+    stoppedHelm,
+    watchLost,
+    ...(revision === undefined ? {} : { revision }),
+    healthy: d.healthy,
+    ...(d.healthy ? { healthyAt: d.at } : { failure: { ...d.failure, detectedAt: d.at } }),
+  };
+}
+
+function failureOf(v: Extract<Verdict, { state: 'failed' }>): Failure {
+  return {
+    reason: v.reason,
+    object: v.object,
+    ...(v.container === undefined ? {} : { container: v.container }),
+    message: v.message,
+    firstSignalAt: v.firstSignalAt,
+  };
+}
+
+function emptyProgress(now: Date) {
+  return { workloads: [], pods: [], warnings: [], deadline: now };
+}

@@ -1,0 +1,210 @@
+import type { Failure, HealthOptions } from '../domain/health/types.js';
+import type { RevisionSummary } from '../domain/release/release.js';
+import { validateReleaseName } from '../domain/release-name.js';
+import { checkPendingState } from '../domain/rollback/pending.js';
+import { afterFailurePlan } from '../domain/rollback/plan.js';
+import { chooseRollbackTarget } from '../domain/rollback/target.js';
+import type { LedgerEntry } from '../domain/rollback/ledger.js';
+import type { UpgradeEvent } from '../domain/upgrade/events.js';
+import { buildReport, type ReportInput, type UpgradeReport } from '../domain/upgrade/report.js';
+import { UsageError } from '../errors/errors.js';
+import { goDuration, helmTimeoutMs } from '../helm/upgrade-args.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClusterWatch } from '../ports/cluster-watch.js';
+import type { HelmRunner } from '../ports/helm-runner.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
+import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.js';
+import { recoverPending, rollBack, uninstall } from './upgrade-recovery.js';
+import { superviseHelm } from './upgrade-supervise.js';
+
+/** The ports `upgrade` works through; the command builds the real ones, tests pass fakes. */
+export interface UpgradeDeps {
+  helm: HelmRunner;
+  /** A watch over the release's namespace, not started yet (upgrade starts and stops it). */
+  watch: ClusterWatch;
+  releases: ReleaseStore;
+  ledger: LedgerStore;
+  clock: Clock;
+  /** Receives every UpgradeEvent, in order. */
+  emit: (event: UpgradeEvent) => void;
+}
+
+/** What to upgrade and how; the command fills it from flags. */
+export interface UpgradeRequest {
+  release: string;
+  /** Chart reference as the user gave it (path, repo/name, oci://...). */
+  chart: string;
+  namespace: string;
+  /** helm flags passed through unchanged to `helm upgrade --install` (values, --set, --version...). */
+  helmArgs: readonly string[];
+  /** Flags every helm call needs to reach the cluster (e.g. `--kube-context X`, `--kubeconfig F`). */
+  helmGlobalArgs: readonly string[];
+  /** Extra environment for helm (e.g. HELM_DRIVER). */
+  helmEnv?: Readonly<Record<string, string>>;
+  health: HealthOptions;
+  /** `--to-revision`. */
+  toRevision?: number;
+  noRollback: boolean;
+  keepFailedInstall: boolean;
+  recoverPending: boolean;
+  /** How long helm gets to stop after SIGTERM (default 30 s). */
+  terminateGraceMs?: number;
+}
+
+/**
+ * `helm autorollback upgrade`: checks the release can be upgraded, runs `helm upgrade --install --wait` while
+ * judging the rollout from its first signal, and on failure makes helm record the revision as failed, then
+ * rolls back to the last known good revision (or uninstalls a failed first install) and judges that rollout
+ * too. Returns the final report (also emitted as `finished`). Bad input throws a UsageError before anything
+ * in the cluster changes.
+ */
+export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<UpgradeReport> {
+  validateReleaseName(req.release);
+  const { clock, emit } = deps;
+  const notice = (level: 'info' | 'warn', message: string) => emit({ type: 'notice', level, message, at: clock.now() });
+
+  let history = await readHistory(deps.releases, req);
+  const ledgerRead = await deps.ledger.read(req.release, req.namespace);
+  let ledger = ledgerRead.entries;
+  for (const w of ledgerRead.warnings) notice('warn', w);
+
+  const pending = checkPendingState(history, { release: req.release, namespace: req.namespace, ledger, extraArgs: req.helmGlobalArgs });
+  if (!pending.ok && !req.recoverPending) throw new UsageError(pending.message);
+  const latest = (h: readonly RevisionSummary[]) => h.reduce((m, r) => Math.max(m, r.revision), 0);
+  if (req.toRevision !== undefined) {
+    const check = chooseRollbackTarget({ history, attemptedRevision: latest(history) + 1, ledger, override: req.toRevision });
+    if ('none' in check) throw new UsageError(check.none);
+  }
+  const helmMajor = await deps.helm.majorVersion();
+
+  await deps.watch.start();
+  try {
+    if (!pending.ok) {
+      notice('warn', `${pending.message.split(';')[0]}; recovering because of --recover-pending`);
+      const recovered = await recoverPending(deps, req, pending.recoverTo, latest(history));
+      if (!recovered.ok) throw new UsageError(`--recover-pending failed: ${recovered.message}`, { hint: `try: ${pending.recoveryCommand}` });
+      history = await readHistory(deps.releases, req);
+    }
+    const fromRevision = [...history].reverse().find((h) => h.status === 'deployed')?.revision;
+    const firstInstall = history.length === 0;
+    const base = { release: req.release, namespace: req.namespace, ...(fromRevision === undefined ? {} : { fromRevision }) };
+    emit({ type: 'started', ...base, chart: req.chart, helmMajor, at: clock.now() });
+
+    const run = await superviseHelm(deps, {
+      release: req.release,
+      namespace: req.namespace,
+      args: [
+        'upgrade', '--install', req.release, req.chart, ...req.helmArgs,
+        '--namespace', req.namespace, ...req.helmGlobalArgs,
+        '--wait', '--timeout', goDuration(helmTimeoutMs(req.health.timeoutMs)),
+      ],
+      env: req.helmEnv,
+      phase: 'upgrade',
+      action: firstInstall ? 'install' : 'upgrade',
+      afterRevision: latest(history),
+      health: req.health,
+      terminateGraceMs: req.terminateGraceMs,
+    });
+    const attempted = run.revision;
+    const reportBase: Omit<ReportInput, 'outcome'> = {
+      ...base,
+      ...(attempted === undefined ? {} : { attemptedRevision: attempted }),
+      startedAt: run.startedAt,
+    };
+    const finish = (input: ReportInput): UpgradeReport => {
+      const report = buildReport(input);
+      emit({ type: 'finished', report, at: clock.now() });
+      return report;
+    };
+
+    if (run.healthy) {
+      if (attempted !== undefined) ledger = await record(deps, req, ledger, { revision: attempted, verdict: 'healthy', decidedAt: run.healthyAt ?? clock.now() }, notice);
+      return finish({ ...reportBase, outcome: 'healthy', ...(run.healthyAt ? { healthyAt: run.healthyAt } : {}) });
+    }
+    const failure = run.failure as Failure & { detectedAt: Date };
+    if (attempted === undefined) {
+      if (failure.reason === 'HelmFailed') {
+        // helm refused before storing anything (bad chart, bad values, unreachable repository): bad input.
+        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`);
+      }
+      notice('warn', 'helm stored no new revision; nothing to roll back');
+      return finish({ ...reportBase, outcome: 'failed-no-rollback', failure });
+    }
+    ledger = await record(
+      deps, req, ledger,
+      { revision: attempted, verdict: 'failed', reason: failure.reason, decidedAt: failure.detectedAt, ttdMs: Math.max(0, failure.detectedAt.getTime() - failure.firstSignalAt.getTime()) },
+      notice,
+    );
+    history = await readHistory(deps.releases, req);
+    const status = history.find((h) => h.revision === attempted)?.status;
+    if (status === 'failed') emit({ type: 'revision-marked-failed', revision: attempted, at: clock.now() });
+    else notice('warn', `helm left revision ${attempted} as ${status ?? 'missing'} (it finished before the failure showed); the autorollback ledger records it as failed`);
+
+    const plan = afterFailurePlan({
+      history,
+      attemptedRevision: attempted,
+      ledger,
+      ...(req.toRevision === undefined ? {} : { override: req.toRevision }),
+      noRollback: req.noRollback,
+      keepFailedInstall: req.keepFailedInstall,
+    });
+    if (plan.action === 'report-only') {
+      notice(plan.outcome === 'rollback-failed' ? 'warn' : 'info', plan.message);
+      return finish({ ...reportBase, outcome: plan.outcome, failure });
+    }
+    if (plan.action === 'uninstall') {
+      notice('info', plan.message);
+      const u = await uninstall(deps, req);
+      return finish({
+        ...reportBase,
+        outcome: u.ok ? 'rolled-back' : 'rollback-failed',
+        failure,
+        rollback: { startedAt: u.startedAt, ...(u.ok ? { completedAt: u.completedAt } : {}) },
+      });
+    }
+    if (plan.warning) notice('warn', plan.warning);
+    const rb = await rollBack(deps, req, plan.toRevision, latest(history));
+    if (rb.ok && rb.newRevision !== undefined) {
+      ledger = await record(deps, req, ledger, { revision: rb.newRevision, verdict: 'healthy', decidedAt: rb.completedAt ?? clock.now() }, notice);
+    }
+    return finish({
+      ...reportBase,
+      outcome: rb.ok ? 'rolled-back' : 'rollback-failed',
+      failure,
+      rollback: {
+        toRevision: plan.toRevision,
+        ...(rb.newRevision === undefined ? {} : { newRevision: rb.newRevision }),
+        startedAt: rb.startedAt,
+        ...(rb.ok && rb.completedAt ? { completedAt: rb.completedAt } : {}),
+      },
+    });
+  } finally {
+    deps.watch.stop();
+  }
+}
+
+/** The release's history, empty when the release does not exist yet. */
+async function readHistory(releases: ReleaseStore, req: Pick<UpgradeRequest, 'release' | 'namespace'>): Promise<RevisionSummary[]> {
+  try {
+    return await releases.listHistory(req.release, req.namespace);
+  } catch (err) {
+    if (err instanceof ReleaseNotFoundError) return [];
+    throw err;
+  }
+}
+
+/** Writes a verdict to the ledger; a ledger that cannot be written is a warning, never a failed upgrade. */
+async function record(
+  deps: Pick<UpgradeDeps, 'ledger'>,
+  req: Pick<UpgradeRequest, 'release' | 'namespace'>,
+  ledger: LedgerEntry[],
+  entry: LedgerEntry,
+  notice: (level: 'warn', message: string) => void,
+): Promise<LedgerEntry[]> {
+  try {
+    await deps.ledger.record(req.release, req.namespace, entry);
+  } catch (err) {
+    notice('warn', `could not record revision ${entry.revision} in the autorollback ledger: ${(err as Error).message}`);
+  }
+  return [...ledger.filter((e) => e.revision !== entry.revision), entry];
+}
