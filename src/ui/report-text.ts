@@ -1,0 +1,97 @@
+import { describeFailure } from '../domain/upgrade/events.js';
+import type { UpgradeReport } from '../domain/upgrade/report.js';
+import { formatSpan } from './time-format.js';
+
+/** One line of the human summary with how it should stand out. */
+export interface ReportLine {
+  level: 'info' | 'success' | 'warn' | 'error';
+  text: string;
+}
+
+/**
+ * The human final summary of an upgrade, line by line: a headline saying what happened to the release, then
+ * labelled details (failure, rollback, timings) and, when a human must act, what to look at. No colour: the
+ * renderers colour by `level`.
+ */
+export function reportLines(report: UpgradeReport): ReportLine[] {
+  const lines: ReportLine[] = [{ level: headlineLevel(report), text: headline(report) }];
+  const row = (label: string, value: string, level: ReportLine['level'] = 'info') =>
+    lines.push({ level, text: `  ${label.padEnd(13)} ${value}` });
+
+  row('revisions', revisionsLine(report));
+  const f = report.failure;
+  if (f) {
+    row('reason', describeFailure(f), 'error');
+    if (f.message) row('message', f.message.replace(/\s*\n\s*/g, ' ').trim());
+    row('first signal', f.firstSignalAt);
+    const ttd = report.timings.ttdMs === null ? '' : ` (time to detect ${formatSpan(report.timings.ttdMs)})`;
+    row('detected', `${f.detectedAt}${ttd}`);
+  }
+  const rb = report.rollback;
+  if (rb) {
+    const action = rb.toRevision === null ? 'uninstall' : 'rollback';
+    row(action, `started ${rb.startedAt}, ${rb.completedAt ? `completed ${rb.completedAt}` : 'never completed'}`);
+  }
+  if (report.timings.ttrMs !== null) {
+    const label = report.outcome === 'healthy' ? 'time to ready' : 'recovered in';
+    row(label, `${formatSpan(report.timings.ttrMs)} from the start of the upgrade`);
+  }
+  if (report.outcome === 'rollback-failed' || report.outcome === 'failed-no-rollback') {
+    const ns = `-n ${report.namespace}`;
+    row('look at', `helm history ${report.release} ${ns}; kubectl get pods,events ${ns}`, 'warn');
+  }
+  return lines;
+}
+
+/** The human final summary of an upgrade as text (no colour, no trailing newline). */
+export function formatReportText(report: UpgradeReport): string {
+  return reportLines(report)
+    .map((l) => l.text)
+    .join('\n');
+}
+
+function headline(r: UpgradeReport): string {
+  const who = `${r.release} (namespace ${r.namespace})`;
+  const attempted = r.attemptedRevision === null ? 'the upgrade' : `revision ${r.attemptedRevision}`;
+  switch (r.outcome) {
+    case 'healthy':
+      return `SUCCESS: ${who}: ${attempted} is healthy`;
+    case 'rolled-back': {
+      const rb = r.rollback;
+      if (rb && rb.toRevision === null) return `ROLLED BACK: ${who}: first install failed; the release was uninstalled`;
+      const target = rb?.toRevision === undefined ? 'the last known good revision' : `revision ${rb.toRevision}`;
+      const now = rb?.newRevision ? ` (now revision ${rb.newRevision})` : '';
+      return `ROLLED BACK: ${who}: ${attempted} failed; back on ${target}${now}, healthy`;
+    }
+    case 'rollback-failed':
+      return `ROLLBACK FAILED: ${who}: ${attempted} failed and the rollback did not recover it; a human must look now`;
+    case 'failed-no-rollback':
+      return `FAILED: ${who}: ${attempted} failed; left as it is (rollback disabled)`;
+  }
+}
+
+function headlineLevel(r: UpgradeReport): ReportLine['level'] {
+  switch (r.outcome) {
+    case 'healthy':
+      return 'success';
+    case 'rolled-back':
+      return 'warn';
+    default:
+      return 'error';
+  }
+}
+
+function revisionsLine(r: UpgradeReport): string {
+  const from = r.fromRevision === null ? 'none (first install)' : String(r.fromRevision);
+  const to = r.attemptedRevision === null ? 'not stored' : String(r.attemptedRevision);
+  let text = `${from} -> ${to}`;
+  if (r.failure) text += ' (failed)';
+  const rb = r.rollback;
+  if (rb && rb.toRevision !== null) {
+    text += ` -> rollback to ${rb.toRevision}`;
+    if (rb.newRevision !== null) text += ` as revision ${rb.newRevision}`;
+  } else if (rb) {
+    text += ' -> uninstalled';
+  }
+  return text;
+}
