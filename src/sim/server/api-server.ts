@@ -137,6 +137,38 @@ function toScale(o: KubeObject): KubeObject {
   };
 }
 
+/** A list page: `limit` items after the `continue` token's position, with the first page's resourceVersion. */
+function paginate(items: KubeObject[], resourceVersion: string, query: URLSearchParams): { items: KubeObject[]; resourceVersion: string; metadata: Record<string, unknown> } {
+  const limit = Number(query.get('limit') ?? '0');
+  const token = query.get('continue');
+  let start = 0;
+  let rv = resourceVersion;
+  if (token) {
+    let decoded: { rv?: string; after?: string };
+    try {
+      decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: string; after?: string };
+    } catch {
+      throw badRequest(`continue key is not valid: ${token}`);
+    }
+    if (typeof decoded.after !== 'string' || typeof decoded.rv !== 'string') throw badRequest(`continue key is not valid: ${token}`);
+    const after = decoded.after;
+    rv = decoded.rv;
+    start = items.findIndex((o) => keyOf(o) > after);
+    if (start < 0) start = items.length;
+  }
+  if (!Number.isInteger(limit) || limit <= 0 || start + limit >= items.length) {
+    return { items: items.slice(start), resourceVersion: rv, metadata: { resourceVersion: rv } };
+  }
+  const pageItems = items.slice(start, start + limit);
+  const next = Buffer.from(JSON.stringify({ rv, after: keyOf(pageItems[pageItems.length - 1]) })).toString('base64url');
+  return { items: pageItems, resourceVersion: rv, metadata: { resourceVersion: rv, continue: next, remainingItemCount: items.length - start - limit } };
+}
+
+/** The sort key of lists (namespace, then name), matching the store's order. */
+function keyOf(o: KubeObject): string {
+  return `${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+}
+
 /** Creates the API server over a store; call `listen` to serve. */
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const { store } = options;
@@ -311,20 +343,23 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           labelSelector: query.get('labelSelector') ?? undefined,
           fieldSelector: query.get('fieldSelector') ?? undefined,
         });
-        const objects = items.map((o) => ({ ...o, apiVersion }));
-        if (accept === 'table') return sendJson(res, 200, tableOf(objects, resourceVersion));
+        const page = paginate(items, resourceVersion, query);
+        const objects = page.items.map((o) => ({ ...o, apiVersion }));
+        if (accept === 'table') return sendJson(res, 200, tableOf(objects, page.resourceVersion));
         if (accept === 'partial') {
           return sendJson(res, 200, {
             apiVersion: 'meta.k8s.io/v1',
             kind: 'PartialObjectMetadataList',
-            metadata: { resourceVersion },
+            metadata: page.metadata,
             items: objects.map((o) => ({ apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: o.metadata })),
           });
         }
-        return sendJson(res, 200, { kind: type.listKind, apiVersion, metadata: { resourceVersion }, items: objects });
+        return sendJson(res, 200, { kind: type.listKind, apiVersion, metadata: page.metadata, items: objects });
       }
       case 'watch': {
         const timeout = query.get('timeoutSeconds');
+        // A watch on a named object (`.../configmaps/NAME?watch=true`, legacy `/watch/.../NAME`) selects it by name.
+        const fieldSelector = [query.get('fieldSelector'), info.name ? `metadata.name=${info.name}` : undefined].filter((x) => x).join(',') || undefined;
         return serveWatch({
           req,
           res,
@@ -340,7 +375,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
             allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
             timeoutSeconds: timeout ? Number(timeout) : undefined,
             labelSelector: query.get('labelSelector') ?? undefined,
-            fieldSelector: query.get('fieldSelector') ?? undefined,
+            fieldSelector,
           },
           render: renderOne,
           bookmarkIntervalMs,

@@ -500,7 +500,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         if (type.namespaced && listOptions.namespace && o.metadata.namespace !== listOptions.namespace) continue;
         if (match(o)) items.push(structuredClone(o));
       }
-      items.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+      // Plain code-unit order by namespace then name (as etcd keys sort), which list pagination relies on.
+      const sortKey = (o: KubeObject) => `${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+      items.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
       return { items, resourceVersion: String(rv) };
     },
 

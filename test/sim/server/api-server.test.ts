@@ -372,3 +372,32 @@ describe('faults and stats', () => {
     expect(stats.byResource.configmaps).toBe(2);
   });
 });
+
+describe('list pagination and named watches', () => {
+  it('pages with limit and continue at the first page resourceVersion', async () => {
+    for (const n of ['p-a', 'p-b', 'p-c', 'p-d', 'p-e']) await core.createNamespacedConfigMap({ namespace: 'default', body: cm(n, {}, { page: 'yes' }) });
+    const names: string[] = [];
+    let token: string | undefined;
+    let firstRv: string | undefined;
+    let pages = 0;
+    do {
+      const page = await core.listNamespacedConfigMap({ namespace: 'default', labelSelector: 'page=yes', limit: 2, _continue: token });
+      pages++;
+      firstRv ??= page.metadata?.resourceVersion;
+      expect(page.metadata?.resourceVersion).toBe(firstRv);
+      names.push(...page.items.map((i) => i.metadata!.name!));
+      token = page.metadata?._continue;
+      if (pages === 1) await core.createNamespacedConfigMap({ namespace: 'default', body: cm('unrelated') });
+    } while (token);
+    expect(pages).toBe(3);
+    expect(names).toEqual(['p-a', 'p-b', 'p-c', 'p-d', 'p-e']);
+    expect((await getJson('/api/v1/namespaces/default/configmaps?limit=1&continue=garbage')).status).toBe(400);
+  });
+
+  it('watches one object by its path', async () => {
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('one') });
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('two') });
+    const { events } = await readWatch('/api/v1/watch/namespaces/default/configmaps/two', (e) => e.length >= 1);
+    expect(events.map((e) => e.object.metadata.name)).toEqual(['two']);
+  });
+});
