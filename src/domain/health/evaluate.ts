@@ -1,5 +1,5 @@
 import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
-import { formatDuration } from './kube-util.js';
+import { findCondition, formatDuration, toDate } from './kube-util.js';
 import { assessPod } from './pod-rules.js';
 import { podProgress, recentWarnings } from './progress.js';
 import {
@@ -62,9 +62,28 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
     const failure = pickFailure(failures);
     return { state: 'failed', progress, ...failure };
   }
-  if (pending.length === 0) return { state: 'healthy', progress };
+  if (pending.length === 0) {
+    const stableAt = lastBecameReady(assessments);
+    const until = stableAt === undefined ? undefined : stableAt + options.minStableMs;
+    if (until === undefined || until <= now.getTime()) return { state: 'healthy', progress };
+    return { state: 'progressing', progress, recheckAt: new Date(until), stabilizingUntil: new Date(until) };
+  }
   const next = Math.min(deadline, ...dueAt.filter((t) => t > now.getTime()));
   return { state: 'progressing', progress, recheckAt: new Date(next) };
+}
+
+/** The latest Ready=True transition among the long-running pods of the new revision, in ms. */
+function lastBecameReady(assessments: readonly WorkloadAssessment[]): number | undefined {
+  let latest: number | undefined;
+  for (const a of assessments) {
+    if (a.podRules !== 'all') continue;
+    for (const pod of a.pods) {
+      const ready = findCondition(pod.status?.conditions, 'Ready');
+      const since = ready?.status === 'True' ? toDate(ready.lastTransitionTime)?.getTime() : undefined;
+      if (since !== undefined && (latest === undefined || since > latest)) latest = since;
+    }
+  }
+  return latest;
 }
 
 /** The earliest failure; ties broken by reason order, then object, then container. */

@@ -46,6 +46,12 @@ export interface HealthOptions {
   timeoutMs: number;
   /** Whether release Jobs must complete before the release is healthy (`--wait-for-jobs`, default false). */
   waitForJobs: boolean;
+  /**
+   * How long every new pod must have been ready before the rollout counts as healthy (default 5 000 ms).
+   * A container that crashes a few seconds after turning ready would otherwise pass as healthy, exactly as
+   * it passes helm's own --wait.
+   */
+  minStableMs: number;
 }
 
 /** The defaults of {@link HealthOptions}, matching the flags' documented defaults. */
@@ -55,6 +61,7 @@ export const DEFAULT_HEALTH_OPTIONS: Readonly<HealthOptions> = Object.freeze({
   unreadyGraceMs: 120_000,
   timeoutMs: 300_000,
   waitForJobs: false,
+  minStableMs: 5_000,
 });
 
 /** Why a rollout was judged failed; the codes appear verbatim in the `--json` report. */
@@ -168,6 +175,12 @@ export interface RolloutProgress {
  * a single timer rather than polling.
  */
 export type Verdict =
-  | { state: 'progressing'; progress: RolloutProgress; recheckAt?: Date }
+  | {
+      state: 'progressing';
+      progress: RolloutProgress;
+      recheckAt?: Date;
+      /** Set when every workload is rolled out and only the stability window remains, until this time. */
+      stabilizingUntil?: Date;
+    }
   | { state: 'healthy'; progress: RolloutProgress }
   | ({ state: 'failed'; progress: RolloutProgress } & Failure);

@@ -309,6 +309,29 @@ describe('evaluateRollout: healthy', () => {
     expect(evaluate(snap, at(25)).state).toBe('progressing');
   });
 
+  it.each([
+    ['1 ms before the last pod has been ready for --min-stable (5s)', at(8.999), {}, 'progressing'],
+    ['once the last pod has been ready for 5s', at(9), {}, 'healthy'],
+    ['with the stability window disabled', at(4), { minStableMs: 0 }, 'healthy'],
+  ] as const)('stability: %s', (_name, now, o, state) => {
+    const v = evaluate(healthy(), now, o);
+    expect(v.state).toBe(state);
+    if (v.state === 'progressing') {
+      expect(v.stabilizingUntil).toEqual(at(9));
+      expect(v.recheckAt).toEqual(at(9));
+      expect(v.progress.workloads[0]?.done).toBe(true);
+    }
+  });
+
+  it('a container crashing right after it turned ready is caught inside the stability window', () => {
+    const crashed = newWebPod('x1', {
+      containers: [waiting('app', 'CrashLoopBackOff', 'back-off 10s restarting failed container', { restartCount: 1, lastTerminated: crash(at(6)) })],
+    });
+    const base = healthy();
+    expect(evaluate(base, at(7)).state).toBe('progressing');
+    expect(evaluate({ ...base, pods: [crashed, ...base.pods.slice(1)] }, at(7))).toMatchObject({ state: 'failed', reason: 'CrashLoopBackOff' });
+  });
+
   it('is healthy at once for a release without workloads', () => {
     expect(evaluate(snapshot({}), at(0), {}, [])).toMatchObject({ state: 'healthy', progress: { workloads: [], pods: [], warnings: [] } });
   });
