@@ -141,6 +141,17 @@ async function apply(manifest: string): Promise<WorkloadRef[]> {
       } else {
         await apps.createNamespacedDeployment({ namespace: NS, body: obj as never });
       }
+    } else if (obj.kind === 'StatefulSet') {
+      const existing = await apps.readNamespacedStatefulSet({ name: obj.metadata.name, namespace: NS }).catch(() => undefined);
+      if (existing) {
+        await apps.replaceNamespacedStatefulSet({
+          name: obj.metadata.name,
+          namespace: NS,
+          body: { ...(obj as object), metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } } as never,
+        });
+      } else {
+        await apps.createNamespacedStatefulSet({ namespace: NS, body: obj as never });
+      }
     } else if (obj.kind === 'Job') {
       await batch.createNamespacedJob({ namespace: NS, body: obj as never });
     }
@@ -192,6 +203,46 @@ describe('verdicts on kube-sim objects read through client-node', () => {
     const { verdict } = await upgrade(webManifest('registry.example.com/web:1', huge), { unschedulableGraceMs: 0 });
     expect(verdict).toMatchObject({ state: 'failed', reason: 'Unschedulable' });
     expect(await upgrade(webManifest('registry.example.com/web:1'))).toMatchObject({ verdict: { state: 'healthy' } });
+  });
+
+  it.each([
+    ['a never-ready container fails Unready after the grace', webManifest('registry.example.com/web:unready'), { unreadyGraceMs: 300 }, 'Unready'],
+    [
+      'a missing ConfigMap fails CreateContainerConfigError',
+      webManifest('registry.example.com/web:1', '          envFrom:\n            - configMapRef: { name: does-not-exist }\n'),
+      {},
+      'CreateContainerConfigError',
+    ],
+    [
+      'a stuck rollout fails ProgressDeadlineExceeded',
+      webManifest('registry.example.com/web:unready').replace('  replicas: 2\n', '  replicas: 2\n  progressDeadlineSeconds: 3\n'),
+      { unreadyGraceMs: 600_000 },
+      'ProgressDeadlineExceeded',
+    ],
+  ])('%s', async (_name, manifest, options, reason) => {
+    const { verdict } = await upgrade(manifest, options);
+    expect(verdict).toMatchObject({ state: 'failed', reason });
+    expect(await upgrade(webManifest('registry.example.com/web:1'))).toMatchObject({ verdict: { state: 'healthy' } });
+  });
+
+  it('a StatefulSet update judges only pods of the update revision', async () => {
+    const sts = (image: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db, namespace: ${NS} }
+spec:
+  replicas: 2
+  serviceName: db
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec:
+      containers: [{ name: db, image: ${image} }]
+`;
+    expect(await upgrade(sts('registry.example.com/db:1'))).toMatchObject({ verdict: { state: 'healthy' } });
+    const { verdict, snapshot } = await upgrade(sts('registry.example.com/db:crashloop'));
+    expect(verdict).toMatchObject({ state: 'failed', reason: 'CrashLoopBackOff', object: 'Pod/db-1', container: 'db' });
+    const updateRevision = snapshot.statefulSets[0]?.status?.updateRevision;
+    expect(snapshot.pods.find((p) => p.metadata?.name === 'db-1')?.metadata?.labels?.['controller-revision-hash']).toBe(updateRevision);
   });
 
   it('a failing Job fails with JobFailed when waiting for jobs', async () => {
