@@ -96,6 +96,14 @@ export function parseSimConfig(text: string, source = 'sim config'): SimConfig {
     const line = e instanceof yaml.YAMLException && e.mark ? ` (line ${e.mark.line + 1})` : '';
     throw new SimConfigError(`${source}: not valid YAML: ${reason}${line}`);
   }
+  return simConfigFrom(doc, source);
+}
+
+/**
+ * Validates a configuration given as an object (the parsed YAML, or `startSim({config: {...}})`) and fills in the
+ * defaults. Throws SimConfigError with a one-line message for anything malformed.
+ */
+export function simConfigFrom(doc: unknown, source = 'sim config'): SimConfig {
   if (doc === undefined || doc === null) return defaultSimConfig();
   const fail = (path: string, what: string): never => {
     throw new SimConfigError(`${source}: ${path}: ${what}`);
@@ -245,7 +253,7 @@ export const COMPLETION_SECONDS = 2;
  * an invalid reference -> InvalidImageName; anything else pulls, becomes ready, and run-to-completion containers
  * exit 0 after about 2 s. Then the first config rule whose glob matches overrides the fields it sets.
  */
-export function behaviourForImage(image: string, config: Pick<SimConfig, 'images' | 'pullSeconds'>): ImageBehaviour {
+export function behaviourForImage(image: string, config: Partial<Pick<SimConfig, 'images' | 'pullSeconds'>>): ImageBehaviour {
   const b: ImageBehaviour = {
     pull: 'ok',
     pullSeconds: config.pullSeconds ?? defaultPullSeconds(image),
@@ -272,7 +280,7 @@ export function behaviourForImage(image: string, config: Pick<SimConfig, 'images
   if (lower.includes('unready')) b.readyAfterSeconds = null;
   if (/fail/.test(lower) && !b.exit) b.completion = { code: 1, afterSeconds: COMPLETION_SECONDS, oom: false };
 
-  const rule = config.images.find((r) => globMatch(r.match, image));
+  const rule = (config.images ?? []).find((r) => globMatch(r.match, image));
   if (!rule) return b;
   if (rule.pull) b.pull = rule.pull;
   if (rule.pullSeconds !== undefined) b.pullSeconds = rule.pullSeconds;
@@ -379,8 +387,8 @@ export function nodeObject(node: SimNodeConfig, index: number, now: Date): KubeO
 }
 
 /** Creates the configured nodes that do not exist yet (with their status); returns the nodes as stored. */
-export function ensureNodes(store: ObjectStore, config: Pick<SimConfig, 'nodes'>, now: Date = new Date()): KubeObject[] {
-  return config.nodes.map((node, i) => {
+export function ensureNodes(store: ObjectStore, config: Partial<Pick<SimConfig, 'nodes'>>, now: Date = new Date()): KubeObject[] {
+  return (config.nodes ?? defaultSimConfig().nodes).map((node, i) => {
     const existing = store.get('nodes', undefined, node.name);
     if (existing) return existing;
     const object = nodeObject(node, i, now);

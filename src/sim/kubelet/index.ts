@@ -30,7 +30,11 @@ interface Tracked {
  * gets a deletionTimestamp is stopped (Killing) and then deleted for good; a pod deleted outright is forgotten.
  * ConfigMap / Secret changes in a pod's namespace retry its CreateContainerConfigError / FailedMount at once.
  */
-export function startKubelet(store: ObjectStore, clock: SimClock, config: Pick<SimConfig, 'images' | 'pullSeconds'> = defaultSimConfig()): Kubelet {
+export function startKubelet(
+  store: ObjectStore,
+  clock: SimClock,
+  config: Partial<Pick<SimConfig, 'images' | 'pullSeconds'>> = defaultSimConfig(),
+): Kubelet {
   const tracked = new Map<string, Tracked>();
   const images = new Map<string, Set<string>>();
   const nextIP = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { behaviourForImage, defaultSimConfig, ensureNodes, globMatch, loadSimConfig, parseSimConfig, SimConfigError } from '../../../src/sim/config.js';
+import { behaviourForImage, defaultSimConfig, ensureNodes, globMatch, loadSimConfig, parseSimConfig, simConfigFrom, SimConfigError } from '../../../src/sim/config.js';
 import { parseImage } from '../../../src/sim/kubelet/images.js';
 import { createMemoryStore } from '../../../src/sim/store/memory-store.js';
 import { ManualClock } from '../kubelet/manual-clock.js';
@@ -122,6 +122,11 @@ nodes:
     expect(m.includes('\n')).toBe(false);
     if (typeof message === 'string') expect(m).toBe(message);
     else expect(m).toMatch(message);
+  });
+
+  it('simConfigFrom validates an object config (startSim({config: {...}})) and fills defaults', () => {
+    expect(simConfigFrom({ images: [{ match: 'a*', pull: 'missing' }] })).toEqual({ ...defaultSimConfig(), images: [{ match: 'a*', pull: 'missing' }] });
+    expect(() => simConfigFrom({ nodes: [{ name: 'n', cpu: 'x' }] }, 'startSim config')).toThrow('startSim config: nodes[0].cpu: expected a quantity like "4" or "500m", got "x"');
   });
 
   it('loadSimConfig names the file in errors', () => {
