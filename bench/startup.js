@@ -55,15 +55,23 @@ export const benchmark = {
   async run({ runs, log }) {
     if (!existsSync(join(root, 'dist', 'bundle', 'run.mjs'))) throw new Error('dist/bundle/run.mjs is missing: run `npm run build`');
     const node = process.execPath;
+    const cleanupsBefore = [];
     const cases = [
       { label: 'node -e 0 (baseline)', file: node, args: ['-e', '0'] },
       { label: 'node bin/run.js --help (bundle)', file: node, args: ['bin/run.js', '--help'], target: true },
       { label: 'node bin/run.js version (bundle)', file: node, args: ['bin/run.js', 'version'] },
     ];
+    const sea = join(root, 'dist', 'sea', 'helm-autorollback-linux-x64');
+    if (existsSync(sea)) {
+      // Standalone use: the first (dropped) round unpacks its bundle into this throwaway cache folder.
+      const cache = mkdtempSync(join(tmpdir(), 'bench-sea-cache-'));
+      cleanupsBefore.push(() => rmSync(cache, { recursive: true, force: true }));
+      cases.push({ label: 'standalone binary --help (npm run build:sea)', file: sea, args: ['--help'], env: { XDG_CACHE_HOME: cache } });
+    }
     if (existsSync(join(root, 'dist', 'commands'))) {
       cases.push({ label: 'tsc output, no bundle: --help', file: node, args: ['--input-type=module', '-e', unbundledScript()] });
     }
-    const cleanups = [];
+    const cleanups = cleanupsBefore;
     try {
       const { helmBinary } = await import('../dist/toolchain/binaries.js');
       for (const major of [3, 4]) {
