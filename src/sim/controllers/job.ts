@@ -7,7 +7,8 @@
  *
  * Differences from upstream: terminated pods are counted without the `batch.kubernetes.io/job-tracking` finalizer
  * (the controller remembers which pods it counted), Indexed completion mode, podFailurePolicy and successPolicy are
- * not implemented, and an active pod deleted by someone else is not counted as failed.
+ * not implemented, and an active pod deleted by someone else is not counted as failed. ttlSecondsAfterFinished is
+ * honoured here (upstream it is a controller of its own).
  */
 import { recordEvent } from '../events.js';
 import type { KubeObject, StoreEvent } from '../store/types.js';
@@ -51,6 +52,7 @@ interface JobSpec {
   backoffLimit?: number;
   activeDeadlineSeconds?: number;
   suspend?: boolean;
+  ttlSecondsAfterFinished?: number;
   template?: Json & { metadata?: { labels?: Record<string, string> }; spec?: { restartPolicy?: string } };
 }
 
@@ -122,7 +124,7 @@ export function jobController(ctx: ControllerContext): Controller {
     if (!job || job.metadata.deletionTimestamp) return;
     const spec = (job.spec ?? {}) as JobSpec;
     const prev = (job.status ?? {}) as Json & { conditions?: Condition[]; succeeded?: number; failed?: number; startTime?: string };
-    if (isTrue(prev.conditions, 'Complete') || isTrue(prev.conditions, 'Failed')) return;
+    if (isTrue(prev.conditions, 'Complete') || isTrue(prev.conditions, 'Failed')) return expireFinished(job, key);
 
     const now = clock.now();
     const uid = job.metadata.uid ?? '';
@@ -252,6 +254,24 @@ export function jobController(ctx: ControllerContext): Controller {
     const justFinished = conditions.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True' && !findCondition(prev.conditions, c.type));
     if (justFinished?.type === 'Complete') recordEvent(store, clock, { involved: job, reason: 'Completed', message: 'Job completed', component });
     if (justFinished?.type === 'Failed') recordEvent(store, clock, { involved: job, reason: justFinished.reason ?? 'Failed', message: justFinished.message ?? '', type: 'Warning', component });
+  }
+
+  /**
+   * ttlSecondsAfterFinished (the ttl-after-finished controller's job): a finished Job is deleted, with its pods,
+   * that long after its Complete / Failed condition.
+   */
+  function expireFinished(job: KubeObject, key: string): void {
+    const ttl = (job.spec as JobSpec | undefined)?.ttlSecondsAfterFinished;
+    if (ttl === undefined || ttl === null) return;
+    const conditions = (job.status as { conditions?: Condition[] } | undefined)?.conditions;
+    const finishedAt = (job.status as { completionTime?: string } | undefined)?.completionTime ?? (findCondition(conditions, 'Complete') ?? findCondition(conditions, 'Failed'))?.lastTransitionTime;
+    const left = ttl * 1000 - simElapsedMs(finishedAt, clock.now(), clock.timeScale);
+    if (left > 0) return ctx.enqueue(key, left + 1);
+    try {
+      store.delete(R.jobs, job.metadata.namespace, job.metadata.name, { propagationPolicy: 'Background', preconditions: { uid: job.metadata.uid } });
+    } catch (e) {
+      if ((e as { code?: number }).code !== 404) throw e;
+    }
   }
 
   return {

@@ -135,4 +135,16 @@ describe('Job controller', () => {
     expect(condTypes(h.get('jobs.batch', 'slow'))).toEqual(['FailureTarget=True/DeadlineExceeded', 'Failed=True/DeadlineExceeded']);
     expect(h.pods()).toHaveLength(0);
   });
+
+  it('deletes a finished Job and its pods ttlSecondsAfterFinished later', async () => {
+    h.store.create('jobs.batch', job('hook', { ttlSecondsAfterFinished: 5 }));
+    await h.settle();
+    await h.finishPods(h.pods(), 'Succeeded');
+    expect(condTypes(h.get('jobs.batch', 'hook'))).toContain('Complete=True/CompletionsReached');
+    await h.advance(4_000);
+    expect(h.store.get('jobs.batch', 'default', 'hook')).toBeDefined();
+    await h.advance(2_000);
+    expect(h.store.get('jobs.batch', 'default', 'hook')).toBeUndefined();
+    expect(h.pods()).toHaveLength(0);
+  });
 });
