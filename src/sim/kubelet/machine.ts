@@ -382,7 +382,7 @@ class Stepper {
       // The back-off key includes the container's hash: a changed container starts with none.
       c.crashBackoff = undefined;
       c.pullBackoff = undefined;
-      if (c.done && !c.sidecar) continue; // finished init containers do not run again
+      if (c.done) continue; // finished containers (completed init containers, terminal pods) do not run again
       if (c.running) {
         this.event('Killing', `Container ${c.name} definition changed, will be restarted`, c);
         this.exitedForGood(c);
