@@ -14,6 +14,14 @@ export function toDate(value: unknown): Date | undefined {
   return undefined;
 }
 
+/**
+ * `date` truncated to whole seconds: Kubernetes writes most timestamps (creationTimestamp, condition and
+ * event times) with one-second precision, so "created after T" must compare against T's second.
+ */
+export function floorToSecond(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
+}
+
 /** The earliest of some optional dates. */
 export function earliest(...dates: Array<Date | undefined>): Date | undefined {
   let best: Date | undefined;

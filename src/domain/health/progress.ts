@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { PodProgress, WarningEvent } from './types.js';
-import { earliest, findCondition, toDate } from './kube-util.js';
+import { earliest, findCondition, floorToSecond, toDate } from './kube-util.js';
 
 /** How many Warning events the view model keeps. */
 export const MAX_WARNINGS = 5;
@@ -47,7 +47,7 @@ export function recentWarnings(
     const object = `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`;
     if (!wanted.has(object)) continue;
     const lastSeen = toDate(e.lastTimestamp) ?? earliest(toDate(e.eventTime), toDate(e.firstTimestamp));
-    if (!lastSeen || lastSeen.getTime() < since.getTime()) continue;
+    if (!lastSeen || lastSeen.getTime() < floorToSecond(since)) continue;
     found.push({ object, reason: e.reason ?? '', message: e.message ?? '', count: e.count ?? 1, lastSeen });
   }
   found.sort(

@@ -2,7 +2,7 @@ import type { V1ObjectMeta, V1Pod, V1PodSpec, V1ReplicaSet } from '@kubernetes/c
 import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
 import type { PodRuleMode } from './pod-rules.js';
 import type { ClusterSnapshot, Failure, HealthOptions, WorkloadProgress } from './types.js';
-import { findCondition, isControlledBy, matchesSelector, toDate } from './kube-util.js';
+import { findCondition, floorToSecond, isControlledBy, matchesSelector, toDate } from './kube-util.js';
 
 /** Annotation the deployment controller stamps on each ReplicaSet with its rollout revision. */
 export const DEPLOYMENT_REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -289,7 +289,7 @@ function newDaemonSetPods(pods: V1Pod[], generation: number | undefined): V1Pod[
 function staleHook(ref: WorkloadRef, meta: V1ObjectMeta | undefined, startedAt: Date): boolean {
   if (!ref.hook) return false;
   const created = toDate(meta?.creationTimestamp);
-  return created !== undefined && created.getTime() < startedAt.getTime();
+  return created !== undefined && created.getTime() < floorToSecond(startedAt);
 }
 
 function assessJob(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {

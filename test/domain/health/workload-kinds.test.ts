@@ -95,6 +95,15 @@ describe('Jobs and hooks', () => {
     });
   });
 
+  it('a hook Job stamped in the same second the upgrade started is this run\'s (timestamps have 1 s precision)', () => {
+    const snap = snapshot({ jobs: [job('migrate', { created: at(0), failed: 1, conditions: jobFailedConditions(at(3)) })] });
+    const startedAt = new Date(T0.getTime() + 700);
+    const v = evaluateRollout({ workloads: [migrate], snapshot: snap, options: DEFAULT_HEALTH_OPTIONS, now: at(4), startedAt });
+    expect(v).toMatchObject({ state: 'failed', reason: 'HookFailed' });
+    const nextSecond = new Date(T0.getTime() + 1000);
+    expect(evaluateRollout({ workloads: [migrate], snapshot: snap, options: DEFAULT_HEALTH_OPTIONS, now: at(4), startedAt: nextSecond }).state).toBe('healthy');
+  });
+
   it('fails with JobFailed for a failed release Job when waiting for jobs', () => {
     const v = evaluate([seed], snapshot({ jobs: [job('seed', { failed: 7, conditions: jobFailedConditions(at(9)) })] }), at(10), { waitForJobs: true });
     expect(v).toMatchObject({ state: 'failed', reason: 'JobFailed', object: 'Job/seed', firstSignalAt: at(9) });
