@@ -142,7 +142,12 @@ export function startRuntime(
 
   const unsubscribe = store.subscribe((event) => {
     for (const c of controllers) {
-      for (const key of c.keysFor(event)) push(c, key);
+      // This runs inside someone else's write (maybe an API request): a mapping bug must not fail it.
+      try {
+        for (const key of c.keysFor(event)) push(c, key);
+      } catch (error) {
+        onError(c.name, `${event.resource} ${event.type}`, error);
+      }
     }
   });
   for (const c of controllers) for (const key of c.initialKeys()) push(c, key);

@@ -193,6 +193,39 @@ describe('Deployment controller (with the real memory store, test plays the kube
     expect(cond(h.get('deployments.apps', 'web'), 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
   });
 
+  it('rolling back after ProgressDeadlineExceeded brings the old set back and completes', async () => {
+    h.store.create('deployments.apps', deployment('web', 'nginx:1', { progressDeadlineSeconds: 30, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+    await h.settle();
+    await readyAll();
+    await setImage('web', 'broken:1');
+    await h.runPods(h.pods().filter((p) => status(p).phase !== 'Running'), { ready: false });
+    await h.advance(31_000);
+    expect(cond(h.get('deployments.apps', 'web'), 'Progressing')?.reason).toBe('ProgressDeadlineExceeded');
+    await setImage('web', 'nginx:1');
+    expect(spec(rsOf('broken:1')).replicas).toBe(0);
+    expect(spec(rsOf('nginx:1')).replicas).toBe(3);
+    const d = h.get('deployments.apps', 'web');
+    expect(cond(d, 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+    expect(status(d)).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
+  });
+
+  it('counts pods available only after minReadySeconds, re-checking on a timer', async () => {
+    h.store.create('deployments.apps', deployment('web', 'nginx:1', { replicas: 2, minReadySeconds: 10 }));
+    await h.settle();
+    await readyAll();
+    let d = h.get('deployments.apps', 'web');
+    expect(status(d)).toMatchObject({ readyReplicas: 2 });
+    expect(status(d).availableReplicas).toBeUndefined();
+    expect(spec(rsOf('nginx:1')).minReadySeconds).toBe(10);
+    await h.advance(9_000);
+    expect(status(h.get('deployments.apps', 'web')).availableReplicas).toBeUndefined();
+    await h.advance(2_000);
+    d = h.get('deployments.apps', 'web');
+    expect(status(d)).toMatchObject({ availableReplicas: 2 });
+    expect(cond(d, 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
+  });
+
   it('Recreate removes every old pod before creating the new ReplicaSet', async () => {
     h.store.create('deployments.apps', deployment('web', 'nginx:1', { strategy: { type: 'Recreate' } }));
     await h.settle();
