@@ -6,6 +6,9 @@ import { formatSpan } from './time-format.js';
 export interface ReportLine {
   level: 'info' | 'success' | 'warn' | 'error';
   text: string;
+  /** For detail rows: the label and the value that make up `text`, so a view can indent wrapped values. */
+  label?: string;
+  value?: string;
 }
 
 /**
@@ -16,7 +19,7 @@ export interface ReportLine {
 export function reportLines(report: UpgradeReport): ReportLine[] {
   const lines: ReportLine[] = [{ level: headlineLevel(report), text: headline(report) }];
   const row = (label: string, value: string, level: ReportLine['level'] = 'info') =>
-    lines.push({ level, text: `  ${label.padEnd(13)} ${value}` });
+    lines.push({ level, text: `  ${label.padEnd(13)} ${value}`, label, value });
 
   row('revisions', revisionsLine(report));
   const f = report.failure;

@@ -19,6 +19,7 @@ import {
   type LogLevel,
   type Stage,
   type UpgradeViewState,
+  type VerdictView,
 } from './state.js';
 
 /** Props of {@link LiveUpgradeView}. */
@@ -83,7 +84,7 @@ export function LiveUpgradeView({ state, now, columns = 80, rows = 24, color = t
   }
 
   const failure = state.upgrade.verdict?.state === 'failed' ? state.upgrade.verdict : undefined;
-  const fixed = 2 + (failure ? 2 : 0) + (state.rollback.kind ? 1 : 0);
+  const fixed = 2 + (failure ? 3 : 0) + (state.rollback.kind ? 1 : 0);
   const budget = allocateRows(Math.max(0, rows - 1 - fixed), {
     workloads: progress?.workloads.length ?? 0,
     pods: progress?.pods.length ?? 0,
@@ -106,22 +107,28 @@ export function LiveUpgradeView({ state, now, columns = 80, rows = 24, color = t
       {progress && budget.warnings > 0 ? (
         <Warnings items={progress.warnings} rows={budget.warnings} origin={state.startedAt} paint={paint} />
       ) : null}
-      {failure ? (
-        <>
-          <Line {...paint('error')}>
-            ✖ {failure.reason ? describeFailure({ reason: failure.reason, object: failure.object ?? '?', container: failure.container }) : 'failed'}
-            {failure.firstSignalAt && state.startedAt
-              ? ` · first signal ${formatElapsed(failure.firstSignalAt.getTime() - state.startedAt.getTime())}`
-              : ''}
-            {failure.firstSignalAt
-              ? ` · detected after ${((failure.at.getTime() - failure.firstSignalAt.getTime()) / 1000).toFixed(1)}s`
-              : ''}
-          </Line>
-          <Line {...paint('dim')}>  {oneLine(failure.message ?? '')}</Line>
-        </>
-      ) : null}
+      {failure ? <FailureBlock failure={failure} origin={state.startedAt} paint={paint} /> : null}
       {state.rollback.kind ? <RollbackLine state={state} paint={paint} /> : null}
     </Box>
+  );
+}
+
+function FailureBlock({ failure, origin, paint }: { failure: VerdictView; origin?: Date; paint: Paint }) {
+  const what = failure.reason
+    ? describeFailure({ reason: failure.reason, object: failure.object ?? '?', container: failure.container })
+    : 'failed';
+  const when: string[] = [];
+  if (failure.firstSignalAt) {
+    if (origin) when.push(`first signal ${formatElapsed(failure.firstSignalAt.getTime() - origin.getTime())}`);
+    const ttd = Math.max(0, failure.at.getTime() - failure.firstSignalAt.getTime());
+    when.push(`detected ${(ttd / 1000).toFixed(1)}s later`);
+  }
+  return (
+    <>
+      <Line {...paint('error')}>{`✖ ${what}`}</Line>
+      <Line>{`  ${when.join(' · ')}`}</Line>
+      <Line {...paint('dim')}>{`  ${oneLine(failure.message ?? '')}`}</Line>
+    </>
   );
 }
 
@@ -135,7 +142,9 @@ function Header({ state, stage, now, paint }: { state: UpgradeViewState; stage: 
 
   const { view } = activeRollout(state);
   const clock: string[] = [];
-  if (now && state.startedAt) clock.push(formatElapsed(now.getTime() - state.startedAt.getTime()));
+  // A finished run's clock stops at the end.
+  const shown = state.finishedAt ?? now;
+  if (shown && state.startedAt) clock.push(formatElapsed(shown.getTime() - state.startedAt.getTime()));
   const counting = stage === 'watching' || stage === 'rolling-back';
   if (counting && now && view.progress) {
     clock.push(`timeout in ${formatCountdown(view.progress.deadline.getTime() - now.getTime())}`);
@@ -304,12 +313,24 @@ function RollbackLine({ state, paint }: { state: UpgradeViewState; paint: Paint 
 function Summary({ report, paint }: { report: UpgradeReport; paint: Paint }) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      {reportLines(report).map((l, i) => (
-        // Summary lines wrap rather than truncate: a message cut off at the end is the one thing to read.
-        <Text key={i} {...paint(l.level)}>
-          {l.text}
-        </Text>
-      ))}
+      {reportLines(report).map((l, i) =>
+        // Summary lines wrap rather than truncate (a cut-off message is the one thing to read); a wrapped
+        // value stays indented under its label.
+        l.label !== undefined && l.value !== undefined ? (
+          <Box key={i}>
+            <Box flexShrink={0}>
+              <Text {...paint(l.level)}>{`  ${l.label.padEnd(13)} `}</Text>
+            </Box>
+            <Box flexShrink={1}>
+              <Text {...paint(l.level)}>{l.value}</Text>
+            </Box>
+          </Box>
+        ) : (
+          <Text key={i} {...paint(l.level)}>
+            {l.text}
+          </Text>
+        ),
+      )}
     </Box>
   );
 }

@@ -1,0 +1,165 @@
+import chalk from 'chalk';
+import { render } from 'ink-testing-library';
+import { LiveUpgradeView } from '../../../src/ui/live/view.js';
+import { reduceAll } from '../../../src/ui/live/state.js';
+import type { UpgradeEvent } from '../../../src/domain/upgrade/events.js';
+import { at, crashloopRun, ev, healthyRun, pod, rollbackFailureRun, warning, workload } from '../fixtures.js';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+function frame(events: readonly UpgradeEvent[], props: { now?: Date; columns?: number; rows?: number; color?: boolean } = {}) {
+  const { lastFrame, unmount } = render(
+    <LiveUpgradeView state={reduceAll(events)} now={props.now ?? at(2.3)} columns={props.columns ?? 80} rows={props.rows ?? 24} color={props.color ?? false} />,
+  );
+  const text = lastFrame() ?? '';
+  unmount();
+  return text;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n');
+}
+
+describe('LiveUpgradeView', () => {
+  test('progress: header, countdown, bars, pods of the new revision, warnings', () => {
+    expect(lines(frame(crashloopRun().slice(0, 4)))).toEqual([
+      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      'watching revision 4 roll out…  00:02.3  timeout in 4:58',
+      'Workloads',
+      '  Deployment/web  █████░░░░░░░░░░░░░░░░░░░░░░░░░  0/3 ready  1/3 updated',
+      'Pods of revision 4',
+      '  web-7d9c-a1  Running  CrashLoopBackOff  restarts 2  not ready',
+      'Warnings',
+      '  00:01.8 BackOff Pod/web-7d9c-a1: Back-off restarting failed container app in …',
+    ]);
+  });
+
+  test('the countdown follows the clock and never goes negative', () => {
+    const events = crashloopRun().slice(0, 4);
+    expect(frame(events, { now: at(61) })).toContain('01:01.0  timeout in 3:59');
+    expect(frame(events, { now: at(400) })).toContain('timeout in 0:00');
+  });
+
+  test('before helm stored the revision', () => {
+    expect(lines(frame([ev.started({ fromRevision: undefined, helmMajor: 4 })], { now: at(0.2) }))).toEqual([
+      'helm autorollback web · ns shop · ./examples/webapp · rev new → ? · helm 4',
+      'helm is upgrading…  00:00.2',
+    ]);
+  });
+
+  test('failure: the verdict with its reason, first signal and message', () => {
+    const text = frame(crashloopRun().slice(0, 5));
+    expect(lines(text).slice(1, 2)).toEqual(['✖ revision 4 FAILED  00:02.3']);
+    expect(lines(text).slice(-3)).toEqual([
+      '✖ CrashLoopBackOff in Pod/web-7d9c-a1 (container app)',
+      '  first signal 00:01.8 · detected 0.4s later',
+      '  back-off 10s restarting failed container=app pod=web-7d9c-a1_shop',
+    ]);
+    expect(text).not.toContain('timeout in');
+  });
+
+  test("rollback: the rollback's own rollout replaces the upgrade's, the failure stays", () => {
+    const text = frame(crashloopRun().slice(0, 9), { now: at(3) });
+    expect(lines(text)).toEqual([
+      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      '↺ revision 4 FAILED · rolling back to revision 3…  00:03.0  timeout in 4:57',
+      'Workloads',
+      '  Deployment/web  ████████████████████░░░░░░░░░░  2/3 ready  2/3 updated',
+      '✖ CrashLoopBackOff in Pod/web-7d9c-a1 (container app)',
+      '  first signal 00:01.8 · detected 0.4s later',
+      '  back-off 10s restarting failed container=app pod=web-7d9c-a1_shop',
+      '↺ rollback to revision 3: helm is working…',
+    ]);
+  });
+
+  test('rollback states: helm done, healthy, failed', () => {
+    const run = crashloopRun();
+    expect(frame(run.slice(0, 10))).toContain('↺ rollback to revision 3 (revision 5): waiting for its rollout…');
+    expect(frame(run.slice(0, 12))).toContain('✔ rollback to revision 3: healthy');
+    const failed = frame(rollbackFailureRun().slice(0, -1));
+    expect(failed).toContain('✖ ROLLBACK FAILED: a human must look now');
+    expect(lines(failed).at(-1)).toBe('✖ rollback to revision 3 failed: Error: timed out waiting for the condition');
+  });
+
+  test('uninstall of a failed first install', () => {
+    const text = frame([ev.started({ fromRevision: undefined }), ev.revision(1, 0.5), ev.failed(2, { signalAt: 1 }), ev.uninstallStarted(3)]);
+    expect(text).toContain('↺ revision 1 FAILED · uninstalling the failed first install…');
+    expect(lines(text).at(-1)).toBe('↺ uninstall: helm is working…');
+  });
+
+  test('final summary replaces the live part, values wrap under their label', () => {
+    const text = frame(crashloopRun(), { now: at(9) });
+    expect(lines(text)).toEqual([
+      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      '↺ done: rolled back  00:04.2',
+      '',
+      'ROLLED BACK: web (namespace shop): revision 4 failed; back on revision 3 (now',
+      'revision 5), healthy',
+      '  revisions     3 -> 4 (failed) -> rollback to 3 as revision 5',
+      '  reason        CrashLoopBackOff in Pod/web-7d9c-a1 (container app)',
+      '  message       back-off 10s restarting failed container=app',
+      '                pod=web-7d9c-a1_shop',
+      '  first signal  2026-11-27T01:00:01.800Z',
+      '  detected      2026-11-27T01:00:02.200Z (time to detect 400ms)',
+      '  rollback      started 2026-11-27T01:00:02.600Z, completed',
+      '                2026-11-27T01:00:04.100Z',
+      '  recovered in  4.1s from the start of the upgrade',
+    ]);
+  });
+
+  test('healthy summary', () => {
+    expect(lines(frame(healthyRun()))).toEqual([
+      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      '✔ done: healthy  00:02.6',
+      '',
+      'SUCCESS: web (namespace shop): revision 4 is healthy',
+      '  revisions     3 -> 4',
+      '  time to ready 2.5s from the start of the upgrade',
+    ]);
+  });
+
+  test('fits an 80x24 terminal with many pods and warnings (23 lines at most)', () => {
+    const pods = Array.from({ length: 12 }, (_, i) => pod({ name: `web-7d9c-${i}`, phase: 'Running', reason: 'CrashLoopBackOff', restarts: 3 }));
+    const warnings = Array.from({ length: 5 }, (_, i) => warning({ message: `Back-off ${i}`, lastSeen: at(i) }));
+    const workloads = Array.from({ length: 8 }, (_, i) => workload({ name: `svc-${i}` }));
+    const events = [ev.started(), ev.revision(4, 0.5, 8), ev.progress(2, { workloads, pods, warnings }), ev.failed(2.2, { signalAt: 1.8, progress: { workloads, pods, warnings, deadline: at(300) } })];
+    const text = frame(events, { columns: 80, rows: 24 });
+    const rows = lines(text);
+    expect(rows.length).toBeLessThanOrEqual(23);
+    expect(rows.every((r) => r.length <= 80)).toBe(true);
+    expect(text).toMatch(/… \d+ more pods/);
+    expect(text).toMatch(/… \d+ more workloads/);
+    expect(text).toContain('Back-off 4'); // the newest warning survives
+    expect(rows.slice(-3)[0]).toBe('✖ CrashLoopBackOff in Pod/web-7d9c-a1 (container app)');
+  });
+
+  test('degrades in a narrow, short terminal: no bars, lines cut, still within the height', () => {
+    const text = frame(crashloopRun().slice(0, 5), { columns: 40, rows: 12 });
+    const rows = lines(text);
+    expect(rows.length).toBeLessThanOrEqual(11);
+    expect(rows.every((r) => r.length <= 40)).toBe(true);
+    expect(text).not.toContain('█');
+    expect(text).toContain('Deployment/web  0/3 ready  1/3 updated');
+    expect(text).toContain('✖ CrashLoopBackOff');
+  });
+
+  test('colour only when asked', () => {
+    // Ink colours through chalk's shared instance, whose level follows the (non-TTY) test process: force it.
+    const level = chalk.level;
+    chalk.level = 1;
+    try {
+      const state = reduceAll(crashloopRun().slice(0, 5));
+      const plain = render(<LiveUpgradeView state={state} now={at(3)} color={false} />);
+      expect(plain.lastFrame()).not.toMatch(ANSI);
+      plain.unmount();
+      const colored = render(<LiveUpgradeView state={state} now={at(3)} color />);
+      const text = colored.lastFrame() ?? '';
+      colored.unmount();
+      expect(text).toContain('\u001b[31m✖ revision 4 FAILED');
+      expect(text.replace(ANSI, '')).toBe(frame(crashloopRun().slice(0, 5), { now: at(3) }));
+    } finally {
+      chalk.level = level;
+    }
+  });
+});
+});
