@@ -7,8 +7,10 @@ import { realClock } from '../clock.js';
 import type { FaultController } from '../faults/index.js';
 import { applyJsonPatch, applyMergePatch, applyPatch, schemaFor, trackUpdate } from '../patch/index.js';
 import { badRequest, notFound, StatusError } from '../store/errors.js';
-import type { DeleteOptions, HistoryStore, KubeObject, ResourceType, SimClock } from '../store/types.js';
+import { compileSelectors } from '../store/selectors.js';
+import type { DeleteOptions, HistoryStore, KubeObject, ListOptions, ResourceType, SimClock } from '../store/types.js';
 import { resourceKey } from '../store/types.js';
+import { aliasFor } from './aliases.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, simVersion } from './discovery.js';
 import { decodeProtobuf, minimalOpenApiV2, protobufContentType } from './protobuf.js';
 import { parseResourcePath, type ResourceRequest } from './request-info.js';
@@ -300,6 +302,26 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (info.subresource && !type.subresources.includes(info.subresource as 'status' | 'scale')) throw notServed();
     if (info.subresource && (!info.name || verb === 'watch' || verb === 'create' || verb === 'delete')) throw methodNotAllowed(req.method);
     const apiVersion = groupVersion(info.group, info.version);
+    // events.k8s.io Events are a view of the stored core/v1 Events.
+    const alias = aliasFor(key);
+    const target = alias?.target ?? key;
+    const view = (o: KubeObject) => (alias ? alias.view(o) : o);
+    const toStored = (o: KubeObject) => (alias ? alias.toStored(o) : o);
+    const db = {
+      get: (ns: string | undefined, name: string) => {
+        const o = store.get(target, ns, name);
+        return o && view(o);
+      },
+      list: (opts: ListOptions) => {
+        if (!alias) return store.list(target, opts);
+        const match = compileSelectors(opts.labelSelector, opts.fieldSelector);
+        const all = store.list(target, { namespace: opts.namespace });
+        return { items: all.items.map(view).filter(match), resourceVersion: all.resourceVersion };
+      },
+      create: (o: KubeObject) => view(store.create(target, toStored(o))),
+      update: (o: KubeObject, opts?: { subresource?: 'status' }) => view(store.update(target, toStored(o), opts)),
+      delete: (ns: string | undefined, name: string, opts?: DeleteOptions) => view(store.delete(target, ns, name, opts)),
+    };
     const dryRun = query.getAll('dryRun').includes('All');
     const accept = req.method === 'GET' || verb === 'watch' ? negotiate(req.headers.accept) : negotiateOrJson(req.headers.accept);
     const now = () => clock.now();
@@ -327,7 +349,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     };
     const current = () => {
       const name = requireName();
-      const o = store.get(key, namespace, name);
+      const o = db.get(namespace, name);
       if (!o) throw notFound(key, name, type.group, type.plural);
       return o;
     };
@@ -338,7 +360,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         return sendJson(res, 200, info.subresource === 'scale' ? toScale(o) : renderOne(o));
       }
       case 'list': {
-        const { items, resourceVersion } = store.list(key, {
+        const { items, resourceVersion } = db.list({
           namespace,
           labelSelector: query.get('labelSelector') ?? undefined,
           fieldSelector: query.get('fieldSelector') ?? undefined,
@@ -364,8 +386,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           req,
           res,
           store,
-          resource: key,
+          resource: target,
           type,
+          view: alias?.view,
           apiVersion,
           namespace,
           params: {
@@ -389,8 +412,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         if (type.subresources.includes('status')) delete object.status;
         if (key === 'pods') object.status = { phase: 'Pending' };
         const tracked = track(undefined, object, managerOf(req, query) ?? defaultManager(req), type);
-        if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(key, type, tracked)));
-        return sendJson(res, 201, renderOne(store.create(key, tracked)));
+        if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(target, type, tracked)));
+        return sendJson(res, 201, renderOne(db.create(tracked)));
       }
       case 'update': {
         const name = requireName();
@@ -400,7 +423,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           const replicas = (body.spec as { replicas?: number } | undefined)?.replicas;
           if (typeof replicas !== 'number') throw badRequest('Scale.autoscaling "" is invalid: spec.replicas: Required value');
           const next = { ...existing, spec: { ...(existing.spec as object), replicas }, metadata: { ...existing.metadata, resourceVersion: body.metadata?.resourceVersion || existing.metadata.resourceVersion } };
-          return sendJson(res, 200, toScale(dryRun ? next : store.update(key, next)));
+          return sendJson(res, 200, toScale(dryRun ? next : db.update(next)));
         }
         const object = prepareIncoming(body, type, apiVersion, namespace);
         if (object.metadata.name !== name) throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
@@ -408,7 +431,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         if (info.subresource === 'status') {
           const next = track(existing, { ...existing, status: object.status, metadata: { ...existing.metadata, resourceVersion: object.metadata.resourceVersion } }, manager, type, 'status');
           if (dryRun) return sendJson(res, 200, renderOne(next));
-          return sendJson(res, 200, renderOne(store.update(key, next, { subresource: 'status' })));
+          return sendJson(res, 200, renderOne(db.update(next, { subresource: 'status' })));
         }
         // The main resource of a type with a status subresource ignores status changes, as a real server does.
         if (type.subresources.includes('status')) {
@@ -417,7 +440,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         const next = track(existing, object, manager, type);
         if (dryRun) return sendJson(res, 200, renderOne({ ...next, metadata: { ...next.metadata, uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } }));
-        return sendJson(res, 200, renderOne(store.update(key, next)));
+        return sendJson(res, 200, renderOne(db.update(next)));
       }
       case 'patch': {
         const name = requireName();
@@ -429,7 +452,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         } catch (err) {
           throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
         }
-        const existing = store.get(key, namespace, name);
+        const existing = db.get(namespace, name);
         const manager = managerOf(req, query) ?? (mediaType === 'application/apply-patch+yaml' ? undefined : defaultManager(req));
         if (info.subresource === 'scale') {
           if (!existing) throw notFound(key, name, type.group, type.plural);
@@ -437,7 +460,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           const patched = mediaType === 'application/json-patch+json' ? applyJsonPatch(scale as never, patch as never) : applyMergePatch(scale as never, patch as never);
           const replicas = ((patched as unknown as KubeObject).spec as { replicas?: number }).replicas;
           const next = { ...existing, spec: { ...(existing.spec as object), replicas } };
-          return sendJson(res, 200, toScale(dryRun ? next : store.update(key, next)));
+          return sendJson(res, 200, toScale(dryRun ? next : db.update(next)));
         }
         if (!existing && mediaType !== 'application/apply-patch+yaml') throw notFound(key, name, type.group, type.plural);
         const patchedRaw = applyPatch({ contentType: mediaType, current: existing, patch, fieldManager: manager, force: query.get('force') === 'true', resource: type, now: now() });
@@ -446,8 +469,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           object.metadata.name = name;
           if (type.subresources.includes('status')) delete object.status;
           if (key === 'pods') object.status = { phase: 'Pending' };
-          if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(key, type, object)));
-          return sendJson(res, 201, renderOne(store.create(key, object)));
+          if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(target, type, object)));
+          return sendJson(res, 201, renderOne(db.create(object)));
         }
         const patched = prepareIncoming(patchedRaw, type, apiVersion, namespace);
         if (patched.metadata.name !== name) throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
@@ -456,22 +479,22 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         if (info.subresource === 'status') {
           const next = { ...existing, status: tracked.status, metadata: { ...existing.metadata, managedFields: tracked.metadata.managedFields, resourceVersion: tracked.metadata.resourceVersion } };
           if (dryRun) return sendJson(res, 200, renderOne(next));
-          return sendJson(res, 200, renderOne(store.update(key, next, { subresource: 'status' })));
+          return sendJson(res, 200, renderOne(db.update(next, { subresource: 'status' })));
         }
         if (type.subresources.includes('status')) {
           if (existing.status === undefined) delete tracked.status;
           else tracked.status = existing.status;
         }
         if (dryRun) return sendJson(res, 200, renderOne(tracked));
-        return sendJson(res, 200, renderOne(store.update(key, tracked)));
+        return sendJson(res, 200, renderOne(db.update(tracked)));
       }
       case 'delete': {
         const name = requireName();
         const opts = await deleteOptionsOf(req, query);
         const existing = current();
         if (dryRun || opts.dryRun) return sendJson(res, 200, renderOne(existing));
-        const result = store.delete(key, namespace, name, opts.options);
-        if (store.get(key, namespace, name)) return sendJson(res, 200, renderOne(result));
+        const result = db.delete(namespace, name, opts.options);
+        if (db.get(namespace, name)) return sendJson(res, 200, renderOne(result));
         return sendJson(res, 200, {
           kind: 'Status',
           apiVersion: 'v1',
@@ -483,7 +506,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       case 'deletecollection': {
         if (!type.verbs.includes('deletecollection')) throw methodNotAllowed(req.method);
         const opts = await deleteOptionsOf(req, query);
-        const { items } = store.list(key, { namespace, labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined });
+        const { items } = db.list({ namespace, labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined });
         const deleted: KubeObject[] = [];
         for (const o of items) {
           if (dryRun || opts.dryRun) {
@@ -491,7 +514,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
             continue;
           }
           try {
-            deleted.push(store.delete(key, o.metadata.namespace, o.metadata.name, opts.options));
+            deleted.push(db.delete(o.metadata.namespace, o.metadata.name, opts.options));
           } catch (err) {
             if (!(err instanceof StatusError && err.code === 404)) throw err; // already collected by GC
           }

@@ -31,6 +31,8 @@ export interface WatchContext {
   apiVersion: string;
   namespace?: string;
   params: WatchParams;
+  /** For aliased resources: the stored object as this resource shows it (selectors match the view). */
+  view?: (stored: KubeObject) => KubeObject;
   /** Turns a stored object into what this client asked for (apiVersion rewrite, Table, metadata only). */
   render: (object: KubeObject) => unknown;
   /** How often BOOKMARKs are sent when allowed (ms). */
@@ -50,7 +52,9 @@ export function serveWatch(ctx: WatchContext): void {
   const { req, res, store, resource, type, namespace, params } = ctx;
   const matches = compileSelectors(params.labelSelector, params.fieldSelector);
   const inScope = (o: KubeObject) => !type.namespaced || !namespace || o.metadata.namespace === namespace;
-  const selected = (o: KubeObject | undefined) => o !== undefined && inScope(o) && matches(o);
+  const view = ctx.view ?? ((o: KubeObject) => o);
+  const selected = (o: KubeObject | undefined) => o !== undefined && inScope(o) && matches(view(o));
+  const render = (o: KubeObject) => ctx.render(view(o));
 
   if (params.sendInitialEvents && params.resourceVersionMatch !== 'NotOlderThan') {
     throw new StatusError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled or resourceVersionMatch is NotOlderThan');
@@ -84,12 +88,12 @@ export function serveWatch(ctx: WatchContext): void {
     const now = selected(event.object);
     const before = event.type === 'ADDED' ? false : selected(event.previous ?? event.object);
     if (event.type === 'DELETED') {
-      if (before || now) write('DELETED', ctx.render(event.object));
+      if (before || now) write('DELETED', render(event.object));
     } else if (event.type === 'ADDED') {
-      if (now) write('ADDED', ctx.render(event.object));
-    } else if (now && before) write('MODIFIED', ctx.render(event.object));
-    else if (now) write('ADDED', ctx.render(event.object));
-    else if (before) write('DELETED', ctx.render(event.object));
+      if (now) write('ADDED', render(event.object));
+    } else if (now && before) write('MODIFIED', render(event.object));
+    else if (now) write('ADDED', render(event.object));
+    else if (before) write('DELETED', render(event.object));
   };
 
   const unsubscribe = store.subscribe((event) => {
@@ -116,7 +120,7 @@ export function serveWatch(ctx: WatchContext): void {
   if (params.sendInitialEvents || rvParam === '' || rvParam === '0') {
     // Initial state as synthetic ADDED events, then (WatchList) the bookmark marking its end.
     for (const o of store.list(resource, { namespace: type.namespaced ? namespace : undefined }).items) {
-      if (selected(o)) write('ADDED', ctx.render(o));
+      if (selected(o)) write('ADDED', render(o));
     }
     lastSent = snapshotRv;
     if (params.sendInitialEvents) bookmark(snapshotRv, true);

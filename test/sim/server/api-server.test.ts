@@ -401,3 +401,38 @@ describe('list pagination and named watches', () => {
     expect(events.map((e) => e.object.metadata.name)).toEqual(['two']);
   });
 });
+
+describe('events.k8s.io/v1', () => {
+  it('serves the stored core/v1 Events in the events.k8s.io shape, both ways, including watches', async () => {
+    sim.store.create('events', {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'web.1', namespace: 'default' },
+      involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+      type: 'Warning',
+      source: { component: 'kubelet' },
+      count: 3,
+    });
+    const list = await getJson('/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dweb');
+    expect(list.body).toMatchObject({ kind: 'EventList', apiVersion: 'events.k8s.io/v1' });
+    expect((list.body.items as unknown[])[0]).toMatchObject({
+      apiVersion: 'events.k8s.io/v1',
+      regarding: { kind: 'Pod', name: 'web' },
+      note: 'Back-off restarting failed container',
+      deprecatedCount: 3,
+      deprecatedSource: { component: 'kubelet' },
+    });
+    const watching = readWatch('/apis/events.k8s.io/v1/namespaces/default/events?watch=true&resourceVersion=' + sim.store.currentResourceVersion(), (e) => e.length >= 1);
+    const res = await fetch(`${sim.url}/apis/events.k8s.io/v1/namespaces/default/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ metadata: { name: 'web.2' }, regarding: { kind: 'Pod', name: 'web' }, note: 'hello', reason: 'Test', type: 'Normal', reportingController: 'me', reportingInstance: 'me-1', action: 'Testing', eventTime: '2026-01-01T00:00:00.000000Z' }),
+    });
+    expect(res.status).toBe(201);
+    expect(sim.store.get('events', 'default', 'web.2')).toMatchObject({ involvedObject: { name: 'web' }, message: 'hello', reportingComponent: 'me' });
+    const { events } = await watching;
+    expect(events[0]).toMatchObject({ type: 'ADDED', object: { apiVersion: 'events.k8s.io/v1', note: 'hello' } });
+  });
+});
