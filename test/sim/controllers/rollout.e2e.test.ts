@@ -66,3 +66,73 @@ it.each([3, 4] as const)('helm %i install --wait succeeds; upgrade --wait to a n
   expect(active).toHaveLength(1);
   expect(active[0].metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
 }, 180_000);
+
+const workloads = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  replicas: 2
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - name: db
+        image: {{ .Values.dbImage }}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: agent:1
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    helm.sh/hook: pre-install,pre-upgrade
+    helm.sh/hook-delete-policy: before-hook-creation
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: {{ .Values.jobImage }}
+`;
+
+it.each([3, 4] as const)('helm %i: a StatefulSet, a DaemonSet and a hook Job; a failing hook fails the upgrade', async (major) => {
+  const chart = writeChart(sim.dir, `wl-h${major}`, {
+    'Chart.yaml': 'apiVersion: v2\nname: wl\nversion: 0.1.0\n',
+    'values.yaml': 'dbImage: postgres:16\njobImage: busybox:1\n',
+    'templates/all.yaml': workloads,
+  });
+  ok(await helm(sim, major, ['install', 'wl', chart, '--wait', '--timeout', '90s']));
+  const sts = JSON.parse(ok(await kubectl(sim, ['get', 'sts', 'db', '-o', 'json']))) as { status: Record<string, unknown> };
+  expect(sts.status).toMatchObject({ readyReplicas: 2, updatedReplicas: 2 });
+  const job = JSON.parse(ok(await kubectl(sim, ['get', 'job', 'migrate', '-o', 'json']))) as { status: { conditions: Array<{ type: string }> } };
+  expect(job.status.conditions.map((c) => c.type)).toEqual(['SuccessCriteriaMet', 'Complete']);
+
+  ok(await helm(sim, major, ['upgrade', 'wl', chart, '--set', 'dbImage=postgres:17', '--wait', '--timeout', '90s']));
+  const pods = JSON.parse(ok(await kubectl(sim, ['get', 'pods', '-l', 'app=db', '-o', 'json']))) as { items: Array<{ spec: { containers: Array<{ image: string }> } }> };
+  expect(pods.items.map((p) => p.spec.containers[0].image)).toEqual(['postgres:17', 'postgres:17']);
+
+  const failed = await helm(sim, major, ['upgrade', 'wl', chart, '--set', 'jobImage=fail:1', '--wait', '--timeout', '90s']);
+  expect(failed.code).not.toBe(0);
+  expect(failed.stderr).toMatch(/BackoffLimitExceeded|failed/i);
+}, 240_000);
