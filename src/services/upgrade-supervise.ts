@@ -146,7 +146,13 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     stoppedHelm = true;
     proc.terminate();
     const grace = input.terminateGraceMs ?? 30_000;
-    const done = await Promise.race([proc.exited, clock.sleep(grace).then(() => undefined)]);
+    let cancelKill: (() => void) | undefined;
+    // A timer, not a sleep: it must not keep the process alive once helm has stopped.
+    const killed = new Promise<undefined>((resolve) => {
+      cancelKill = clock.at(new Date(clock.now().getTime() + grace), () => resolve(undefined));
+    });
+    const done = await Promise.race([proc.exited, killed]);
+    cancelKill?.();
     if (!done) proc.kill();
     exit = await proc.exited;
   }

@@ -1,0 +1,108 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand, isTruthy } from '../cli/base-command.js';
+import { DEFAULT_HEALTH_OPTIONS } from '../domain/health/types.js';
+import { validateReleaseName } from '../domain/release-name.js';
+import type { UpgradeReport } from '../domain/upgrade/report.js';
+import { UsageError } from '../errors/errors.js';
+import { checkPassthroughFlags, parseDuration, splitUpgradeArgv, wantsWaitForJobs } from '../helm/upgrade-args.js';
+
+export default class Upgrade extends BaseCommand {
+  static override summary = 'Run helm upgrade --install, judge the rollout live, and roll back to the last known good revision on failure.';
+  static override description = [
+    'Every helm flag (-f, --set, --version, --create-namespace, --history-max, --wait-for-jobs, ...) is passed to `helm upgrade --install` unchanged; anything after `--` too.',
+    'The rollout is watched from helm\'s first write: CrashLoopBackOff or too many restarts, image pull errors, OOMKilled, config errors, Unschedulable or unready past a grace, ProgressDeadlineExceeded, a failed hook Job or the --timeout fail it at the first signal.',
+    'Then helm is stopped (it records the revision as failed) and `helm rollback` goes to the newest earlier revision that was deployed and not judged unhealthy (recorded in the ConfigMap autorollback-<release>); a failed first install is uninstalled.',
+    'Exit codes: 0 healthy; 3 failed and rolled back; 4 failed and not recovered (rollback failed, impossible, or --no-rollback); 2 bad usage (nothing changed); 5 cluster unreachable; 1 unexpected.',
+  ].join('\n\n');
+  static override examples = [
+    '<%= config.bin %> upgrade my-app ./chart -n prod -f values-prod.yaml --set image.tag=1.2.3',
+    '<%= config.bin %> upgrade my-app repo/chart --version 2.0.1 --timeout 10m --max-restarts 3',
+    '<%= config.bin %> upgrade my-app ./chart --no-tui --json > report.json',
+    '<%= config.bin %> upgrade my-app ./chart --to-revision 7 -- --post-renderer ./kustomize.sh',
+  ];
+  // Helm's flags are passed through, so the parser sees only ours (run() splits argv first).
+  static override strict = false;
+
+  static override args = {
+    release: Args.string({ description: 'release name', required: true }),
+    chart: Args.string({ description: 'chart: a path, repo/name, an URL or oci:// reference', required: true }),
+  };
+
+  static override flags = {
+    timeout: Flags.string({ description: 'give up on the rollout after this long (helm gets a margin more)', default: '5m' }),
+    'max-restarts': Flags.integer({ description: 'fail when a container of a new pod restarted this often', default: 2, min: 1 }),
+    'unschedulable-grace': Flags.string({ description: 'fail when a new pod stays unschedulable this long', default: '30s' }),
+    'unready-grace': Flags.string({ description: 'fail when a started container stays unready this long', default: '120s' }),
+    'to-revision': Flags.integer({ description: 'roll back to this revision instead of the last known good one', min: 1 }),
+    'no-rollback': Flags.boolean({ description: 'only detect and report a failure; change nothing (exit 4)', default: false }),
+    'keep-failed-install': Flags.boolean({ description: 'leave a failed first install in place instead of uninstalling it', default: false }),
+    'recover-pending': Flags.boolean({ description: 'roll back a release stuck in pending-* before upgrading, instead of refusing', default: false }),
+    'no-tui': Flags.boolean({ description: 'plain log lines instead of the live view (also when CI is set or stderr is not a TTY)', default: false }),
+    'helm-bin': Flags.string({ description: 'helm binary [default: $HELM_BIN, then helm on PATH]' }),
+    driver: Flags.string({ description: 'release storage driver: secret or configmap [default: $HELM_DRIVER, secret]' }),
+    namespace: Flags.string({ char: 'n', description: 'namespace of the release [default: $HELM_NAMESPACE, the context namespace, "default"]' }),
+    'kube-context': Flags.string({ description: 'kubeconfig context [default: $HELM_KUBECONTEXT, current-context]' }),
+    kubeconfig: Flags.string({ description: 'kubeconfig file [default: $KUBECONFIG, ~/.kube/config]' }),
+  };
+
+  async run(): Promise<UpgradeReport> {
+    const split = splitUpgradeArgv(this.argv);
+    const { args, flags, argv } = await this.parse(Upgrade, split.own);
+    if (argv.length > 2) throw new UsageError(`unexpected argument "${String(argv[2])}"`, { hint: 'helm flags with values go before or after --, e.g. -- --my-flag value' });
+    validateReleaseName(args.release);
+    checkPassthroughFlags(split.helm);
+    const health = {
+      timeoutMs: parseDuration(flags.timeout, 'timeout'),
+      maxRestarts: flags['max-restarts'],
+      unschedulableGraceMs: parseDuration(flags['unschedulable-grace'], 'unschedulable-grace'),
+      unreadyGraceMs: parseDuration(flags['unready-grace'], 'unready-grace'),
+      waitForJobs: wantsWaitForJobs(split.helm),
+      minStableMs: DEFAULT_HEALTH_OPTIONS.minStableMs,
+    };
+    if (health.timeoutMs < 1000) throw new UsageError(`--timeout ${flags.timeout} is too short`, { hint: 'use at least 1s' });
+    // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
+    const [{ openUpgradePorts }, { upgrade }, ui, { exitCodeForOutcome }] = await Promise.all([
+      import('../kube/upgrade-deps.js'),
+      import('../services/upgrade.js'),
+      import('../ui/index.js'),
+      import('../domain/upgrade/report.js'),
+    ]);
+    const ports = openUpgradePorts({
+      release: args.release,
+      kubeconfig: flags.kubeconfig,
+      context: flags['kube-context'],
+      namespace: flags.namespace,
+      driver: flags.driver,
+      helmBin: flags['helm-bin'],
+    });
+    const live = !flags['no-tui'] && !isTruthy(process.env.CI) && process.stderr.isTTY === true;
+    const color = ui.colorEnabled(process.stderr, process.env);
+    const view = live
+      ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
+      : ui.createPlainRenderer(process.stderr, { color });
+    try {
+      const report = await upgrade(
+        { ...ports, emit: (event) => view.onEvent(event) },
+        {
+          release: args.release,
+          chart: args.chart,
+          namespace: ports.namespace,
+          helmArgs: split.helm,
+          helmGlobalArgs: ports.helmGlobalArgs,
+          helmEnv: ports.helmEnv,
+          health,
+          ...(flags['to-revision'] === undefined ? {} : { toRevision: flags['to-revision'] }),
+          noRollback: flags['no-rollback'],
+          keepFailedInstall: flags['keep-failed-install'],
+          recoverPending: flags['recover-pending'],
+        },
+      );
+      if ('waitUntilExit' in view) await view.waitUntilExit();
+      process.exitCode = exitCodeForOutcome(report.outcome);
+      return report;
+    } finally {
+      if ('waitUntilExit' in view) view.unmount();
+      else view.close();
+    }
+  }
+}
