@@ -69,6 +69,10 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
     }
   }
 
+  const mount = assessMount(pod, object, ctx);
+  if (mount.failure) result.failures.push(mount.failure);
+  if (mount.dueAt) result.dueAt.push(mount.dueAt);
+
   const statuses: Array<[V1ContainerStatus, boolean]> = [
     ...(pod.status?.initContainerStatuses ?? []).map((c): [V1ContainerStatus, boolean] => [c, true]),
     ...(pod.status?.containerStatuses ?? []).map((c): [V1ContainerStatus, boolean] => [c, false]),
@@ -168,6 +172,37 @@ function assessContainer(
   return {};
 }
 
+/** Default of {@link HealthOptions.mountGraceMs}. */
+const DEFAULT_MOUNT_GRACE_MS = 30_000;
+
+/**
+ * A pod whose containers cannot be created because a volume does not mount: the kubelet keeps them in
+ * ContainerCreating and records FailedMount warnings. Judged from the first such event of this pod.
+ */
+function assessMount(pod: V1Pod, object: string, ctx: PodRuleContext): { failure?: Failure; dueAt?: Date } {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const started = statuses.some((c) => c.state?.running || c.state?.terminated);
+  if (started || pod.status?.phase !== 'Pending') return {};
+  const events = podEvents(pod, '', ctx.events).filter((e) => e.type === 'Warning' && e.reason === 'FailedMount');
+  const first = earliest(...events.map(eventFirst));
+  if (!first) return {};
+  const due = new Date(first.getTime() + (ctx.options.mountGraceMs ?? DEFAULT_MOUNT_GRACE_MS));
+  if (ctx.now.getTime() < due.getTime()) return { dueAt: due };
+  const latest = [...events].sort((a, b) => (eventLast(b)?.getTime() ?? 0) - (eventLast(a)?.getTime() ?? 0))[0];
+  return {
+    failure: {
+      reason: 'FailedMount',
+      object,
+      message: latest?.message ?? 'volumes could not be mounted',
+      firstSignalAt: first,
+    },
+  };
+}
+
+function eventLast(e: CoreV1Event): Date | undefined {
+  return toDate(e.lastTimestamp) ?? eventFirst(e);
+}
+
 function lastExit(last: { exitCode?: number; reason?: string } | undefined): string {
   if (!last) return '';
   return `; last exit code ${last.exitCode ?? '?'}${last.reason ? ` (${last.reason})` : ''}`;
@@ -202,7 +237,7 @@ function podEvents(pod: V1Pod, container: string, events: readonly CoreV1Event[]
       if (first && first.getTime() < created.getTime()) return false;
     }
     const m = io.fieldPath?.match(/\{(.+)\}/);
-    return !m || m[1] === container;
+    return !m || m[1] === container || container === '';
   });
 }
 

@@ -52,6 +52,11 @@ export interface HealthOptions {
    * it passes helm's own --wait.
    */
   minStableMs: number;
+  /**
+   * How long a new pod may keep failing to mount its volumes (FailedMount events, e.g. a missing ConfigMap or
+   * Secret volume) before the rollout fails (default 30 000 ms).
+   */
+  mountGraceMs?: number;
 }
 
 /** The defaults of {@link HealthOptions}, matching the flags' documented defaults. */
@@ -62,6 +67,7 @@ export const DEFAULT_HEALTH_OPTIONS: Readonly<HealthOptions> = Object.freeze({
   timeoutMs: 300_000,
   waitForJobs: false,
   minStableMs: 5_000,
+  mountGraceMs: 30_000,
 });
 
 /** Why a rollout was judged failed; the codes appear verbatim in the `--json` report. */
@@ -75,6 +81,8 @@ export type FailureReason =
   | 'CreateContainerConfigError'
   | 'CreateContainerError'
   | 'Unschedulable'
+  /** Volumes could not be mounted (missing ConfigMap/Secret volume, ...) for longer than the mount grace. */
+  | 'FailedMount'
   | 'Unready'
   | 'ProgressDeadlineExceeded'
   | 'HookFailed'
@@ -96,6 +104,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'CrashLoopBackOff',
   'TooManyRestarts',
   'Unschedulable',
+  'FailedMount',
   'Unready',
   'ProgressDeadlineExceeded',
   'Timeout',

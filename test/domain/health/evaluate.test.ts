@@ -207,6 +207,31 @@ describe('evaluateRollout: grace and timeout boundaries', () => {
     if (v.state === 'progressing') expect(v.recheckAt).toEqual(recheckAt);
   });
 
+  const mountFailing = (events: CoreV1Event[]) =>
+    webMidRollout(newPodWith([waiting('app', 'ContainerCreating', undefined)], { phase: 'Pending' }), { events });
+  const failedMount = (first: number, last: number) =>
+    event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', uid: 'uid-web-5f6c7d8e9b-x1' }, reason: 'FailedMount', message: 'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found', first: at(first), last: at(last), count: 3 });
+
+  it.each([
+    ['1 ms before the 30s mount grace', at(31.999), {}, 'progressing', at(32)],
+    ['at the mount grace', at(32), {}, 'failed', undefined],
+    ['with a shorter mount grace', at(12), { mountGraceMs: 10_000 }, 'failed', undefined],
+  ] as const)('FailedMount %s', (_name, now, o, state, recheckAt) => {
+    const v = evaluate(mountFailing([failedMount(2, 20)]), now, o);
+    expect(v.state).toBe(state);
+    if (v.state === 'progressing') expect(v.recheckAt).toEqual(recheckAt);
+    if (v.state === 'failed') {
+      expect(v).toMatchObject({ reason: 'FailedMount', object: podX, firstSignalAt: at(2) });
+      expect(v.message).toBe('MountVolume.SetUp failed for volume "config" : configmap "web-config" not found');
+      expect(v.container).toBeUndefined();
+    }
+  });
+
+  it('FailedMount events stop mattering once the containers run', () => {
+    const snap = webMidRollout(newPodWith([running('app', at(40))]), { events: [failedMount(2, 20)] });
+    expect(evaluate(snap, at(45)).state).toBe('progressing');
+  });
+
   it('restarts one below --max-restarts are not a failure', () => {
     const v = evaluate(webMidRollout(newPodWith([running('app', at(20), { restartCount: 1, lastTerminated: crash(at(19)) })])), at(21));
     expect(v.state).toBe('progressing');

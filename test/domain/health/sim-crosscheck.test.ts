@@ -214,6 +214,12 @@ describe('verdicts on kube-sim objects read through client-node', () => {
       'CreateContainerConfigError',
     ],
     [
+      'a missing ConfigMap volume fails FailedMount after the grace',
+      webManifest('registry.example.com/web:1', '          volumeMounts: [{ name: config, mountPath: /etc/web }]\n      volumes: [{ name: config, configMap: { name: does-not-exist } }]\n'),
+      { mountGraceMs: 300 },
+      'FailedMount',
+    ],
+    [
       'a stuck rollout fails ProgressDeadlineExceeded',
       webManifest('registry.example.com/web:unready').replace('  replicas: 2\n', '  replicas: 2\n  progressDeadlineSeconds: 3\n'),
       { unreadyGraceMs: 600_000 },
