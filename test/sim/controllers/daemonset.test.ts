@@ -108,4 +108,37 @@ describe('DaemonSet controller', () => {
     expect(status(h.get('daemonsets.apps', 'agent'))).toMatchObject({ updatedNumberScheduled: 3, numberAvailable: 3, observedGeneration: 2 });
     expect(h.pods().every((p) => p.metadata.labels?.['pod-template-generation'] === '2')).toBe(true);
   });
+
+  it('with maxSurge starts the new pod next to the old one and removes the old once the new is available', async () => {
+    for (const n of ['node-1', 'node-2']) h.store.create('nodes', node(n));
+    h.store.create('daemonsets.apps', ds('agent', 'agent:1', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+    await h.settle();
+    await runAll();
+    const d = h.get('daemonsets.apps', 'agent');
+    const spec = d.spec as Json;
+    h.store.update('daemonsets.apps', { ...d, spec: { ...spec, template: { ...spec.template, spec: { containers: [{ name: 'c', image: 'agent:2' }] } } } });
+    await h.settle();
+    const images = () => h.pods().map(image).sort();
+    expect(images()).toEqual(['agent:1', 'agent:1', 'agent:2']);
+    await runAll();
+    expect(images()).toEqual(['agent:1', 'agent:2', 'agent:2']);
+    await runAll();
+    expect(images()).toEqual(['agent:2', 'agent:2']);
+  });
+
+  it('OnDelete replaces a pod at the new revision only when it is deleted', async () => {
+    h.store.create('nodes', node('node-1'));
+    h.store.create('daemonsets.apps', ds('agent', 'agent:1', { updateStrategy: { type: 'OnDelete' } }));
+    await h.settle();
+    await runAll();
+    const d = h.get('daemonsets.apps', 'agent');
+    const spec = d.spec as Json;
+    h.store.update('daemonsets.apps', { ...d, spec: { ...spec, template: { ...spec.template, spec: { containers: [{ name: 'c', image: 'agent:2' }] } } } });
+    await h.settle();
+    expect(h.pods().map(image)).toEqual(['agent:1']);
+    expect(status(h.get('daemonsets.apps', 'agent')).updatedNumberScheduled).toBeUndefined();
+    h.store.delete('pods', 'default', h.pods()[0].metadata.name);
+    await h.settle();
+    expect(h.pods().map(image)).toEqual(['agent:2']);
+  });
 });

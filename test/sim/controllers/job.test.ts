@@ -147,4 +147,17 @@ describe('Job controller', () => {
     expect(h.store.get('jobs.batch', 'default', 'hook')).toBeUndefined();
     expect(h.pods()).toHaveLength(0);
   });
+
+  it('suspends (deleting active pods) and resumes', async () => {
+    h.store.create('jobs.batch', job('later', { suspend: true }));
+    await h.settle();
+    expect(h.pods()).toHaveLength(0);
+    expect(condTypes(h.get('jobs.batch', 'later'))).toEqual(['Suspended=True/JobSuspended']);
+    expect(status(h.get('jobs.batch', 'later')).startTime).toBeUndefined();
+    const j = h.get('jobs.batch', 'later');
+    h.store.update('jobs.batch', { ...j, spec: { ...(j.spec as Json), suspend: false } });
+    await h.settle();
+    expect(h.pods()).toHaveLength(1);
+    expect(condTypes(h.get('jobs.batch', 'later'))).toEqual(['Suspended=False/JobResumed']);
+  });
 });

@@ -138,4 +138,27 @@ describe('StatefulSet controller', () => {
     expect(names()).toEqual(['db-0']);
     expect(h.events('SuccessfulDelete').map((e) => e.message)).toEqual(['delete Pod db-1 in StatefulSet db successful']);
   });
+
+  it('recreates a failed pod, and with OnDelete updates a pod only when it is deleted', async () => {
+    h.store.create('statefulsets.apps', sts('db', 'postgres:15', { replicas: 1, updateStrategy: { type: 'OnDelete' } }));
+    await h.settle();
+    await h.runPods(h.pods());
+    const first = h.pods()[0];
+    await h.finishPods([first], 'Failed');
+    const again = h.pods()[0];
+    expect(again.metadata.name).toBe('db-0');
+    expect(again.metadata.uid).not.toBe(first.metadata.uid);
+    await h.runPods([again]);
+
+    const set = h.get('statefulsets.apps', 'db');
+    const spec = set.spec as Json;
+    h.store.update('statefulsets.apps', { ...set, spec: { ...spec, template: { ...spec.template, spec: { containers: [{ name: 'c', image: 'postgres:16' }] } } } });
+    await h.settle();
+    expect(image(h.pods()[0])).toBe('postgres:15');
+    const s = status(h.get('statefulsets.apps', 'db'));
+    expect(s.currentRevision).not.toBe(s.updateRevision);
+    h.store.delete('pods', 'default', 'db-0');
+    await h.settle();
+    expect(image(h.pods()[0])).toBe('postgres:16');
+  });
 });
