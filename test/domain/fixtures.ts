@@ -23,8 +23,10 @@ export const T0 = new Date('2026-01-01T12:00:00.000Z');
 /** T0 plus some seconds. */
 export const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
+/** Namespace of every fixture object. */
 export const NS = 'prod';
 
+/** A ClusterSnapshot with the given lists, the others empty. */
 export function snapshot(parts: Partial<ClusterSnapshot>): ClusterSnapshot {
   return { deployments: [], replicaSets: [], statefulSets: [], daemonSets: [], jobs: [], pods: [], events: [], ...parts };
 }
@@ -97,6 +99,7 @@ export function terminated(
 
 // ---- pods ----
 
+/** What a test may set on a pod. */
 export interface PodOpts {
   name: string;
   owner?: Owner;
@@ -171,6 +174,7 @@ export function unschedulablePod(o: Omit<PodOpts, 'conditions' | 'containers'> &
 
 // ---- events ----
 
+/** A core/v1 Event about `involved`, as the kubelet or a controller records it (Warning by default). */
 export function event(o: {
   involved: { kind: string; name: string; uid?: string; fieldPath?: string };
   reason: string;
@@ -197,6 +201,7 @@ export function event(o: {
 
 // ---- the "web" Deployment scenario: revision 1 (hash aaa) -> revision 2 (hash bbb) ----
 
+/** Identities of the web Deployment and its two ReplicaSets. */
 export const WEB_DEPLOYMENT_UID = 'uid-deploy-web';
 export const WEB_OLD_RS = { kind: 'ReplicaSet', name: 'web-7d4b9c8f6a', uid: 'uid-rs-old' };
 export const WEB_NEW_RS = { kind: 'ReplicaSet', name: 'web-5f6c7d8e9b', uid: 'uid-rs-new' };
@@ -213,6 +218,7 @@ export const webRef: WorkloadRef = {
   selector: { matchLabels: { app: 'web' } },
 };
 
+/** Status (and spec) fields of the web Deployment a test may set. */
 export interface DeploymentOpts {
   replicas?: number;
   generation?: number;
@@ -266,6 +272,7 @@ export function webDeploymentHealthy(o: DeploymentOpts = {}): V1Deployment {
     ] });
 }
 
+/** A ReplicaSet of the web Deployment; its template carries the revision's image and checksum annotation. */
 export function replicaSet(o: { name: string; uid: string; revision: number; templateRevision?: number; hash: string; replicas: number; ready?: number; available?: number; owner?: Owner; created?: Date }): V1ReplicaSet {
   return {
     apiVersion: 'apps/v1',
@@ -291,6 +298,7 @@ export function replicaSet(o: { name: string; uid: string; revision: number; tem
   };
 }
 
+/** ReplicaSet of revision 1 (image app:1) and of revision 2 (image app:2, the rollout's new one). */
 export const webOldRs = (replicas = 3) => replicaSet({ ...WEB_OLD_RS, revision: 1, hash: '7d4b9c8f6a', replicas });
 export const webNewRs = (replicas = 1, ready = 0) => replicaSet({ ...WEB_NEW_RS, revision: 2, hash: '5f6c7d8e9b', replicas, ready, created: at(1) });
 
@@ -306,6 +314,7 @@ export function oldWebPod(name: string, o: Omit<PodOpts, 'name' | 'owner' | 'lab
 
 // ---- StatefulSet, DaemonSet, Job ----
 
+/** The ref of the db StatefulSet, and builders for it and its pods (controller-revision-hash labels). */
 export const dbRef: WorkloadRef = {
   apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: NS, name: 'db',
   templateLabels: { app: 'db' }, images: { db: 'postgres:16' }, selector: { matchLabels: { app: 'db' } },
@@ -348,6 +357,7 @@ export function dbPod(ordinal: number, revisionHash: string, o: Omit<PodOpts, 'n
   });
 }
 
+/** The ref of the agent DaemonSet, and builders for it and its pods (pod-template-generation labels). */
 export const agentRef: WorkloadRef = {
   apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: NS, name: 'agent',
   templateLabels: { app: 'agent' }, images: { agent: 'agent:2' }, selector: { matchLabels: { app: 'agent' } },
@@ -385,6 +395,7 @@ export function agentPod(name: string, generation: number, o: Omit<PodOpts, 'nam
   });
 }
 
+/** A Job ref, a hook when `hookEvents` is given; `job` and `jobPod` build the live objects. */
 export function jobRef(name: string, hookEvents?: string[]): WorkloadRef {
   return {
     apiVersion: 'batch/v1', kind: 'Job', namespace: NS, name,
@@ -411,6 +422,7 @@ export function job(name: string, o: { created?: Date; active?: number; succeede
   };
 }
 
+/** Conditions the Job controller sets when the backoff limit is reached / on success. */
 export const jobFailedConditions = (when: Date): V1JobCondition[] => [
   { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: when, lastTransitionTime: when },
   { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: when, lastTransitionTime: when },
