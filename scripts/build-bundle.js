@@ -10,7 +10,7 @@
 //
 // Usage: node scripts/build-bundle.js [--outdir DIR]   (default dist/bundle)
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -89,11 +89,14 @@ function generatedModules(commands) {
  */
 export async function buildBundle(options = {}) {
   const outdir = options.outdir ?? join(root, 'dist', 'bundle');
-  rmSync(outdir, { recursive: true, force: true });
+  // Built beside the target and swapped in with renames, so a CLI or test running meanwhile (or a concurrent
+  // build) never finds the folder half-written or missing for longer than between two renames.
+  const building = `${outdir}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
   const commands = findCommandFiles(join(root, 'src', 'commands'));
   const result = await build({
     entryPoints: { run: join(root, 'scripts', 'bundle-entry.ts') },
-    outdir,
+    outdir: building,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -115,9 +118,17 @@ export async function buildBundle(options = {}) {
     external: ['react-devtools-core', 'bufferutil', 'utf-8-validate', 'typescript'],
     plugins: [generatedModules(commands)],
   });
+  const retired = `${outdir}.old-${process.pid}`;
+  if (existsSync(outdir)) renameSync(outdir, retired);
+  renameSync(building, outdir);
+  rmSync(retired, { recursive: true, force: true });
+  // esbuild named the outputs after the folder it wrote to.
+  const from = relative(process.cwd(), building).split(sep).join('/');
+  const to = relative(process.cwd(), outdir).split(sep).join('/');
+  const metafile = JSON.parse(JSON.stringify(result.metafile).split(`"${from}/`).join(`"${to}/`));
   // Kept beside (not inside) the bundle folder, for tests that check what `--help` loads.
-  writeFileSync(`${outdir}-meta.json`, JSON.stringify(result.metafile));
-  return { outdir, commands, metafile: result.metafile };
+  writeFileSync(`${outdir}-meta.json`, JSON.stringify(metafile));
+  return { outdir, commands, metafile };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

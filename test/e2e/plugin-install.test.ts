@@ -4,10 +4,11 @@
 // Each (helm major, install method) pair gets its own helm home; the cases run in order: install, use,
 // uninstall. To add a case that runs through helm (e.g. `upgrade` against kube-sim), add an `it` to
 // `throughHelm` below: `home.helm([...])` runs helm with that home's environment.
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { startSim, type RunningSim } from '../../src/sim/index.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
 
 const repo = process.cwd();
@@ -20,6 +21,8 @@ interface HelmHome {
   plugins: string;
   /** Runs this helm with the home's environment plus `env`. */
   helm(args: string[], env?: Record<string, string>): SpawnSyncReturns<string>;
+  /** The same without blocking the event loop: needed when the in-process kube-sim must answer helm. */
+  helmAsync(args: string[], env?: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }>;
   remove(): void;
 }
 
@@ -42,6 +45,13 @@ function helmHome(major: HelmMajor): HelmHome {
     plugins,
     helm: (args, extra = {}) =>
       spawnSync(helmBinary(major), args, { encoding: 'utf8', env: { ...env, ...extra }, timeout: 60_000 }),
+    helmAsync: (args, extra = {}) =>
+      new Promise((resolve) => {
+        execFile(helmBinary(major), args, { encoding: 'utf8', env: { ...env, ...extra }, timeout: 60_000 }, (error, stdout, stderr) => {
+          const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ status, stdout, stderr });
+        });
+      }),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -85,6 +95,8 @@ function ownTopLevelCommands(): string[] {
 
 let work: string;
 let tarball: string;
+/** One simulated cluster for the cases that need a real API server; each case uses its own namespace. */
+let sim: RunningSim;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'plugin-install-'));
@@ -105,7 +117,14 @@ beforeAll(() => {
   );
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(async () => {
+  sim = await startSim();
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe('the packaged archive', () => {
   it('holds plugin.yaml, the entry and the bundle under one folder, and no node_modules', () => {
@@ -186,6 +205,29 @@ describe.each(matrix)('helm %i, plugin installed from the %s', (major, method) =
       // oclif's own completion scripts would target a `helm-autorollback` command: through helm, point to helm's.
       const setup = expectOk(home.helm(['autorollback', 'autocomplete', 'bash']));
       expect(setup.stdout).toContain('source <(helm completion bash)');
+    });
+
+    it('reads the release in helm -n (HELM_NAMESPACE) with HELM_DRIVER from the cluster in KUBECONFIG', async () => {
+      const namespace = `shop-${major}-${method}`;
+      const env = { KUBECONFIG: sim.kubeconfigPath, HELM_DRIVER: 'configmap' };
+      const chart = join(repo, 'examples', 'webapp');
+      const installed = await home.helmAsync(['install', 'web', chart, '-n', namespace, '--create-namespace'], env);
+      expect(installed.stderr).toBe('');
+      const found = await home.helmAsync(['-n', namespace, 'autorollback', 'history', 'web', '--json'], env);
+      expect(found.stderr).toBe('');
+      expect(JSON.parse(found.stdout)).toMatchObject({
+        release: 'web',
+        namespace,
+        driver: 'configmap',
+        rows: [{ revision: 1, status: 'deployed', chart: 'webapp-1.0.0' }],
+      });
+      // The same release is invisible with the default driver (secret) and in the default namespace.
+      const otherDriver = await home.helmAsync(['-n', namespace, 'autorollback', 'history', 'web'], { KUBECONFIG: sim.kubeconfigPath });
+      expect(otherDriver.status).toBe(2);
+      expect(otherDriver.stderr).toContain(`release "web" not found in namespace "${namespace}" (HELM_DRIVER=secret)`);
+      const otherNamespace = await home.helmAsync(['autorollback', 'history', 'web'], env);
+      expect(otherNamespace.status).toBe(2);
+      expect(otherNamespace.stderr).toContain('release "web" not found in namespace "default"');
     });
 
     it('honours helm --kube-context (HELM_KUBECONTEXT) and --kubeconfig (KUBECONFIG)', () => {
