@@ -30,7 +30,9 @@ export function renderLiveUpgrade(events: UpgradeEventSource | undefined, option
     },
     unmount() {
       stop();
-      instance.unmount();
+      // React commits store updates in a microtask; queueing behind them makes the last frame show every event
+      // dispatched before this call.
+      queueMicrotask(() => instance.unmount());
     },
   };
 }

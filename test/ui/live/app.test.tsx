@@ -1,0 +1,129 @@
+import { EventEmitter } from 'node:events';
+import { render } from 'ink-testing-library';
+import type { UpgradeEvent } from '../../../src/domain/upgrade/events.js';
+import { LiveUpgradeApp } from '../../../src/ui/live/app.js';
+import { renderLiveUpgrade } from '../../../src/ui/live/render.js';
+import { createLiveStore } from '../../../src/ui/live/store.js';
+import { renderLiveUpgrade as lazyRenderLiveUpgrade } from '../../../src/ui/index.js';
+import { at, crashloopRun, healthyRun } from '../fixtures.js';
+
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** Lets React commit the store updates it scheduled (it renders in a microtask, not synchronously). */
+function flushRender(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function count(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}
+
+/** Just enough of a TTY write stream for Ink. */
+class FakeTty extends EventEmitter {
+  isTTY = true;
+  columns = 80;
+  rows = 24;
+  output = '';
+  write(chunk: string): boolean {
+    this.output += chunk;
+    return true;
+  }
+}
+
+function asStream(tty: FakeTty): NodeJS.WriteStream {
+  return tty as unknown as NodeJS.WriteStream;
+}
+
+describe('LiveUpgradeApp', () => {
+  test('finished lines go to <Static> once; details stay in the live part', async () => {
+    const store = createLiveStore(() => at(0));
+    const { lastFrame, frames } = render(<LiveUpgradeApp store={store} color={false} tickMs={0} now={() => at(0)} />);
+    const run = crashloopRun();
+    for (const e of run.slice(0, 5)) store.dispatch(e);
+    await flushRender();
+    const during = lastFrame() ?? '';
+    expect(count(during, '00:02.2 FAILED: CrashLoopBackOff in Pod/web-7d9c-a1')).toBe(1);
+    expect(during).toContain('00:00.5 revision 4 stored; watching 1 workload');
+    // The pod's reason is drawn live, not logged above.
+    expect(during).not.toContain('pod web-7d9c-a1:');
+    expect(during).toContain('  web-7d9c-a1  Running  CrashLoopBackOff  restarts 2  not ready');
+    expect(during.split('\n').at(-3)).toBe('✖ CrashLoopBackOff in Pod/web-7d9c-a1 (container app)');
+
+    for (const e of run.slice(5)) store.dispatch(e);
+    await flushRender();
+    const end = lastFrame() ?? '';
+    expect(count(end, 'FAILED: CrashLoopBackOff in Pod/web-7d9c-a1')).toBe(1);
+    expect(end).toContain('00:04.1 rollback: healthy again: every workload rolled out and ready');
+    expect(end).toContain('ROLLED BACK: web (namespace shop): revision 4 failed; back on revision 3');
+    expect(end).not.toContain('Pods of revision 4');
+    expect(frames.length).toBeGreaterThan(1);
+  });
+
+  test('the clock runs between events from the wall clock, not the service clock', async () => {
+    let wall = new Date('2030-01-01T00:00:00Z');
+    const store = createLiveStore(() => wall);
+    const { lastFrame, rerender, unmount } = render(<LiveUpgradeApp store={store} color={false} tickMs={0} now={() => wall} />);
+    for (const e of crashloopRun().slice(0, 4)) store.dispatch(e);
+    wall = new Date(wall.getTime() + 10_000);
+    rerender(<LiveUpgradeApp store={store} color={false} tickMs={0} now={() => wall} />);
+    await flushRender();
+    // Last event at 00:02.0 on the service clock, 10 s of wall time since.
+    expect(lastFrame()).toContain('00:12.0  timeout in 4:48');
+    unmount();
+  });
+});
+
+describe('renderLiveUpgrade', () => {
+  test('draws from an async iterable and exits after the finished event', async () => {
+    const tty = new FakeTty();
+    async function* events(): AsyncGenerator<UpgradeEvent> {
+      for (const e of crashloopRun()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield e;
+      }
+    }
+    const handle = renderLiveUpgrade(events(), { stdout: asStream(tty), color: false, tickMs: 0 });
+    await handle.waitUntilExit();
+    const text = tty.output.replace(ANSI, '');
+    expect(count(text, '00:02.2 FAILED: CrashLoopBackOff')).toBe(1);
+    expect(count(text, '00:02.6 rolling back to revision 3')).toBe(1);
+    expect(text).toContain('recovered in  4.1s from the start of the upgrade');
+    expect(tty.listenerCount('resize')).toBe(0);
+  });
+
+  test('an iterable that ends without a report still ends the view', async () => {
+    const tty = new FakeTty();
+    async function* events(): AsyncGenerator<UpgradeEvent> {
+      yield* crashloopRun().slice(0, 3);
+    }
+    const handle = renderLiveUpgrade(events(), { stdout: asStream(tty), color: false, tickMs: 0 });
+    await handle.waitUntilExit();
+    expect(tty.output.replace(ANSI, '')).toContain('00:00.5 revision 4 stored; watching 1 workload');
+  });
+
+  test('a subscribe source, fed by the caller, is unsubscribed on unmount', async () => {
+    const tty = new FakeTty();
+    const bus = new EventEmitter();
+    const source = {
+      subscribe(listener: (e: UpgradeEvent) => void) {
+        bus.on('event', listener);
+        return () => bus.off('event', listener);
+      },
+    };
+    const handle = renderLiveUpgrade(source, { stdout: asStream(tty), color: false, tickMs: 50 });
+    for (const e of healthyRun().slice(0, 4)) bus.emit('event', e);
+    expect(bus.listenerCount('event')).toBe(1);
+    handle.unmount();
+    await handle.waitUntilExit();
+    expect(bus.listenerCount('event')).toBe(0);
+    expect(tty.output.replace(ANSI, '')).toContain('revision 4 stored');
+  });
+
+  test('the lazy entry in src/ui/index.ts loads the same view', async () => {
+    const tty = new FakeTty();
+    const handle = await lazyRenderLiveUpgrade(undefined, { stdout: asStream(tty), color: false, tickMs: 0 });
+    for (const e of healthyRun()) handle.onEvent(e);
+    await handle.waitUntilExit();
+    expect(tty.output.replace(ANSI, '')).toContain('SUCCESS: web (namespace shop): revision 4 is healthy');
+  });
+});
