@@ -10,7 +10,7 @@ import {
   type RolloutProgress,
   type Verdict,
 } from './types.js';
-import { assessWorkload, type WorkloadAssessment } from './workload-rules.js';
+import { assessWorkload, type GenerationBaseline, type WorkloadAssessment } from './workload-rules.js';
 
 /** Input of {@link evaluateRollout}. */
 export interface EvaluateInput {
@@ -23,6 +23,12 @@ export interface EvaluateInput {
   now: Date;
   /** When the upgrade (or rollback) started; the timeout and stale-hook checks count from here. */
   startedAt: Date;
+  /**
+   * Workload generations from a snapshot taken just before helm started ({@link generationBaseline}).
+   * Optional; with it, a workload whose pod template an admission webhook rewrote still counts as applied
+   * once its generation moved.
+   */
+  baseline?: GenerationBaseline;
 }
 
 /**
@@ -31,8 +37,10 @@ export interface EvaluateInput {
  * Pure and deterministic: the same input gives the same verdict.
  */
 export function evaluateRollout(input: EvaluateInput): Verdict {
-  const { workloads, snapshot, options, now, startedAt } = input;
-  const assessments = workloads.map((ref) => assessWorkload(ref, { snapshot, options, startedAt, now }));
+  const { workloads, snapshot, options, now, startedAt, baseline } = input;
+  const assessments = workloads.map((ref) =>
+    assessWorkload(ref, { snapshot, options, startedAt, now, ...(baseline ? { baseline } : {}) }),
+  );
   const progress = buildProgress(assessments, input);
 
   const failures: Failure[] = [];

@@ -25,12 +25,68 @@ export interface WorkloadAssessment {
   waitingFor: string;
 }
 
+/**
+ * `metadata.generation` of each Deployment, StatefulSet and DaemonSet when the rollout started, keyed by
+ * {@link baselineKey}. Lets the evaluator see that helm has applied a workload even when an admission webhook
+ * rewrote its pod template (e.g. an image-registry mirror policy), so the template no longer equals the chart's.
+ */
+export type GenerationBaseline = Readonly<Record<string, number>>;
+
+/** Key of a workload in a {@link GenerationBaseline}: `Kind/namespace/name`. */
+export function baselineKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+/** The generations of all Deployments, StatefulSets and DaemonSets in a snapshot taken before helm starts. */
+export function generationBaseline(snapshot: ClusterSnapshot): GenerationBaseline {
+  const out: Record<string, number> = {};
+  const add = (kind: string, list: ReadonlyArray<{ metadata?: V1ObjectMeta }>) => {
+    for (const o of list) {
+      if (o.metadata?.name) out[baselineKey(kind, o.metadata.namespace ?? '', o.metadata.name)] = o.metadata.generation ?? 0;
+    }
+  };
+  add('Deployment', snapshot.deployments);
+  add('StatefulSet', snapshot.statefulSets);
+  add('DaemonSet', snapshot.daemonSets);
+  return out;
+}
+
 /** Context shared by all workloads of one evaluation. */
 export interface WorkloadContext {
   snapshot: ClusterSnapshot;
   options: HealthOptions;
   startedAt: Date;
   now: Date;
+  baseline?: GenerationBaseline;
+}
+
+/**
+ * Whether helm has applied this revision to the live object: its pod template carries the revision's labels,
+ * annotations and images, or (with a baseline) the object was created or changed since the rollout started.
+ */
+function applied(
+  ref: WorkloadRef,
+  live: { metadata?: V1ObjectMeta; spec?: { template?: { metadata?: V1ObjectMeta; spec?: V1PodSpec } } },
+  ctx: WorkloadContext,
+): boolean {
+  if (templateApplied(ref, live.spec?.template?.metadata, live.spec?.template?.spec)) return true;
+  if (!ctx.baseline) return false;
+  const before = ctx.baseline[baselineKey(ref.kind, live.metadata?.namespace ?? ref.namespace, ref.name)];
+  return before === undefined || (live.metadata?.generation ?? 0) > before;
+}
+
+/** A ref describing the live object's own pod template, to find the ReplicaSet that copies it. */
+function liveTemplateRef(ref: WorkloadRef, template: { metadata?: V1ObjectMeta; spec?: V1PodSpec } | undefined): WorkloadRef {
+  const images: Record<string, string> = {};
+  for (const c of [...(template?.spec?.initContainers ?? []), ...(template?.spec?.containers ?? [])]) {
+    if (c.image !== undefined) images[c.name] = c.image;
+  }
+  return {
+    ...ref,
+    templateLabels: { ...(template?.metadata?.labels ?? {}) },
+    templateAnnotations: { ...(template?.metadata?.annotations ?? {}) },
+    images,
+  };
 }
 
 /** Assesses one workload of the release against the snapshot. */
@@ -112,9 +168,9 @@ function assessDeployment(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAsses
   if (!live) return finish(base(ref, 0, false), false);
   const desired = live.spec?.replicas ?? 1;
   const a = base(ref, desired, true);
-  const applied = templateApplied(ref, live.spec?.template?.metadata, live.spec?.template?.spec);
+  const isApplied = applied(ref, live, ctx);
   const isObserved = observed(live);
-  if (!applied) {
+  if (!isApplied) {
     a.waitingFor = 'helm to apply the new spec';
     return finish(a, false);
   }
@@ -122,11 +178,12 @@ function assessDeployment(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAsses
     a.waitingFor = 'the deployment controller to observe the new generation';
     return finish(a, false);
   }
-  // The highest-revision ReplicaSet must also carry this revision's template: for a moment after the
-  // Deployment changes, the newest ReplicaSet can still be the previous one, whose pods are not ours.
+  // The highest-revision ReplicaSet must also carry the Deployment's current template: for a moment after
+  // the Deployment changes, the newest ReplicaSet can still be the previous one, whose pods are not ours.
   const candidate = newReplicaSet(live.metadata, ctx.snapshot.replicaSets, ref.namespace);
+  const wanted = liveTemplateRef(ref, live.spec?.template);
   const newRs =
-    candidate && templateApplied(ref, candidate.spec?.template?.metadata, candidate.spec?.template?.spec) ? candidate : undefined;
+    candidate && templateApplied(wanted, candidate.spec?.template?.metadata, candidate.spec?.template?.spec) ? candidate : undefined;
   if (newRs) {
     a.related.push({ kind: 'ReplicaSet', name: newRs.metadata?.name ?? '' });
     const hash = newRs.metadata?.labels?.['pod-template-hash'];
@@ -203,7 +260,7 @@ function assessStatefulSet(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAsse
   if (!live) return finish(base(ref, 0, false), false);
   const desired = live.spec?.replicas ?? 1;
   const a = base(ref, desired, true);
-  if (!templateApplied(ref, live.spec?.template?.metadata, live.spec?.template?.spec)) {
+  if (!applied(ref, live, ctx)) {
     a.waitingFor = 'helm to apply the new spec';
     return finish(a, false);
   }
@@ -245,7 +302,7 @@ function assessDaemonSet(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssess
   const s = live.status ?? { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
   const desired = s.desiredNumberScheduled ?? 0;
   const a = base(ref, desired, true);
-  if (!templateApplied(ref, live.spec?.template?.metadata, live.spec?.template?.spec)) {
+  if (!applied(ref, live, ctx)) {
     a.waitingFor = 'helm to apply the new spec';
     return finish(a, false);
   }

@@ -1,10 +1,11 @@
 import type { CoreV1Event, V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { evaluateRollout, pickFailure } from '../../../src/domain/health/evaluate.js';
+import { generationBaseline } from '../../../src/domain/health/workload-rules.js';
 import { DEFAULT_HEALTH_OPTIONS, type ClusterSnapshot, type HealthOptions, type Verdict } from '../../../src/domain/health/types.js';
 import type { WorkloadRef } from '../../../src/domain/manifest/workload-ref.js';
 import {
   NS, T0, at, event, newWebPod, oldWebPod, running, snapshot, terminated, unschedulablePod, waiting,
-  replicaSet, webDeployment, webDeploymentHealthy, webNewRs, webOldRs, webRef, WEB_NEW_RS, WEB_OLD_RS,
+  daemonSet, replicaSet, statefulSet, webDeployment, webDeploymentHealthy, webNewRs, webOldRs, webRef, WEB_NEW_RS, WEB_OLD_RS,
   type PodOpts,
 } from '../fixtures.js';
 
@@ -500,5 +501,47 @@ describe('evaluateRollout: new ReplicaSet identification', () => {
     const v = evaluateRollout({ workloads: [rollbackRef], snapshot: snap, options: opts(), now: at(10), startedAt: T0 });
     expect(v.state).toBe('healthy');
     expect(v.progress.pods.map((p) => p.name)).toEqual(['web-7d4b9c8f6a-a', 'web-7d4b9c8f6a-b', 'web-7d4b9c8f6a-c']);
+  });
+});
+
+describe('evaluateRollout: generation baseline (admission webhooks rewriting the template)', () => {
+  const mirror = 'mirror.example.com/app:2';
+  /** The web rollout as a registry-mirror webhook leaves it: every template carries the rewritten image. */
+  const mutated = (newPodContainers: V1ContainerStatus[]): ClusterSnapshot => {
+    const dep = webDeploymentHealthy({ image: mirror });
+    const rs = webNewRs(3, 3);
+    rs.spec!.template!.spec!.containers[0]!.image = mirror;
+    return snapshot({
+      deployments: [dep],
+      replicaSets: [webOldRs(0), rs],
+      pods: [newWebPod('x1', { containers: newPodContainers }), newWebPod('x2'), newWebPod('x3')],
+    });
+  };
+  const crashLoop = [waiting('app', 'CrashLoopBackOff', 'back-off 10s', { restartCount: 1, lastTerminated: crash(at(5)) })];
+  const judge = (snap: ClusterSnapshot, baseline?: Record<string, number>) =>
+    evaluateRollout({ workloads: [webRef], snapshot: snap, options: opts(), now: at(30), startedAt: T0, ...(baseline ? { baseline } : {}) });
+
+  it('without a baseline, a rewritten template never counts as applied', () => {
+    expect(judge(mutated([running('app', at(3))]))).toMatchObject({ state: 'progressing', progress: { pods: [] } });
+  });
+
+  it.each([
+    ['the generation moved since the start', { 'Deployment/prod/web': 1 }],
+    ['the Deployment did not exist at the start', {}],
+  ])('with a baseline, it is applied when %s', (_name, baseline) => {
+    expect(judge(mutated([running('app', at(3))]), baseline).state).toBe('healthy');
+    expect(judge(mutated(crashLoop), baseline)).toMatchObject({ state: 'failed', reason: 'CrashLoopBackOff', object: 'Pod/web-5f6c7d8e9b-x1' });
+  });
+
+  it('with a baseline, an unchanged generation and a foreign template is not applied yet', () => {
+    expect(judge(mutated(crashLoop), { 'Deployment/prod/web': 2 }).state).toBe('progressing');
+  });
+
+  it('generationBaseline reads workload generations from a snapshot', () => {
+    expect(generationBaseline(mutated([]))).toEqual({ 'Deployment/prod/web': 2 });
+    expect(generationBaseline(snapshot({ statefulSets: [statefulSet({ current: 'a', update: 'a', ready: 2, generation: 7 })], daemonSets: [daemonSet({ desired: 1, updated: 1, ready: 1 })] }))).toEqual({
+      'StatefulSet/prod/db': 7,
+      'DaemonSet/prod/agent': 3,
+    });
   });
 });
