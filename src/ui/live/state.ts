@@ -189,7 +189,10 @@ export function reduceUpgradeEvent(state: UpgradeViewState, event: UpgradeEvent)
               message: v.message,
               firstSignalAt: v.firstSignalAt,
             };
-      next = withRollout(next, event.phase, { progress: v.progress, verdict });
+      // Progress events already carry the latest view; a verdict's own progress only fills a gap (a verdict
+      // made without the cluster, e.g. helm failing, comes with an empty one that must not blank the view).
+      const current = event.phase === 'rollback' ? next.rollback.progress : next.upgrade.progress;
+      next = withRollout(next, event.phase, { progress: current ?? v.progress, verdict });
       if (event.phase === 'upgrade') {
         if (v.state === 'healthy') {
           const rev = next.revision === undefined ? 'the new revision' : `revision ${next.revision}`;

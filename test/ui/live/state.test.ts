@@ -73,6 +73,19 @@ describe('reduceUpgradeEvent', () => {
     });
   });
 
+  test("a verdict without cluster evidence keeps the last progress (helm failed)", () => {
+    const s = reduceAll([
+      ev.started(),
+      ev.progress(1, { workloads: [workload({ updated: 1 })] }),
+      ev.failed(2, { signalAt: 2, reason: 'HelmFailed', object: 'Release/web.v4', container: undefined, message: 'helm upgrade failed: Error: conflict' }),
+    ]);
+    expect(s.upgrade.progress?.workloads).toHaveLength(1);
+    expect(s.log.at(-1)?.text).toBe('FAILED: HelmFailed in Release/web.v4: helm upgrade failed: Error: conflict [first signal 00:02.0, detected after 0.0s]');
+    // With no progress at all, the verdict's own fills in.
+    const t = reduceAll([ev.started(), ev.failed(2, { signalAt: 2, progress: { workloads: [workload()], pods: [], warnings: [], deadline: at(300) } })]);
+    expect(t.upgrade.progress?.workloads).toHaveLength(1);
+  });
+
   test('progressing verdicts change nothing', () => {
     const s0 = reduceAll([ev.started()]);
     const s1 = reduceUpgradeEvent(s0, {
