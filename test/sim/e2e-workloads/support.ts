@@ -101,6 +101,12 @@ spec:
       - name: app
         image: {{ .Values.image }}
         ports: [{containerPort: 80}]
+        # As real charts do: without a probe a crash-looping container counts as ready for the ~2 s before it
+        # exits, and helm 4's watcher can catch that moment and call the rollout done.
+        readinessProbe:
+          httpGet: {path: /, port: 80}
+          initialDelaySeconds: 3
+          periodSeconds: 2
         {{- with .Values.memory }}
         resources:
           requests: {memory: {{ . }}}
