@@ -545,3 +545,44 @@ describe('evaluateRollout: generation baseline (admission webhooks rewriting the
     });
   });
 });
+
+describe('evaluateRollout: order independence', () => {
+  /** Deterministic permutations: rotate by k and optionally reverse. */
+  const permute = <T>(list: readonly T[], k: number): T[] => {
+    const n = list.length || 1;
+    const rotated = [...list.slice(k % n), ...list.slice(0, k % n)];
+    return k % 2 ? rotated.reverse() : rotated;
+  };
+
+  it('gives the same verdict for any order of the snapshot lists', () => {
+    const base = webMidRollout(
+      [
+        newWebPod('x1', { containers: [waiting('app', 'CrashLoopBackOff', 'back-off', { restartCount: 1, lastTerminated: crash(at(5)) })] }),
+        newWebPod('x2', { containers: [waiting('app', 'ImagePullBackOff', 'Back-off pulling image')], conditions: [{ type: 'ContainersReady', status: 'False', lastTransitionTime: at(5) }] }),
+        unschedulablePod({ name: 'web-5f6c7d8e9b-x3', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(5) }),
+      ],
+      {
+        events: [
+          event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1' }, reason: 'BackOff', message: 'a', first: at(6) }),
+          event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x2' }, reason: 'Failed', message: 'b', first: at(5) }),
+          event({ involved: { kind: 'ReplicaSet', name: 'web-5f6c7d8e9b' }, reason: 'FailedCreate', message: 'c', first: at(6) }),
+        ],
+      },
+    );
+    const expected = evaluate(base, at(40));
+    // Three failures share the 5 s signal; the reason order picks ImagePullBackOff.
+    expect(expected).toMatchObject({ state: 'failed', reason: 'ImagePullBackOff', object: 'Pod/web-5f6c7d8e9b-x2', firstSignalAt: at(5) });
+    for (let k = 1; k < 8; k++) {
+      const shuffled: ClusterSnapshot = {
+        deployments: permute(base.deployments, k),
+        replicaSets: permute(base.replicaSets, k),
+        statefulSets: [],
+        daemonSets: [],
+        jobs: [],
+        pods: permute(base.pods, k),
+        events: permute(base.events, k),
+      };
+      expect(evaluate(shuffled, at(40))).toEqual(expected);
+    }
+  });
+});
