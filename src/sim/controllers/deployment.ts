@@ -23,7 +23,6 @@ import {
   isRollingUpdate,
   isSaturated,
   maxScaledDown,
-  maxSurge,
   maxUnavailable,
   msUntilProgressDeadline,
   newDeploymentCondition,
@@ -41,9 +40,10 @@ import {
   rsStatus,
   setDeploymentCondition,
 } from './deployment-util.js';
+import { claimObjects } from './claim.js';
 import { computeHash } from './hash.js';
 import { type Controller, type ControllerContext, R } from './runtime.js';
-import { type Json, byCreation, clone, controllerRef, findCondition, isControlledBy, num, objectKey, ownerRefTo, semanticEqual, splitKey } from './util.js';
+import { type Json, byCreation, clone, controllerRef, findCondition, isControlledBy, num, objectKey, ownerRefTo, selectorMatches, semanticEqual, splitKey } from './util.js';
 
 const component = 'deployment-controller';
 
@@ -62,8 +62,16 @@ export function deploymentController(ctx: ControllerContext): Controller {
       case R.deployments:
         if (event.type === 'DELETED') progressStamps.delete(event.object.metadata.uid ?? '');
         return [objectKey(event.object)];
-      case R.replicaSets:
-        return [ownerKeyOfRS(event.object), ownerKeyOfRS(event.previous)].filter((k): k is string => k !== undefined);
+      case R.replicaSets: {
+        const keys = [ownerKeyOfRS(event.object), ownerKeyOfRS(event.previous)].filter((k): k is string => k !== undefined);
+        // An orphaned ReplicaSet may be adopted by any Deployment whose selector matches it.
+        if (event.type !== 'DELETED' && !controllerRef(event.object)) {
+          for (const d of store.list(R.deployments, { namespace: event.object.metadata.namespace }).items) {
+            if (selectorMatches(deploymentSpec(d).selector, event.object.metadata.labels)) keys.push(objectKey(d));
+          }
+        }
+        return keys;
+      }
       case R.pods: {
         // Only Recreate waits on pods (for the old ones to be gone); a pod going away is what it waits for.
         if (event.type !== 'DELETED' && !event.object.metadata.deletionTimestamp) return [];
@@ -277,7 +285,8 @@ export function deploymentController(ctx: ControllerContext): Controller {
   }
 
   function listOwned(d: KubeObject): KubeObject[] {
-    return store.list(R.replicaSets, { namespace: d.metadata.namespace }).items.filter((rs) => isControlledBy(rs, d.metadata.uid));
+    const selector = deploymentSpec(d).selector;
+    return claimObjects(store, R.replicaSets, d, store.list(R.replicaSets, { namespace: d.metadata.namespace }).items, (rs) => selectorMatches(selector, rs.metadata.labels));
   }
 
   function refresh(list: KubeObject[], changed: KubeObject | undefined): KubeObject[] {
@@ -430,6 +439,3 @@ export function deploymentController(ctx: ControllerContext): Controller {
     stop: () => progressStamps.clear(),
   };
 }
-
-/** Exposed for tests: maxSurge/maxUnavailable of a Deployment object. */
-export const deploymentFenceposts = (d: KubeObject): { surge: number; unavailable: number } => ({ surge: maxSurge(d), unavailable: maxUnavailable(d) });

@@ -6,14 +6,15 @@
  */
 import { recordEvent } from '../events.js';
 import type { KubeObject, StoreEvent } from '../store/types.js';
+import { claimObjects } from './claim.js';
 import { type Controller, type ControllerContext, R } from './runtime.js';
 import {
   type Json,
+  type LabelSelectorSpec,
   type PodView,
   clone,
   controllerRef,
   createdMs,
-  isControlledBy,
   isPodActive,
   isPodAvailable,
   isPodReady,
@@ -23,6 +24,7 @@ import {
   podAvailableAt,
   podReadyCondition,
   podRestarts,
+  selectorMatches,
   semanticEqual,
   splitKey,
 } from './util.js';
@@ -103,7 +105,16 @@ export function replicaSetController(ctx: ControllerContext): Controller {
 
   function keysFor(event: StoreEvent): string[] {
     if (event.resource === R.replicaSets) return [objectKey(event.object)];
-    if (event.resource === R.pods) return [...new Set([ownerKey(event.object), ownerKey(event.previous)].filter((k): k is string => !!k))];
+    if (event.resource === R.pods) {
+      const keys = [ownerKey(event.object), ownerKey(event.previous)].filter((k): k is string => !!k);
+      // An orphan may be adopted by any ReplicaSet whose selector matches it.
+      if (event.type !== 'DELETED' && !controllerRef(event.object)) {
+        for (const rs of store.list(R.replicaSets, { namespace: event.object.metadata.namespace }).items) {
+          if (selectorMatches((rs.spec as { selector?: LabelSelectorSpec } | undefined)?.selector, event.object.metadata.labels)) keys.push(objectKey(rs));
+        }
+      }
+      return [...new Set(keys)];
+    }
     return [];
   }
 
@@ -112,7 +123,9 @@ export function replicaSetController(ctx: ControllerContext): Controller {
     const rs = store.get(R.replicaSets, namespace, name);
     if (!rs) return;
     const spec = (rs.spec ?? {}) as { replicas?: number; template?: Json; minReadySeconds?: number };
-    const owned = (): PodView[] => store.list(R.pods, { namespace }).items.filter((p) => isControlledBy(p, rs.metadata.uid)) as PodView[];
+    const selector = (rs.spec as { selector?: LabelSelectorSpec } | undefined)?.selector;
+    const owned = (): PodView[] =>
+      claimObjects(store, R.pods, rs, store.list(R.pods, { namespace }).items, (p) => selectorMatches(selector, p.metadata.labels)) as PodView[];
 
     let pods = owned();
     if (!rs.metadata.deletionTimestamp) {

@@ -270,4 +270,23 @@ describe('Deployment controller (with the real memory store, test plays the kube
     // nginx:1 (revision 1) went beyond the history limit of one old set.
     expect(replicaSets().map((rs) => spec(rs).template.spec.containers[0].image).sort()).toEqual(['nginx:2', 'nginx:3']);
   });
+
+  it('adopts orphans and releases relabelled pods, like ControllerRefManager', async () => {
+    h.store.create('deployments.apps', deployment('web', 'nginx:1', { replicas: 2 }));
+    await h.settle();
+    await readyAll();
+    const rs = rsOf('nginx:1');
+    // Orphan the ReplicaSet (as --cascade=orphan would): the Deployment takes it back rather than making another.
+    h.store.update('replicasets.apps', { ...rs, metadata: { ...rs.metadata, ownerReferences: [] } });
+    await h.settle();
+    expect(replicaSets()).toHaveLength(1);
+    expect(rsOf('nginx:1').metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'web', controller: true });
+
+    // A pod relabelled out of the selector is released and replaced.
+    const [victim] = h.pods();
+    h.store.update('pods', { ...victim, metadata: { ...victim.metadata, labels: { app: 'debug' } } });
+    await h.settle();
+    expect(h.store.get('pods', 'default', victim.metadata.name)?.metadata.ownerReferences).toBeUndefined();
+    expect(h.pods('app=web')).toHaveLength(2);
+  });
 });
