@@ -36,6 +36,8 @@ export async function rollBack(deps: UpgradeDeps, req: Req, toRevision: number, 
     phase: 'rollback',
     action: 'rollback',
     afterRevision,
+    // The cluster holds the spec of the newest revision (the failed one), whatever its status.
+    ...(afterRevision > 0 ? { previousRevision: afterRevision } : {}),
     health: req.health,
     terminateGraceMs: req.terminateGraceMs,
   });

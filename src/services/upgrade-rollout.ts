@@ -4,6 +4,7 @@ import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
+import { hideUnapplied, type TemplateChanges } from './upgrade-applied.js';
 
 /** A verdict that ends a watch. */
 export type FinalVerdict = Extract<Verdict, { state: 'healthy' } | { state: 'failed' }>;
@@ -26,6 +27,7 @@ export interface RolloutMonitorInput {
  */
 export class RolloutMonitor {
   private workloads: readonly WorkloadRef[] | undefined;
+  private changes: TemplateChanges = new Map();
   private latest: Verdict | undefined;
   private scheduled = false;
   private cancelTimer: (() => void) | undefined;
@@ -38,9 +40,13 @@ export class RolloutMonitor {
     this.armTimeout();
   }
 
-  /** Sets the workloads of the revision being rolled out and evaluates at once. */
-  setWorkloads(workloads: readonly WorkloadRef[]): void {
+  /**
+   * Sets the workloads of the revision being rolled out and evaluates at once. `changes` (pod-template fields
+   * this revision changes) keep a workload out of judgement until helm has applied them.
+   */
+  setWorkloads(workloads: readonly WorkloadRef[], changes?: TemplateChanges): void {
     this.workloads = workloads;
+    if (changes) this.changes = changes;
     this.evaluateNow();
   }
 
@@ -85,7 +91,7 @@ export class RolloutMonitor {
     }
     const verdict = evaluateRollout({
       workloads: this.workloads,
-      snapshot: this.input.watch.snapshot(),
+      snapshot: hideUnapplied(this.input.watch.snapshot(), this.changes),
       options: this.input.options,
       now,
       startedAt: this.input.startedAt,

@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import type { HelmExit, HelmProcess, HelmRunner } from '../ports/helm-runner.js';
 import type { ReleaseStore } from '../ports/release-store.js';
+import { templateChanges } from './upgrade-applied.js';
 import { RolloutMonitor } from './upgrade-rollout.js';
 
 /** The ports a supervised helm run needs. */
@@ -30,6 +31,8 @@ export interface SuperviseInput {
   action: ReleaseAction;
   /** The newest revision stored before helm starts; the first one above it is this run's. */
   afterRevision: number;
+  /** The revision whose spec the cluster holds now (to see when helm has applied the new one); none for an install. */
+  previousRevision?: number;
   health: HealthOptions;
   /** How long helm gets to stop after SIGTERM before SIGKILL (default 30 s). */
   terminateGraceMs?: number;
@@ -74,12 +77,14 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     const found = watch.releaseRecords().find((r) => r.revision > input.afterRevision);
     if (!found) return;
     loading = true;
-    deps.releases.getRevision(input.release, input.namespace, found.revision).then(
-      (rel) => {
+    const get = (n: number) => deps.releases.getRevision(input.release, input.namespace, n);
+    const previous = input.previousRevision === undefined ? undefined : get(input.previousRevision).catch(() => undefined);
+    Promise.all([get(found.revision), previous]).then(
+      ([rel, prev]) => {
         revision = found.revision;
         const workloads = releaseWorkloads(rel, input.action, input.namespace);
         emit({ type: 'revision-detected', revision: found.revision, workloads: workloads.length, at: clock.now() });
-        monitor.setWorkloads(workloads);
+        monitor.setWorkloads(workloads, prev ? templateChanges(prev.manifest, rel.manifest, input.namespace) : undefined);
       },
       (err: unknown) => {
         loading = false; // the record may be mid-write; the next change retries

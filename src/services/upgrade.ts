@@ -102,6 +102,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       phase: 'upgrade',
       action: firstInstall ? 'install' : 'upgrade',
       afterRevision: latest(history),
+      ...(history.length > 0 ? { previousRevision: latest(history) } : {}),
       health: req.health,
       terminateGraceMs: req.terminateGraceMs,
     });
