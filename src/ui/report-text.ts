@@ -21,6 +21,7 @@ export function reportLines(report: UpgradeReport): ReportLine[] {
   const row = (label: string, value: string, level: ReportLine['level'] = 'info') =>
     lines.push({ level, text: `  ${label.padEnd(13)} ${value}`, label, value });
 
+  row('release', `${report.release} (namespace ${report.namespace})`);
   row('revisions', revisionsLine(report));
   const f = report.failure;
   if (f) {
@@ -53,23 +54,22 @@ export function formatReportText(report: UpgradeReport): string {
     .join('\n');
 }
 
+// Headlines stay under 80 columns for usual release names: the namespace and revisions have their own rows.
 function headline(r: UpgradeReport): string {
-  const who = `${r.release} (namespace ${r.namespace})`;
-  const attempted = r.attemptedRevision === null ? 'the upgrade' : `revision ${r.attemptedRevision}`;
+  const attempted = r.attemptedRevision === null ? 'upgrade' : `revision ${r.attemptedRevision}`;
   switch (r.outcome) {
     case 'healthy':
-      return `SUCCESS: ${who}: ${attempted} is healthy`;
+      return `SUCCESS: ${r.release} ${attempted} is healthy`;
     case 'rolled-back': {
       const rb = r.rollback;
-      if (rb && rb.toRevision === null) return `ROLLED BACK: ${who}: first install failed; the release was uninstalled`;
+      if (rb && rb.toRevision === null) return `ROLLED BACK: ${r.release} first install failed; release uninstalled`;
       const target = rb?.toRevision === undefined ? 'the last known good revision' : `revision ${rb.toRevision}`;
-      const now = rb?.newRevision ? ` (now revision ${rb.newRevision})` : '';
-      return `ROLLED BACK: ${who}: ${attempted} failed; back on ${target}${now}, healthy`;
+      return `ROLLED BACK: ${r.release} ${attempted} failed; back on ${target}, healthy`;
     }
     case 'rollback-failed':
-      return `ROLLBACK FAILED: ${who}: ${attempted} failed and the rollback did not recover it; a human must look now`;
+      return `ROLLBACK FAILED: ${r.release} ${attempted} failed and was not recovered; act now`;
     case 'failed-no-rollback':
-      return `FAILED: ${who}: ${attempted} failed; left as it is (rollback disabled)`;
+      return `FAILED: ${r.release} ${attempted} failed; left as it is (rollback disabled)`;
   }
 }
 

@@ -33,8 +33,11 @@ export function LiveUpgradeApp({ store, color = true, tickMs = 500, now = () => 
   }, [ended, tickMs, now]);
 
   useEffect(() => {
-    // Exit after this render has been committed, so the final frame (the summary) is what stays on screen.
-    if (ended) exit();
+    if (!ended) return undefined;
+    // Exit on the next turn, once React has also committed <Static>'s follow-up render (it empties itself
+    // after printing); exiting in the same commit could print the newest static lines twice.
+    const timer = setImmediate(() => exit());
+    return () => clearImmediate(timer);
   }, [ended, exit]);
 
   const finished = state.log.filter((entry) => !entry.detail);

@@ -335,13 +335,16 @@ function Summary({ report, paint }: { report: UpgradeReport; paint: Paint }) {
   );
 }
 
-/** One finished log line (printed once, above the live part): `00:02.2 FAILED: …`. */
+/** One finished log line (printed once, above the live part): `00:02.2 FAILED: …`; wrapped text stays indented. */
 export function LogLine({ entry, origin, color = true }: { entry: LogEntry; origin?: Date; color?: boolean }) {
   const paint = painter(color);
   const stamp = formatElapsed(entry.at.getTime() - (origin ?? entry.at).getTime());
   return (
-    <Text>
-      <Text {...paint('dim')}>{stamp}</Text> <Text {...paint(entry.level)}>{entry.text}</Text>
-    </Text>
+    <Box>
+      <Box flexShrink={0}>
+        <Text {...paint('dim')}>{`${stamp} `}</Text>
+      </Box>
+      <Text {...paint(entry.level)}>{entry.text}</Text>
+    </Box>
   );
 }
