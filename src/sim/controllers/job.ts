@@ -1,12 +1,12 @@
 /**
- * The Job controller (NonIndexed completion mode): runs up to `parallelism` pods until `completions` succeed,
+ * The Job controller (NonIndexed and Indexed completion modes): runs up to `parallelism` pods until `completions` succeed,
  * recreates failed pods after an exponential backoff (10 s doubling, capped at 10 min), fails the Job past
  * `backoffLimit` (failed pods, or container restarts with restartPolicy OnFailure) or `activeDeadlineSeconds`, and
  * writes status and conditions as Kubernetes 1.31+ does: SuccessCriteriaMet then Complete, FailureTarget then Failed,
  * the terminal condition only once no pod is left running.
  *
  * Differences from upstream: terminated pods are counted without the `batch.kubernetes.io/job-tracking` finalizer
- * (the controller remembers which pods it counted), Indexed completion mode, podFailurePolicy and successPolicy are
+ * (the controller remembers which pods it counted), podFailurePolicy, successPolicy and backoffLimitPerIndex are
  * not implemented, and an active pod deleted by someone else is not counted as failed. ttlSecondsAfterFinished is
  * honoured here (upstream it is a controller of its own).
  */
@@ -52,8 +52,41 @@ interface JobSpec {
   backoffLimit?: number;
   activeDeadlineSeconds?: number;
   suspend?: boolean;
+  completionMode?: string;
   ttlSecondsAfterFinished?: number;
   template?: Json & { metadata?: { labels?: Record<string, string> }; spec?: { restartPolicy?: string } };
+}
+
+/** Annotation (and label) with an Indexed Job pod's completion index. */
+export const completionIndexKey = 'batch.kubernetes.io/job-completion-index';
+
+/** Parses status.completedIndexes (`0-2,5`) into a set of indexes. */
+export function parseIndexes(text: string | undefined): Set<number> {
+  const out = new Set<number>();
+  for (const part of (text ?? '').split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) continue;
+    for (let i = Number(m[1]); i <= Number(m[2] ?? m[1]); i++) out.add(i);
+  }
+  return out;
+}
+
+/** Formats indexes as status.completedIndexes does: sorted, consecutive runs as `a-b`. */
+export function formatIndexes(indexes: Iterable<number>): string {
+  const sorted = [...new Set(indexes)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+function podIndex(pod: KubeObject): number | undefined {
+  const v = pod.metadata.annotations?.[completionIndexKey];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 /** When a terminated pod finished: the latest container finishedAt, else its Ready transition. */
@@ -155,6 +188,17 @@ export function jobController(ctx: ControllerContext): Controller {
       for (const k of known) nowCounted.add(k);
     }
 
+    // Indexed mode: success is per index (status.completedIndexes), and each index gets its own pods.
+    const indexedMode = spec.completionMode === 'Indexed' && completions !== null;
+    const completedIndexes = parseIndexes(prev.completedIndexes as string | undefined);
+    if (indexedMode) {
+      for (const p of terminal) {
+        const i = podIndex(p);
+        if (p.status?.phase === 'Succeeded' && i !== undefined && i < completions) completedIndexes.add(i);
+      }
+      succeeded = completedIndexes.size;
+    }
+
     let active = pods.filter(isPodActive);
     // Pods being deleted that have not finished yet (status.terminating).
     const terminating = () => pods.filter((p) => p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length;
@@ -223,8 +267,16 @@ export function jobController(ctx: ControllerContext): Controller {
             'controller-uid': uid,
             'job-name': job.metadata.name,
           };
-          for (let i = active.length; i < wantActive; i++) {
-            const pod = store.create(R.pods, podFromTemplate(job, spec.template, { labels }));
+          const busy = new Set(active.map(podIndex));
+          const pending = indexedMode ? [...Array(completions).keys()].filter((i) => !completedIndexes.has(i) && !busy.has(i)) : [];
+          for (let n = active.length; n < wantActive; n++) {
+            let draft: KubeObject;
+            if (indexedMode) {
+              const index = pending.shift();
+              if (index === undefined) break;
+              draft = indexedPod(job, spec, labels, index);
+            } else draft = podFromTemplate(job, spec.template, { labels });
+            const pod = store.create(R.pods, draft);
             recordEvent(store, clock, { involved: job, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component });
             active.push(pod as PodView);
           }
@@ -241,6 +293,7 @@ export function jobController(ctx: ControllerContext): Controller {
     status.succeeded = succeeded;
     status.failed = failed;
     status.uncountedTerminatedPods = {};
+    if (indexedMode && completedIndexes.size) status.completedIndexes = formatIndexes(completedIndexes);
     for (const k of ['active', 'succeeded', 'failed'] as const) if (!status[k]) delete status[k];
     if (conditions.length) status.conditions = conditions;
 
@@ -254,6 +307,17 @@ export function jobController(ctx: ControllerContext): Controller {
     const justFinished = conditions.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True' && !findCondition(prev.conditions, c.type));
     if (justFinished?.type === 'Complete') recordEvent(store, clock, { involved: job, reason: 'Completed', message: 'Job completed', component });
     if (justFinished?.type === 'Failed') recordEvent(store, clock, { involved: job, reason: justFinished.reason ?? 'Failed', message: justFinished.message ?? '', type: 'Warning', component });
+  }
+
+  /** An Indexed Job's pod for `index`: `<job>-<index>-` names, the index annotation/label, hostname and env. */
+  function indexedPod(job: KubeObject, spec: JobSpec, labels: Record<string, string>, index: number): KubeObject {
+    const pod = podFromTemplate(job, spec.template, { labels: { ...labels, [completionIndexKey]: String(index) }, generateName: `${job.metadata.name}-${index}-` });
+    pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [completionIndexKey]: String(index) };
+    const podSpec = pod.spec as Json & { containers?: Array<Json & { env?: Json[] }>; hostname?: string };
+    podSpec.hostname = `${job.metadata.name}-${index}`;
+    const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.annotations['${completionIndexKey}']` } } };
+    podSpec.containers = (podSpec.containers ?? []).map((c) => ({ ...c, env: [...(c.env ?? []).filter((e) => e.name !== 'JOB_COMPLETION_INDEX'), env] }));
+    return pod;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { jobBackoffMs } from '../../../src/sim/controllers/job.js';
+import { formatIndexes, jobBackoffMs, parseIndexes } from '../../../src/sim/controllers/job.js';
 import type { KubeObject } from '../../../src/sim/store/types.js';
 import { type Harness, startHarness } from './harness.js';
 
@@ -25,6 +25,14 @@ describe('job backoff', () => {
     [7, 600_000],
     [20, 600_000],
   ])('%i failures -> %i ms', (failures, ms) => expect(jobBackoffMs(failures)).toBe(ms));
+});
+
+describe('completedIndexes', () => {
+  it('formats runs and parses them back', () => {
+    expect(formatIndexes([5, 0, 1, 2, 7, 8])).toBe('0-2,5,7-8');
+    expect([...parseIndexes('0-2,5,7-8')].sort((a, b) => a - b)).toEqual([0, 1, 2, 5, 7, 8]);
+    expect(formatIndexes([])).toBe('');
+  });
 });
 
 describe('Job controller', () => {
@@ -159,5 +167,28 @@ describe('Job controller', () => {
     await h.settle();
     expect(h.pods()).toHaveLength(1);
     expect(condTypes(h.get('jobs.batch', 'later'))).toEqual(['Suspended=False/JobResumed']);
+  });
+
+  it('Indexed mode runs one pod per index and tracks completedIndexes', async () => {
+    h.store.create('jobs.batch', job('shards', { completionMode: 'Indexed', completions: 3, parallelism: 2 }));
+    await h.settle();
+    const idx = (p: KubeObject) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'];
+    let pods = h.pods();
+    expect(pods.map(idx).sort()).toEqual(['0', '1']);
+    const p0 = pods.find((p) => idx(p) === '0')!;
+    expect(p0.metadata.name).toMatch(/^shards-0-[a-z0-9]{5}$/);
+    expect(p0.metadata.labels?.['batch.kubernetes.io/job-completion-index']).toBe('0');
+    expect((p0.spec as Json).hostname).toBe('shards-0');
+    expect((p0.spec as Json).containers[0].env).toEqual([
+      { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },
+    ]);
+    await h.finishPods([p0], 'Succeeded');
+    pods = h.pods().filter(live);
+    expect(pods.map(idx).sort()).toEqual(['1', '2']);
+    expect(status(h.get('jobs.batch', 'shards'))).toMatchObject({ succeeded: 1, completedIndexes: '0', active: 2 });
+    await h.finishPods(pods, 'Succeeded');
+    const done = status(h.get('jobs.batch', 'shards'));
+    expect(done).toMatchObject({ succeeded: 3, completedIndexes: '0-2' });
+    expect(condTypes(h.get('jobs.batch', 'shards'))).toEqual(['SuccessCriteriaMet=True/CompletionsReached', 'Complete=True/CompletionsReached']);
   });
 });
