@@ -6,6 +6,7 @@ import {
   msUntilProgressDeadline,
   newRSNewReplicas,
   newReplicaSetAnnotations,
+  proportionalSizes,
   resolveFenceposts,
   rolloutStatus,
   scaledValue,
@@ -88,6 +89,15 @@ describe('rollout arithmetic', () => {
     expect(newRSNewReplicas(d, [rs('old', 8), rs('new', 3)], rs('new', 3))).toBe(5);
     expect(newRSNewReplicas(d, [rs('old', 10), rs('new', 3)], rs('new', 3))).toBe(3);
     expect(newRSNewReplicas(dep(3, {}, { strategy: { type: 'Recreate' } }), [rs('old', 3)], rs('new', 0))).toBe(3);
+  });
+});
+
+describe('proportional scaling', () => {
+  it('spreads new replicas over the active sets by size (the documented 10 -> 15 example)', () => {
+    const withMax = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, annotations: { 'deployment.kubernetes.io/max-replicas': '13' } } });
+    const d = dep(15, {}, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } });
+    const sizes = proportionalSizes(d, [withMax(rs('old', 8, 8)), withMax(rs('new', 5, 0, '2026-01-01T00:01:00Z'))]);
+    expect(Object.fromEntries(sizes)).toEqual({ old: 11, new: 7 });
   });
 });
 
