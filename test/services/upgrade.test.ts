@@ -1,0 +1,253 @@
+import type { HealthOptions } from '../../src/domain/health/types.js';
+import type { UpgradeEvent } from '../../src/domain/upgrade/events.js';
+import { UsageError } from '../../src/errors/errors.js';
+import { upgrade, type UpgradeRequest } from '../../src/services/upgrade.js';
+import { at, NS, pod, running, waiting } from '../domain/fixtures.js';
+import { FakeClock, FakeHelm, FakeLedger, FakeReleases, FakeWatch, settle } from './upgrade-fakes.js';
+
+const health: HealthOptions = { maxRestarts: 2, unschedulableGraceMs: 30_000, unreadyGraceMs: 120_000, timeoutMs: 300_000, waitForJobs: false, minStableMs: 0 };
+
+/** A bare Pod `web` running `registry.example.com/app:<tag>` (the fixtures' image naming). */
+const manifest = (tag: string) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: ${NS}\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/app:${tag}\n`;
+
+const readyPod = (tag: string) => {
+  const p = pod({ name: 'web', containers: [{ ...running('app', at(3)), image: `registry.example.com/app:${tag}` }] });
+  return { ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } };
+};
+const pullingPod = (tag: string) => {
+  const p = pod({ name: 'web', containers: [waiting('app', 'ImagePullBackOff', 'Back-off pulling image')] });
+  return { ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } };
+};
+
+function setup(statuses: Array<'deployed' | 'superseded' | 'failed' | 'pending-upgrade'> = ['deployed']) {
+  const clock = new FakeClock(at(10).getTime());
+  const watch = new FakeWatch();
+  const releases = new FakeReleases('web', NS, () => watch.changed());
+  statuses.forEach((s, i) => releases.put(i + 1, s, manifest(String(i + 1))));
+  watch.releases = releases;
+  const helm = new FakeHelm();
+  const ledger = new FakeLedger();
+  const events: UpgradeEvent[] = [];
+  const deps = { helm, watch, releases, ledger, clock, emit: (e: UpgradeEvent) => events.push(e) };
+  const request: UpgradeRequest = {
+    release: 'web',
+    chart: './chart',
+    namespace: NS,
+    helmArgs: ['-f', 'values.yaml', '--set', 'image.tag=2'],
+    helmGlobalArgs: ['--kube-context', 'prod'],
+    helmEnv: { HELM_DRIVER: 'secret' },
+    health,
+    noRollback: false,
+    keepFailedInstall: false,
+    recoverPending: false,
+  };
+  // What helm does when stopped with SIGTERM while waiting: the revision it was waiting for becomes failed.
+  const markFailedOnTerm = (revision: number) => async () => {
+    const p = await helm.next('upgrade');
+    p.onTerminate = () => releases.setStatus(revision, 'failed');
+  };
+  return { clock, watch, releases, helm, ledger, events, deps, request, markFailedOnTerm };
+}
+
+describe('upgrade service', () => {
+  it('healthy: runs helm upgrade --install --wait with the passthrough flags, exits healthy, records the ledger', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const proc = await s.helm.next('upgrade');
+    expect(proc.args.slice(0, 4)).toEqual(['upgrade', '--install', 'web', './chart']);
+    expect(proc.args).toEqual(expect.arrayContaining(['-f', 'values.yaml', '--set', 'image.tag=2', '--namespace', NS, '--kube-context', 'prod', '--wait']));
+    // helm gets more time than we do, so it never gives up before our verdict.
+    expect(proc.args[proc.args.indexOf('--timeout') + 1]).toBe('360s');
+    expect(proc.options?.env).toEqual({ HELM_DRIVER: 'secret' });
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    expect(s.events.some((e) => e.type === 'verdict' && e.verdict.state === 'healthy')).toBe(true);
+    s.releases.setStatus(2, 'deployed');
+    proc.exit(0);
+    const report = await done;
+    expect(report).toMatchObject({ outcome: 'healthy', fromRevision: 1, attemptedRevision: 2 });
+    expect(s.helm.verbs()).toEqual(['upgrade']);
+    expect(s.ledger.entries).toEqual([expect.objectContaining({ revision: 2, verdict: 'healthy' })]);
+    expect(s.watch.started && s.watch.stopped).toBe(true);
+    expect(s.events[s.events.length - 1]?.type).toBe('finished');
+  });
+
+  it('does not call it healthy while helm is still working, nor when helm then fails', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const proc = await s.helm.next('upgrade');
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    let finished = false;
+    void done.then(() => (finished = true));
+    await settle();
+    expect(finished).toBe(false);
+    s.releases.setStatus(2, 'failed');
+    proc.exit(1, 'Error: UPGRADE FAILED: post-upgrade hooks failed: job failed: BackoffLimitExceeded');
+    const p = await s.helm.next('rollback');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    p.exit(0);
+    const report = await done;
+    expect(report.outcome).toBe('rolled-back');
+    expect(report.failure).toMatchObject({ reason: 'HelmFailed', message: expect.stringContaining('post-upgrade hooks failed') });
+  });
+
+  it('failure: stops helm (SIGTERM), sees the revision failed, rolls back to the last known good and verifies it', async () => {
+    const s = setup(['superseded', 'deployed']);
+    s.ledger.entries = [{ revision: 2, verdict: 'failed', reason: 'OOMKilled', decidedAt: at(0) }];
+    const done = upgrade(s.deps, s.request);
+    await s.markFailedOnTerm(3)();
+    s.releases.put(3, 'pending-upgrade', manifest('3'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('3')] });
+    const rb = await s.helm.next('rollback');
+    expect(s.helm.runs[0]?.terminated).toBe(true);
+    // Revision 2 is deployed in helm's eyes but the ledger says it failed: the target is 1.
+    expect(rb.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
+    expect(rb.args).toEqual(expect.arrayContaining(['--namespace', NS, '--kube-context', 'prod', '--wait']));
+    expect(s.events.map((e) => e.type)).toEqual(expect.arrayContaining(['revision-marked-failed', 'rollback-started']));
+    s.releases.put(4, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    s.releases.setStatus(4, 'deployed');
+    rb.exit(0);
+    const report = await done;
+    expect(report).toMatchObject({
+      outcome: 'rolled-back',
+      fromRevision: 2,
+      attemptedRevision: 3,
+      failure: { reason: 'ImagePullBackOff', object: 'Pod/web', container: 'app' },
+      rollback: { toRevision: 1, newRevision: 4 },
+    });
+    expect(report.timings.ttrMs).not.toBeNull();
+    expect(s.ledger.entries.map((e) => [e.revision, e.verdict])).toEqual([[2, 'failed'], [3, 'failed'], [4, 'healthy']]);
+  });
+
+  it('a failed first install is uninstalled, unless --keep-failed-install', async () => {
+    for (const keep of [false, true]) {
+      const s = setup([]);
+      const done = upgrade(s.deps, { ...s.request, keepFailedInstall: keep });
+      await s.markFailedOnTerm(1)();
+      s.releases.put(1, 'pending-install', manifest('1'));
+      await settle();
+      s.watch.set({ pods: [pullingPod('1')] });
+      if (!keep) {
+        const u = await s.helm.next('uninstall');
+        expect(u.args.slice(0, 2)).toEqual(['uninstall', 'web']);
+        s.releases.remove();
+        u.exit(0);
+      }
+      const report = await done;
+      expect(report.outcome).toBe(keep ? 'failed-no-rollback' : 'rolled-back');
+      expect(report.fromRevision).toBeNull();
+      expect(s.helm.verbs()).toEqual(keep ? ['upgrade'] : ['upgrade', 'uninstall']);
+      if (!keep) expect(report.rollback?.toRevision).toBeNull();
+    }
+  });
+
+  it('--no-rollback only detects and reports', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, { ...s.request, noRollback: true });
+    await s.markFailedOnTerm(2)();
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('2')] });
+    const report = await done;
+    expect(report.outcome).toBe('failed-no-rollback');
+    expect(s.helm.verbs()).toEqual(['upgrade']);
+    expect(s.releases.status(2)).toBe('failed');
+  });
+
+  it('a rollback whose own rollout fails is stopped and reported as rollback-failed', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    await s.markFailedOnTerm(2)();
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('2')] });
+    const rb = await s.helm.next('rollback');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('1')] });
+    const report = await done;
+    expect(rb.terminated).toBe(true);
+    expect(report.outcome).toBe('rollback-failed');
+    expect(report.rollback).toMatchObject({ toRevision: 1, newRevision: 3, completedAt: null });
+    const finished = s.events.find((e) => e.type === 'rollback-finished');
+    expect(finished).toMatchObject({ ok: false, message: expect.stringContaining('ImagePullBackOff') });
+  });
+
+  it('times out through the clock (one timer, no polling) when the rollout never finishes', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, { ...s.request, health: { ...health, timeoutMs: 60_000 } });
+    await s.markFailedOnTerm(2)();
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [] }); // the pod never appears
+    await settle();
+    s.clock.advance(59_000);
+    await settle();
+    expect(s.helm.runs[0]?.terminated).toBe(false);
+    s.clock.advance(2_000);
+    const rb = await s.helm.next('rollback');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    rb.exit(0);
+    const report = await done;
+    expect(report.failure?.reason).toBe('Timeout');
+    expect(report.outcome).toBe('rolled-back');
+  });
+
+  it('refuses a release stuck in pending-upgrade with the recovery command, before running helm', async () => {
+    const s = setup(['deployed', 'pending-upgrade']);
+    await expect(upgrade(s.deps, s.request)).rejects.toThrow(UsageError);
+    await expect(upgrade(s.deps, s.request)).rejects.toThrow(/helm rollback web 1 -n prod --kube-context prod/);
+    expect(s.helm.runs).toHaveLength(0);
+  });
+
+  it('--recover-pending rolls a stuck release back first, then upgrades', async () => {
+    const s = setup(['deployed', 'pending-upgrade']);
+    const done = upgrade(s.deps, { ...s.request, recoverPending: true });
+    const rb = await s.helm.next('rollback');
+    expect(rb.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
+    s.releases.setStatus(2, 'failed');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    s.releases.setStatus(3, 'deployed');
+    rb.exit(0);
+    const up = await s.helm.next('upgrade');
+    s.releases.put(4, 'pending-upgrade', manifest('4'));
+    await settle();
+    s.watch.set({ pods: [readyPod('4')] });
+    await settle();
+    up.exit(0);
+    expect(await done).toMatchObject({ outcome: 'healthy', fromRevision: 3, attemptedRevision: 4 });
+  });
+
+  it('rejects an invalid --to-revision before running helm', async () => {
+    const s = setup(['superseded', 'failed', 'deployed']);
+    await expect(upgrade(s.deps, { ...s.request, toRevision: 2 })).rejects.toThrow(/--to-revision 2 has status failed/);
+    await expect(upgrade(s.deps, { ...s.request, toRevision: 9 })).rejects.toThrow(UsageError);
+    expect(s.helm.runs).toHaveLength(0);
+  });
+
+  it('helm failing before it stores a revision is a usage error: nothing changed', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    (await s.helm.next('upgrade')).exit(1, 'Error: path "./chart" not found');
+    await expect(done).rejects.toThrow(/path "\.\/chart" not found.*nothing was changed/);
+    expect(s.helm.verbs()).toEqual(['upgrade']);
+  });
+});
+
