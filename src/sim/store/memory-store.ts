@@ -5,6 +5,7 @@ import { realClock } from '../clock.js';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './errors.js';
 import { fallbackDefaults } from './fallback-defaults.js';
 import { compileSelectors } from './selectors.js';
+import { validateMetadata } from './validation.js';
 import type {
   DeleteOptions,
   HistoryStore,
@@ -522,6 +523,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         while (stored(resource, input.metadata.namespace, input.metadata.name));
       }
       const { name, namespace } = input.metadata;
+      validateMetadata(resource, type, input);
       if (type.namespaced) {
         const ns = objects.get(namespacesKey)?.get(slot(undefined, namespace!));
         if (!ns) throw notFound('namespaces', namespace!, '', 'namespaces');
@@ -581,6 +583,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           delete next.metadata.deletionTimestamp;
           delete next.metadata.deletionGracePeriodSeconds;
         }
+        validateMetadata(resource, type, next);
         next = admit(resource, next, current);
         if (!deepEqual(specPart(next), specPart(current))) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
       }

@@ -290,3 +290,21 @@ describe('CustomResourceDefinitions', () => {
     expect(errorOf(() => store.create('customresourcedefinitions.apiextensions.k8s.io', { ...crd, metadata: { name: 'bad' } }))).toMatchObject({ code: 422 });
   });
 });
+
+describe('metadata validation', () => {
+  it('rejects invalid names per kind and invalid labels with 422, worded like the API server', () => {
+    const store = createMemoryStore();
+    expect(errorOf(() => store.create('configmaps', cm('Bad_Name')))).toMatchObject({
+      code: 422,
+      message: expect.stringMatching(/^ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/),
+    });
+    expect(store.create('configmaps', cm('dotted.name-1')).metadata.name).toBe('dotted.name-1');
+    expect(errorOf(() => store.create('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: '1svc', namespace: 'default' }, spec: {} }))).toMatchObject({ code: 422 });
+    expect(errorOf(() => store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } }))).toMatchObject({ code: 422 });
+    expect(store.create('clusterroles.rbac.authorization.k8s.io', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:thing' } }).metadata.name).toBe('system:thing');
+    const badLabel = { ...cm('l'), metadata: { name: 'l', namespace: 'default', labels: { app: 'has space' } } };
+    expect(errorOf(() => store.create('configmaps', badLabel))).toMatchObject({ code: 422, message: expect.stringContaining('metadata.labels: Invalid value: "has space"') });
+    const good = store.create('configmaps', { ...cm('l'), metadata: { name: 'l', namespace: 'default', labels: { 'app.kubernetes.io/name': 'x' } } });
+    expect(errorOf(() => store.update('configmaps', { ...good, metadata: { ...good.metadata, labels: { v: 'x'.repeat(64) } } }))).toMatchObject({ code: 422 });
+  });
+});
