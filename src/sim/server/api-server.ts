@@ -581,7 +581,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     return { options, dryRun };
   }
 
+  const debug = /^(1|true|yes)$/i.test(process.env.KUBE_SIM_DEBUG ?? '');
+
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (debug) {
+      // KUBE_SIM_DEBUG=1: one stderr line per request, for debugging clients against the simulator.
+      const started = Date.now();
+      res.on('finish', () => process.stderr.write(`kube-sim: ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ${req.headers['user-agent'] ?? ''}\n`));
+    }
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.end();

@@ -10,6 +10,8 @@ export interface SimStats {
   byUserAgent: Record<string, number>;
   /** `verb resource` pairs. */
   byVerbResource: Record<string, number>;
+  /** Per user agent, by verb: what each client costs the server. */
+  byUserAgentVerb: Record<string, Record<string, number>>;
   /** Answers injected by faults, by HTTP code. */
   faults: Record<string, number>;
   /** Watches open right now. */
@@ -30,6 +32,7 @@ export class StatsRecorder {
     bump(this.data.byResource, resource);
     bump(this.data.byUserAgent, ua);
     bump(this.data.byVerbResource, `${verb} ${resource}`);
+    bump((this.data.byUserAgentVerb[ua] ??= {}), verb);
   }
 
   /** Counts an injected fault answer. */
@@ -58,5 +61,5 @@ function bump(map: Record<string, number>, key: string): void {
 }
 
 function emptyStats(): SimStats {
-  return { total: 0, byVerb: {}, byResource: {}, byUserAgent: {}, byVerbResource: {}, faults: {}, watchesOpen: 0, watchesDropped: 0 };
+  return { total: 0, byVerb: {}, byResource: {}, byUserAgent: {}, byVerbResource: {}, byUserAgentVerb: {}, faults: {}, watchesOpen: 0, watchesDropped: 0 };
 }

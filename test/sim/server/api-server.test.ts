@@ -370,6 +370,7 @@ describe('faults and stats', () => {
     expect(stats.byUserAgent['bench/1.0']).toBe(2);
     expect(stats.byVerb).toMatchObject({ list: 1, get: 1 });
     expect(stats.byResource.configmaps).toBe(2);
+    expect((stats as unknown as { byUserAgentVerb: Record<string, Record<string, number>> }).byUserAgentVerb['bench/1.0']).toEqual({ list: 1, get: 1 });
   });
 });
 
