@@ -164,8 +164,14 @@ export function reduceUpgradeEvent(state: UpgradeViewState, event: UpgradeEvent)
       break;
     }
     case 'revision-detected':
-      next = { ...next, revision: event.revision, workloadCount: event.workloads };
-      add('info', `revision ${event.revision} stored; watching ${plural(event.workloads, 'workload')}`);
+      if (next.rollback.kind === 'rollback') {
+        // The rollback's own revision: the attempted one stays what the header and summary talk about.
+        next = { ...next, rollback: { ...next.rollback, newRevision: next.rollback.newRevision ?? event.revision } };
+        add('info', `rollback: revision ${event.revision} stored; watching ${plural(event.workloads, 'workload')}`);
+      } else {
+        next = { ...next, revision: event.revision, workloadCount: event.workloads };
+        add('info', `revision ${event.revision} stored; watching ${plural(event.workloads, 'workload')}`);
+      }
       break;
     case 'progress': {
       const prefix = event.phase === 'rollback' ? 'rollback: ' : '';

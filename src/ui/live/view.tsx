@@ -336,11 +336,13 @@ function Summary({ report, paint }: { report: UpgradeReport; paint: Paint }) {
 }
 
 /** One finished log line (printed once, above the live part): `00:02.2 FAILED: …`; wrapped text stays indented. */
-export function LogLine({ entry, origin, color = true }: { entry: LogEntry; origin?: Date; color?: boolean }) {
+export function LogLine(props: { entry: LogEntry; origin?: Date; color?: boolean; columns?: number }) {
+  const { entry, origin, color = true, columns = 80 } = props;
   const paint = painter(color);
   const stamp = formatElapsed(entry.at.getTime() - (origin ?? entry.at).getTime());
+  // <Static> is absolutely positioned: without an explicit width its rows would not wrap at the terminal's edge.
   return (
-    <Box>
+    <Box width={Math.max(20, columns)}>
       <Box flexShrink={0}>
         <Text {...paint('dim')}>{`${stamp} `}</Text>
       </Box>

@@ -5,7 +5,7 @@ import { LiveUpgradeApp } from '../../../src/ui/live/app.js';
 import { renderLiveUpgrade } from '../../../src/ui/live/render.js';
 import { createLiveStore } from '../../../src/ui/live/store.js';
 import { renderLiveUpgrade as lazyRenderLiveUpgrade } from '../../../src/ui/index.js';
-import { at, crashloopRun, healthyRun } from '../fixtures.js';
+import { at, crashloopRun, ev, healthyRun } from '../fixtures.js';
 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
@@ -92,6 +92,19 @@ describe('renderLiveUpgrade', () => {
     expect(count(text, '00:02.6 rolling back to revision 3')).toBe(1);
     expect(text).toContain('recovered in  4.1s from the start of the upgrade');
     expect(tty.listenerCount('resize')).toBe(0);
+  });
+
+  test('long finished lines wrap at the terminal edge, indented under the text', async () => {
+    const tty = new FakeTty();
+    tty.columns = 60;
+    const handle = renderLiveUpgrade(undefined, { stdout: asStream(tty), color: false, tickMs: 0 });
+    handle.onEvent(crashloopRun()[0]!);
+    handle.onEvent(ev.notice(`${'x'.repeat(40)} ${'y'.repeat(40)} ${'z'.repeat(40)}`, 1, 'warn'));
+    handle.unmount();
+    await handle.waitUntilExit();
+    const rows = tty.output.replace(ANSI, '').split('\n');
+    expect(rows.filter((r) => r.length > 60)).toEqual([]);
+    expect(rows).toContain(`        ${'y'.repeat(40)}`);
   });
 
   test('an iterable that ends without a report still ends the view', async () => {

@@ -109,6 +109,15 @@ describe('reduceUpgradeEvent', () => {
     expect(s.upgrade.progress?.pods[0]?.reason).toBe('CrashLoopBackOff');
   });
 
+  test("the rollback's own revision does not replace the attempted one", () => {
+    const s = reduceAll([...crashloopRun().slice(0, 8), ev.revision(5, 2.8)]);
+    expect(s.revision).toBe(4);
+    expect(s.rollback.newRevision).toBe(5);
+    expect(s.log.at(-1)?.text).toBe('rollback: revision 5 stored; watching 1 workload');
+    // helm's own answer wins over what was seen first.
+    expect(reduceAll([...crashloopRun().slice(0, 8), ev.revision(5, 2.8), ev.rollbackFinished(3, { ok: true, newRevision: 5 })]).rollback.newRevision).toBe(5);
+  });
+
   test('an uninstall is not drawn as a rollback rollout', () => {
     const s = reduceAll([ev.started({ fromRevision: undefined }), ev.failed(2, { signalAt: 1 }), ev.uninstallStarted(3)]);
     expect(activeRollout(s).phase).toBe('upgrade');
