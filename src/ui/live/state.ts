@@ -290,19 +290,24 @@ export function helmLineLevel(stream: 'stdout' | 'stderr', line: string): LogLev
   return INTERESTING_STDOUT.test(text) ? 'info' : undefined;
 }
 
-// Reasons every healthy pod passes through: the workload's counts already say it is on its way.
-const ROUTINE_REASONS = new Set(['ContainerCreating', 'PodInitializing', 'NotReady']);
+// Reasons every healthy pod passes through (a Job's pod ends Completed): the workload's line says as much.
+const ROUTINE_REASONS = new Set(['ContainerCreating', 'PodInitializing', 'NotReady', 'Completed']);
 
-/** The part of a pod's state worth a log line: a telling reason, its restarts, or that it ended. */
+/** Whether a pod reason is one every healthy pod passes through (drawn quietly, never logged). */
+export function isRoutineReason(reason: string | undefined): boolean {
+  return reason === undefined || ROUTINE_REASONS.has(reason);
+}
+
+/** The part of a pod's state worth a log line: a telling reason, its restarts, or that it failed. */
 function podKey(p: PodProgress): string {
   const reason = p.reason && !ROUTINE_REASONS.has(p.reason) ? p.reason : '';
-  const ended = p.phase === 'Failed' || p.phase === 'Succeeded' ? p.phase : '';
-  return `${reason}|${p.restarts}|${ended}`;
+  return `${reason}|${p.restarts}|${p.phase === 'Failed' ? 'Failed' : ''}`;
 }
 const QUIET_POD = '|0|';
 
+// What the line says is what must change for a new line: counts the text does not show are not news.
 function workloadKey(w: WorkloadProgress): string {
-  return w.present ? `${w.desired}|${w.updated}|${w.ready}|${w.done}` : 'absent';
+  return w.present ? workloadStatus(w) : 'absent';
 }
 
 function warningKey(w: WarningEvent): string {
@@ -350,10 +355,17 @@ export function workloadId(w: WorkloadProgress): string {
   return `${w.kind}/${w.name}${w.hook ? ' (hook)' : ''}`;
 }
 
-/** `2/3 ready, 3/3 updated`, `rolled out, 3/3 ready`, `complete`. */
+/** `2/3 ready, 3/3 updated`, `rolled out, 3/3 ready`, `1/1 succeeded, complete`. */
 export function workloadStatus(w: WorkloadProgress): string {
-  if (!w.present) return 'not created yet';
-  if (w.kind === 'Job') return w.done ? 'complete' : `${w.ready}/${w.desired} complete`;
+  // A hook Job that is not there either is yet to come or succeeded and was deleted: it blocks nothing (done).
+  if (!w.present) return w.done ? 'not present' : 'not created yet';
+  if (w.kind === 'Job') {
+    // For Jobs the domain counts succeeded pods as available and active + succeeded as updated.
+    const running = Math.max(0, w.updated - w.available);
+    const counts = `${w.available}/${w.desired} succeeded${running > 0 ? `, ${running} running` : ''}`;
+    if (w.available >= w.desired && w.done) return `${counts}, complete`;
+    return w.done ? `${counts} (not waited for)` : counts;
+  }
   if (w.done) return `rolled out, ${w.ready}/${w.desired} ready`;
   return `${w.ready}/${w.desired} ready, ${w.updated}/${w.desired} updated`;
 }

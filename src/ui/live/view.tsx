@@ -11,6 +11,7 @@ import { formatCountdown, formatElapsed } from '../time-format.js';
 import { allocateRows, fitList, progressBar, truncate } from './layout.js';
 import {
   activeRollout,
+  isRoutineReason,
   oneLine,
   stageOf,
   workloadId,
@@ -242,8 +243,6 @@ function countsText(w: WorkloadProgress): string {
   return `${w.ready}/${w.desired} ready  ${w.updated}/${w.desired} updated${w.done ? ' ✔' : ''}`;
 }
 
-const ROUTINE = new Set(['ContainerCreating', 'PodInitializing', 'NotReady']);
-
 function Pods(props: { title: string; items: readonly PodProgress[]; rows: number; width: number; paint: Paint }) {
   const { shown, hidden } = fitList(props.items, props.rows);
   const nameWidth = Math.min(Math.max(4, ...shown.map((p) => p.name.length)), Math.floor(props.width * 0.4));
@@ -259,7 +258,7 @@ function Pods(props: { title: string; items: readonly PodProgress[]; rows: numbe
           {'  '}
           {p.phase.padEnd(phaseWidth)}
           {'  '}
-          <Text {...props.paint(p.reason && !ROUTINE.has(p.reason) ? 'error' : 'dim')}>
+          <Text {...props.paint(isRoutineReason(p.reason) ? 'dim' : 'error')}>
             {(p.reason ?? '').padEnd(reasonWidth)}
           </Text>
           {reasonWidth > 0 ? '  ' : ''}

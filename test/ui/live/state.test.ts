@@ -10,6 +10,8 @@ import {
 } from '../../../src/ui/live/state.js';
 import { at, crashloopRun, ev, healthyRun, pod, rollbackFailureRun, warning, workload } from '../fixtures.js';
 
+const job = (p: Parameters<typeof workload>[0]) => workload({ kind: 'Job', name: 'migrate', desired: 1, hook: true, ...p });
+
 describe('reduceUpgradeEvent', () => {
   test('started fills the header and starts the clock', () => {
     const s = reduceAll([ev.started({ fromRevision: 7, helmMajor: 4 })]);
@@ -152,9 +154,27 @@ describe('reduceUpgradeEvent', () => {
       ['Deployment/web: 0/3 ready, 0/3 updated'],
     ],
     [
-      'a hook Job completes',
-      [ev.progress(1, { workloads: [workload({ kind: 'Job', name: 'migrate', desired: 1, hook: true, done: true, ready: 0 })] })],
-      ['Job/migrate (hook): complete'],
+      'a hook Job runs and completes; counts the line does not show make no line',
+      [
+        ev.progress(1, { workloads: [job({ updated: 1 })] }),
+        ev.progress(1.2, { workloads: [job({ updated: 1, ready: 1 })] }),
+        ev.progress(2, { workloads: [job({ updated: 1, available: 1 })] }),
+        ev.progress(2.1, { workloads: [job({ updated: 1, available: 1, done: true })] }),
+      ],
+      ['Job/migrate (hook): 0/1 succeeded, 1 running', 'Job/migrate (hook): 1/1 succeeded', 'Job/migrate (hook): 1/1 succeeded, complete'],
+    ],
+    [
+      'a Job nobody waits for, and a hook Job already deleted',
+      [ev.progress(1, { workloads: [job({ hook: false, name: 'report', updated: 1, done: true }), job({ present: false, done: true })] })],
+      ['Job/report: 0/1 succeeded, 1 running (not waited for)'],
+    ],
+    [
+      "a Job's pod that completed is not news; one that failed is",
+      [
+        ev.progress(1, { pods: [pod({ name: 'migrate-a', phase: 'Succeeded', reason: 'Completed' })] }),
+        ev.progress(2, { pods: [pod({ name: 'migrate-b', phase: 'Failed', reason: 'Error' })] }),
+      ],
+      ['pod migrate-b: Error, restarts 0 (Failed, not ready)'],
     ],
     [
       'restarts grow without a reason',
