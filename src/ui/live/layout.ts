@@ -58,3 +58,14 @@ export function truncate(text: string, width: number): string {
   if (text.length <= width) return text;
   return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
 }
+
+/**
+ * `text` cut to `width` columns in the middle, keeping its end: pod names differ only in their suffix
+ * (`web-7d9c…-x2x4q`).
+ */
+export function truncateMiddle(text: string, width: number): string {
+  if (text.length <= width) return text;
+  if (width < 8) return truncate(text, width);
+  const tail = Math.min(6, Math.floor((width - 1) / 2));
+  return `${text.slice(0, width - 1 - tail)}…${text.slice(-tail)}`;
+}

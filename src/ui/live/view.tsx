@@ -8,7 +8,7 @@ import { workloadFraction } from '../../domain/upgrade/progress.js';
 import type { UpgradeReport } from '../../domain/upgrade/report.js';
 import { reportLines } from '../report-text.js';
 import { formatCountdown, formatElapsed } from '../time-format.js';
-import { allocateRows, fitList, progressBar, truncate } from './layout.js';
+import { allocateRows, fitList, progressBar, truncate, truncateMiddle } from './layout.js';
 import {
   activeRollout,
   isRoutineReason,
@@ -78,7 +78,7 @@ export function LiveUpgradeView({ state, now, columns = 80, rows = 24, color = t
   if (state.report) {
     return (
       <Box flexDirection="column" width={width}>
-        <Header state={state} stage={stage} now={now} paint={paint} />
+        <Header state={state} stage={stage} now={now} columns={width} paint={paint} />
         <Summary report={state.report} paint={paint} />
       </Box>
     );
@@ -98,7 +98,7 @@ export function LiveUpgradeView({ state, now, columns = 80, rows = 24, color = t
 
   return (
     <Box flexDirection="column" width={width}>
-      <Header state={state} stage={stage} now={now} paint={paint} />
+      <Header state={state} stage={stage} now={now} columns={width} paint={paint} />
       {progress && budget.workloads > 0 ? (
         <Workloads items={progress.workloads} rows={budget.workloads} width={width} paint={paint} />
       ) : null}
@@ -133,13 +133,14 @@ function FailureBlock({ failure, origin, paint }: { failure: VerdictView; origin
   );
 }
 
-function Header({ state, stage, now, paint }: { state: UpgradeViewState; stage: Stage; now?: Date; paint: Paint }) {
-  const parts = [state.release ?? '…'];
-  if (state.namespace) parts.push(`ns ${state.namespace}`);
-  if (state.chart) parts.push(state.chart);
+function Header(props: { state: UpgradeViewState; stage: Stage; now?: Date; columns: number; paint: Paint }) {
+  const { state, stage, now, paint } = props;
+  // Most telling first, so a narrow terminal cuts the chart path rather than the revisions.
   const from = state.fromRevision === undefined ? 'new' : String(state.fromRevision);
-  parts.push(`rev ${from} → ${state.revision ?? '?'}`);
+  const parts = [state.release ?? '…', `rev ${from} → ${state.revision ?? '?'}`];
+  if (state.namespace) parts.push(`ns ${state.namespace}`);
   if (state.helmMajor) parts.push(`helm ${state.helmMajor}`);
+  if (state.chart) parts.push(state.chart);
 
   const { view } = activeRollout(state);
   const clock: string[] = [];
@@ -154,7 +155,8 @@ function Header({ state, stage, now, paint }: { state: UpgradeViewState; stage: 
   return (
     <>
       <Line>
-        <Text {...paint('accent')}>helm autorollback</Text> {parts.join(' · ')}
+        {props.columns >= 64 ? <Text {...paint('accent')}>helm autorollback </Text> : null}
+        {parts.join(' · ')}
       </Line>
       <Line>
         <Text {...paint(level)}>{label}</Text>
@@ -169,8 +171,13 @@ function stageLabel(state: UpgradeViewState, stage: Stage): [string, LogLevel] {
   switch (stage) {
     case 'starting':
       return ['starting…', 'info'];
-    case 'watching':
-      return [state.revision === undefined ? 'helm is upgrading…' : `watching ${rev} roll out…`, 'info'];
+    case 'watching': {
+      if (state.revision === undefined) return ['helm is upgrading…', 'info'];
+      const workloads = state.upgrade.progress?.workloads ?? [];
+      // Every workload is ready but the verdict waits: the rollout must stay up for a moment to count.
+      if (workloads.length > 0 && workloads.every((w) => w.done)) return [`${rev} ready, making sure it stays up…`, 'info'];
+      return [`watching ${rev} roll out…`, 'info'];
+    }
     case 'healthy':
       return [`✔ ${rev} is healthy`, 'success'];
     case 'failed':
@@ -254,7 +261,7 @@ function Pods(props: { title: string; items: readonly PodProgress[]; rows: numbe
       {shown.map((p) => (
         <Line key={p.name}>
           {'  '}
-          {truncate(p.name, nameWidth).padEnd(nameWidth)}
+          {truncateMiddle(p.name, nameWidth).padEnd(nameWidth)}
           {'  '}
           {p.phase.padEnd(phaseWidth)}
           {'  '}

@@ -1,4 +1,4 @@
-import { allocateRows, fitList, progressBar, truncate } from '../../../src/ui/live/layout.js';
+import { allocateRows, fitList, progressBar, truncate, truncateMiddle } from '../../../src/ui/live/layout.js';
 
 describe('allocateRows', () => {
   test.each([
@@ -32,4 +32,11 @@ test('truncate', () => {
   expect(truncate('Deployment/web', 8)).toBe('Deploym…');
   expect(truncate('abc', 1)).toBe('…');
   expect(truncate('abc', 0)).toBe('');
+});
+
+test('truncateMiddle keeps the unique end of pod names', () => {
+  expect(truncateMiddle('shop-webapp-fbcdb4cf6-2x4qz', 24)).toBe('shop-webapp-fbcdb…-2x4qz');
+  expect(truncateMiddle('shop-webapp-fbcdb4cf6-2x4qz', 24)).toHaveLength(24);
+  expect(truncateMiddle('web-1', 24)).toBe('web-1');
+  expect(truncateMiddle('abcdefghij', 5)).toBe('abcd…');
 });

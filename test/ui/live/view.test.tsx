@@ -23,7 +23,7 @@ function lines(text: string): string[] {
 describe('LiveUpgradeView', () => {
   test('progress: header, countdown, bars, pods of the new revision, warnings', () => {
     expect(lines(frame(crashloopRun().slice(0, 4)))).toEqual([
-      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      'helm autorollback web · rev 3 → 4 · ns shop · helm 3 · ./examples/webapp',
       'watching revision 4 roll out…  00:02.3  timeout in 4:58',
       'Workloads',
       '  Deployment/web  █████░░░░░░░░░░░░░░░░░░░░░░░░░  0/3 ready  1/3 updated',
@@ -34,6 +34,20 @@ describe('LiveUpgradeView', () => {
     ]);
   });
 
+  test('all ready but no verdict yet: says it is making sure the rollout stays up', () => {
+    const done = workload({ updated: 3, ready: 3, available: 3, done: true });
+    const text = frame([ev.started(), ev.revision(4, 0.5), ev.progress(2, { workloads: [done] })]);
+    expect(lines(text)[1]).toBe('revision 4 ready, making sure it stays up…  00:02.3  timeout in 4:58');
+    expect(text).toContain('3/3 ready  3/3 updated ✔');
+  });
+
+  test('narrow header: the prefix goes first, then the chart path is cut; pod names keep their end', () => {
+    const p = pod({ name: 'shop-webapp-fbcdb4cf6-2x4qz', phase: 'Running', ready: true });
+    const rows = lines(frame([ev.started(), ev.revision(4, 0.5), ev.progress(1, { workloads: [workload()], pods: [p] })], { columns: 50 }));
+    expect(rows[0]).toBe('web · rev 3 → 4 · ns shop · helm 3 · ./examples/w…');
+    expect(rows).toContain('  shop-webapp-fbcdb…-2x4qz  Running  restarts 0  ready');
+  });
+
   test('the countdown follows the clock and never goes negative', () => {
     const events = crashloopRun().slice(0, 4);
     expect(frame(events, { now: at(61) })).toContain('01:01.0  timeout in 3:59');
@@ -42,7 +56,7 @@ describe('LiveUpgradeView', () => {
 
   test('before helm stored the revision', () => {
     expect(lines(frame([ev.started({ fromRevision: undefined, helmMajor: 4 })], { now: at(0.2) }))).toEqual([
-      'helm autorollback web · ns shop · ./examples/webapp · rev new → ? · helm 4',
+      'helm autorollback web · rev new → ? · ns shop · helm 4 · ./examples/webapp',
       'helm is upgrading…  00:00.2',
     ]);
   });
@@ -61,7 +75,7 @@ describe('LiveUpgradeView', () => {
   test("rollback: the rollback's own rollout replaces the upgrade's, the failure stays", () => {
     const text = frame(crashloopRun().slice(0, 9), { now: at(3) });
     expect(lines(text)).toEqual([
-      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      'helm autorollback web · rev 3 → 4 · ns shop · helm 3 · ./examples/webapp',
       '↺ revision 4 FAILED · rolling back to revision 3…  00:03.0  timeout in 4:57',
       'Workloads',
       '  Deployment/web  ████████████████████░░░░░░░░░░  2/3 ready  2/3 updated',
@@ -90,7 +104,7 @@ describe('LiveUpgradeView', () => {
   test('final summary replaces the live part, values wrap under their label', () => {
     const text = frame(crashloopRun(), { now: at(9) });
     expect(lines(text)).toEqual([
-      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      'helm autorollback web · rev 3 → 4 · ns shop · helm 3 · ./examples/webapp',
       '↺ done: rolled back  00:04.2',
       '',
       'ROLLED BACK: web revision 4 failed; back on revision 3, healthy',
@@ -109,7 +123,7 @@ describe('LiveUpgradeView', () => {
 
   test('healthy summary', () => {
     expect(lines(frame(healthyRun()))).toEqual([
-      'helm autorollback web · ns shop · ./examples/webapp · rev 3 → 4 · helm 3',
+      'helm autorollback web · rev 3 → 4 · ns shop · helm 3 · ./examples/webapp',
       '✔ done: healthy  00:02.6',
       '',
       'SUCCESS: web revision 4 is healthy',
