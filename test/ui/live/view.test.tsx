@@ -45,7 +45,7 @@ describe('LiveUpgradeView', () => {
     const p = pod({ name: 'shop-webapp-fbcdb4cf6-2x4qz', phase: 'Running', ready: true });
     const rows = lines(frame([ev.started(), ev.revision(4, 0.5), ev.progress(1, { workloads: [workload()], pods: [p] })], { columns: 50 }));
     expect(rows[0]).toBe('web · rev 3 → 4 · ns shop · helm 3 · ./examples/w…');
-    expect(rows).toContain('  shop-webapp-fbcdb…-2x4qz  Running  restarts 0  ready');
+    expect(rows).toContain('  shop-webapp-f…-2x4qz  Running  restarts 0  ready');
   });
 
   test('the countdown follows the clock and never goes negative', () => {
