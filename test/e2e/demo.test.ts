@@ -1,0 +1,98 @@
+// `npm run demo` as CI runs it: `node scripts/demo.js` with pipes (no TTY), after `npm run build` (pretest).
+// The demo starts kube-sim in its own process and drives the real helm and the built CLI against it.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const repo = process.cwd();
+const demo = join(repo, 'scripts', 'demo.js');
+
+interface DemoRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs the demo without a terminal; kills it after 2 minutes (the demo's own promise is less). */
+function runDemo(args: string[] = []): Promise<DemoRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.CI; // the demo must be plain because stdout/stderr are pipes, not because CI is set
+    const child = spawn(process.execPath, [demo, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** The demo's temp folders (the simulator's kubeconfig, helm homes) currently in the temp dir. */
+function demoTempDirs(): string[] {
+  return readdirSync(tmpdir()).filter((n) => n.startsWith('autorollback-demo-'));
+}
+
+describe('npm run demo (scripts/demo.js) without a TTY', () => {
+  beforeAll(() => {
+    if (!existsSync(join(repo, 'dist', 'bundle', 'run.mjs'))) throw new Error('run `npm run build` first');
+  });
+
+  /** Checks one demo run; `major` is the helm major it was asked to use. */
+  function expectDemoWentAsPlanned(r: DemoRun, major: number): void {
+    const all = `${r.stdout}\n--- stderr\n${r.stderr}`;
+    expect({ code: r.code, tail: all.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) });
+    expect(r.ms).toBeLessThan(120_000);
+    expect(r.stdout).toContain(`helm ${major}:`);
+    // The upgrade's plain log (stderr, no colours without a TTY) names the failure and the rollback target.
+    expect(r.stderr).toContain('CrashLoopBackOff');
+    expect(r.stderr).toMatch(/rolling back to revision 2\b/);
+    expect(r.stderr).not.toMatch(/\x1b\[/);
+    // helm history printed by the demo: revision 3 failed, revision 4 is the rollback to 2 and deployed.
+    expect(r.stdout).toMatch(/^3\s.*\bfailed\b/m);
+    expect(r.stdout).toMatch(/^4\s.*\bdeployed\b.*Rollback to 2/m);
+    expect(r.stdout).toContain('demo: OK: revision 3 failed (CrashLoopBackOff) and was rolled back to revision 2');
+  }
+
+  describe('with helm 4 (the default)', () => {
+    let before: string[];
+    let r: DemoRun;
+    beforeAll(async () => {
+      before = demoTempDirs();
+      r = await runDemo();
+    }, 130_000);
+
+    it('exits 0 after showing CrashLoopBackOff and the rollback to revision 2, in under 2 minutes', () => {
+      expectDemoWentAsPlanned(r, 4);
+    });
+
+    it('removes its temp folders', () => {
+      expect(demoTempDirs()).toEqual(before);
+    });
+
+    it('suggests only commands that exist', () => {
+      const next = r.stdout.split('==> what to try next')[1] ?? '';
+      const used = [...next.matchAll(/node bin\/run\.js (\S+)/g)].map((m) => m[1]!).filter((c) => !c.startsWith('-'));
+      expect(used).toEqual(expect.arrayContaining(['sim', 'upgrade', 'history']));
+      for (const id of used) expect(existsSync(join(repo, 'src', 'commands', `${id}.ts`))).toBe(true);
+    });
+  });
+
+  it('works the same with --helm 3', async () => {
+    expectDemoWentAsPlanned(await runDemo(['--helm', '3']), 3);
+  }, 130_000);
+
+  it('refuses a bad option with one line and exit 2, before starting anything', async () => {
+    const r = await runDemo(['--helm', '5']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['demo: --helm must be 3 or 4, got "5"']);
+    expect(r.stdout).toBe('');
+  });
+});
