@@ -284,8 +284,9 @@ const INTERESTING_STDOUT = /^(Release ".*"|Error:|WARNING:|STATUS:|REVISION:)/;
 export function helmLineLevel(stream: 'stdout' | 'stderr', line: string): LogLevel | undefined {
   const text = line.trim();
   if (text === '') return undefined;
-  if (/^Error\b|\bFAILED\b/.test(text)) return 'error';
-  if (/^WARNING\b|^warning\b/i.test(text)) return 'warn';
+  // helm 4 logs through slog (`level=WARN msg=...`); helm 3 prints `Error:` / `WARNING:` prefixes.
+  if (/^Error\b|\bFAILED\b|\blevel=ERROR\b/.test(text)) return 'error';
+  if (/^WARNING\b|^warning\b|\blevel=WARN\b/i.test(text)) return 'warn';
   if (stream === 'stderr') return 'info';
   return INTERESTING_STDOUT.test(text) ? 'info' : undefined;
 }

@@ -238,6 +238,8 @@ describe('helmLineLevel', () => {
     ['stderr', 'Error: UPGRADE FAILED: context canceled', 'error'],
     ['stderr', 'WARNING: Kubernetes configuration file is group-readable.', 'warn'],
     ['stderr', 'coalesce.go:286: warning: cannot overwrite table', 'info'],
+    ['stderr', 'level=WARN msg="upgrade failed" name=shop error="context canceled"', 'warn'],
+    ['stderr', 'time=2026-11-27T01:00:00Z level=ERROR msg="release failed"', 'error'],
   ] as const)('%s %j -> %s', (stream, line, level) => {
     expect(helmLineLevel(stream, line)).toBe(level);
   });
