@@ -1,19 +1,28 @@
 import protobuf from 'protobufjs';
 import { StatusError } from '../store/errors.js';
-import type { KubeObject } from '../store/types.js';
+import { inlineFields, kindSchema, protobufKinds } from './protobuf-schema.js';
 
 /**
- * Kubernetes protobuf request bodies (what client-go's typed clients send, e.g. helm's release Secrets):
- * the magic `k8s\0` then a runtime.Unknown envelope whose `raw` holds the object's own message. The schema
- * below is a small subset of k8s.io/api core/v1 and apimachinery meta/v1 (field numbers from their
- * generated.proto); unknown fields (managedFields, ...) are skipped.
+ * Kubernetes protobuf request bodies (what client-go's typed clients send: helm's release Secrets / ConfigMaps,
+ * `kubectl create namespace|deployment|job ...`, `kubectl run`): the magic `k8s\0` then a runtime.Unknown envelope
+ * whose `raw` holds the object's own message. Kinds are laid out in protobuf-schema.ts; the apimachinery types
+ * below use the field numbers of k8s.io/apimachinery's generated.proto. Unknown fields (managedFields, ...) are
+ * skipped.
  */
-const schema = `
-syntax = "proto2";
-package k8s;
+const metaSchema = `
 message TypeMeta { optional string apiVersion = 1; optional string kind = 2; }
 message Unknown { optional TypeMeta typeMeta = 1; optional bytes raw = 2; optional string contentEncoding = 3; optional string contentType = 4; }
 message Time { optional int64 seconds = 1; optional int32 nanos = 2; }
+message Duration { optional int64 duration = 1; }
+message Quantity { optional string string = 1; }
+message IntOrString { optional int64 type = 1; optional int32 intVal = 2; optional string strVal = 3; }
+message ListMeta { optional string selfLink = 1; optional string resourceVersion = 2; optional string continue = 3; optional int64 remainingItemCount = 4; }
+message LabelSelectorRequirement { optional string key = 1; optional string operator = 2; repeated string values = 3; }
+message LabelSelector { map<string, string> matchLabels = 1; repeated LabelSelectorRequirement matchExpressions = 2; }
+message Condition {
+  optional string type = 1; optional string status = 2; optional int64 observedGeneration = 3;
+  optional Time lastTransitionTime = 4; optional string reason = 5; optional string message = 6;
+}
 message OwnerReference {
   optional string kind = 1; optional string name = 3; optional string uid = 4; optional string apiVersion = 5;
   optional bool controller = 6; optional bool blockOwnerDeletion = 7;
@@ -25,8 +34,6 @@ message ObjectMeta {
   map<string, string> labels = 11; map<string, string> annotations = 12;
   repeated OwnerReference ownerReferences = 13; repeated string finalizers = 14;
 }
-message Secret { optional ObjectMeta metadata = 1; map<string, bytes> data = 2; optional string type = 3; map<string, string> stringData = 4; optional bool immutable = 5; }
-message ConfigMap { optional ObjectMeta metadata = 1; map<string, string> data = 2; map<string, bytes> binaryData = 3; optional bool immutable = 4; }
 message Preconditions { optional string uid = 1; optional string resourceVersion = 2; }
 message DeleteOptions {
   optional int64 gracePeriodSeconds = 1; optional Preconditions preconditions = 2; optional bool orphanDependents = 3;
@@ -34,13 +41,15 @@ message DeleteOptions {
 }
 `;
 
-const root = protobuf.parse(schema, { keepCase: true }).root;
+const root = protobuf.parse(`syntax = "proto2";\npackage k8s;\n${metaSchema}\n${kindSchema}`, { keepCase: true }).root.resolveAll();
 const Unknown = root.lookupType('k8s.Unknown');
-const messages: Record<string, protobuf.Type> = {
-  Secret: root.lookupType('k8s.Secret'),
-  ConfigMap: root.lookupType('k8s.ConfigMap'),
-  DeleteOptions: root.lookupType('k8s.DeleteOptions'),
-};
+
+/** `apiVersion/Kind` -> message type; DeleteOptions is accepted under any meta apiVersion. */
+function messageFor(apiVersion: string, kind: string): protobuf.Type | undefined {
+  if (kind === 'DeleteOptions') return root.lookupType('k8s.DeleteOptions');
+  const name = protobufKinds[`${apiVersion}/${kind}`];
+  return name ? root.lookupType(`k8s.${name}`) : undefined;
+}
 
 /** The 4-byte prefix of every Kubernetes protobuf message. */
 export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -48,44 +57,132 @@ export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 /** The MIME type of Kubernetes protobuf. */
 export const protobufContentType = 'application/vnd.kubernetes.protobuf';
 
-function toBase64Map(map: Record<string, Uint8Array> | undefined): Record<string, string> | undefined {
-  if (!map || Object.keys(map).length === 0) return undefined;
-  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+/**
+ * Pointer fields whose zero value means something (Go writes them only when set, and JSON keeps them):
+ * `replicas: 0`, `backoffLimit: 0`, `suspend: false`, ... Every other zero scalar is a Go non-pointer default that
+ * JSON would omit, so it is dropped.
+ */
+const keepZero = new Set([
+  'replicas', 'backoffLimit', 'backoffLimitPerIndex', 'parallelism', 'completions', 'terminationGracePeriodSeconds',
+  'revisionHistoryLimit', 'ttlSecondsAfterFinished', 'activeDeadlineSeconds', 'successfulJobsHistoryLimit',
+  'failedJobsHistoryLimit', 'partition', 'runAsUser', 'runAsGroup', 'fsGroup', 'priority', 'value',
+  'automountServiceAccountToken', 'suspend', 'readOnlyRootFilesystem', 'runAsNonRoot', 'privileged',
+  'allowPrivilegeEscalation', 'immutable', 'optional', 'enableServiceLinks', 'shareProcessNamespace',
+  'setHostnameAsFQDN', 'allocateLoadBalancerNodePorts', 'hostUsers', 'maxUnavailable', 'maxSurge', 'minAvailable',
+  'progressDeadlineSeconds', 'startingDeadlineSeconds', 'defaultMode', 'mode', 'leaseDurationSeconds',
+  'leaseTransitions', 'controller', 'blockOwnerDeletion',
+]);
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value && typeof value === 'object' && 'low' in value) return Number((value as { toString(): string }).toString());
+  return Number(value);
 }
 
-function nonEmpty<T extends object>(map: T | undefined): T | undefined {
-  return map && Object.keys(map).length > 0 ? map : undefined;
+function timeString(seconds: number): string | undefined {
+  return seconds ? new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
 }
 
-function timeToString(t: { seconds?: number } | undefined): string | undefined {
-  if (!t || !t.seconds) return undefined;
-  return new Date(t.seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function metaToJson(m: Record<string, unknown> | undefined): KubeObject['metadata'] {
-  const meta = (m ?? {}) as Record<string, unknown>;
+/** One decoded message -> its Kubernetes JSON form, using the schema to convert apimachinery types. */
+function messageToJson(type: protobuf.Type, message: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['name', 'generateName', 'namespace', 'uid', 'resourceVersion']) {
-    if (typeof meta[key] === 'string' && meta[key] !== '') out[key] = meta[key];
+  for (const field of type.fieldsArray) {
+    if (!Object.prototype.hasOwnProperty.call(message, field.name)) continue;
+    const raw = message[field.name];
+    if (raw === undefined || raw === null) continue;
+    if (inlineFields.has(`${type.name}.${field.name}`) && field.resolvedType instanceof protobuf.Type) {
+      Object.assign(out, messageToJson(field.resolvedType, raw as Record<string, unknown>));
+      continue;
+    }
+    if (field.map) {
+      const entries = Object.entries(raw as Record<string, unknown>);
+      if (entries.length === 0) continue;
+      out[field.name] = Object.fromEntries(entries.map(([k, v]) => [k, valueToJson(field, v)]));
+    } else if (field.repeated) {
+      const items = raw as unknown[];
+      if (items.length === 0) continue;
+      out[field.name] = items.map((v) => valueToJson(field, v));
+    } else {
+      const value = valueToJson(field, raw);
+      if (value === undefined || value === '') continue;
+      if ((value === 0 || value === false) && !keepZero.has(field.name)) continue;
+      out[field.name] = value;
+    }
   }
-  if (meta.generation) out.generation = Number(meta.generation);
-  const created = timeToString(meta.creationTimestamp as { seconds?: number });
-  if (created) out.creationTimestamp = created;
-  const deleted = timeToString(meta.deletionTimestamp as { seconds?: number });
-  if (deleted) out.deletionTimestamp = deleted;
-  if (nonEmpty(meta.labels as object)) out.labels = meta.labels;
-  if (nonEmpty(meta.annotations as object)) out.annotations = meta.annotations;
-  const refs = meta.ownerReferences as unknown[] | undefined;
-  if (refs && refs.length > 0) out.ownerReferences = refs;
-  const finalizers = meta.finalizers as string[] | undefined;
-  if (finalizers && finalizers.length > 0) out.finalizers = finalizers;
-  if (out.name === undefined) out.name = '';
-  return out as unknown as KubeObject['metadata'];
+  return out;
+}
+
+function valueToJson(field: protobuf.Field, value: unknown): unknown {
+  const nested = field.resolvedType;
+  if (nested instanceof protobuf.Type) {
+    const m = value as Record<string, unknown>;
+    switch (nested.name) {
+      case 'Time':
+        return timeString(toNumber(m.seconds ?? 0));
+      case 'Quantity':
+        return m.string;
+      case 'IntOrString':
+        return toNumber(m.type ?? 0) === 1 ? (m.strVal ?? '') : toNumber(m.intVal ?? 0);
+      case 'Duration': {
+        const ns = toNumber(m.duration ?? 0);
+        return `${ns / 1e9}s`;
+      }
+      default:
+        return messageToJson(nested, m);
+    }
+  }
+  if (nested instanceof protobuf.Enum) return value;
+  switch (field.type) {
+    case 'bytes':
+      return Buffer.from(value as Uint8Array).toString('base64');
+    case 'int64':
+    case 'uint64':
+    case 'sint64':
+    case 'fixed64':
+      return toNumber(value);
+    default:
+      return value;
+  }
+}
+
+/** The JSON form of an object -> the plain object protobufjs encodes (inverse of messageToJson). */
+function jsonToMessage(type: protobuf.Type, json: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    if (inlineFields.has(`${type.name}.${field.name}`) && field.resolvedType instanceof protobuf.Type) {
+      out[field.name] = jsonToMessage(field.resolvedType, json);
+      continue;
+    }
+    const value = json[field.name];
+    if (value === undefined || value === null) continue;
+    if (field.map) out[field.name] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, jsonValueToMessage(field, v)]));
+    else if (field.repeated) out[field.name] = (value as unknown[]).map((v) => jsonValueToMessage(field, v));
+    else out[field.name] = jsonValueToMessage(field, value);
+  }
+  return out;
+}
+
+function jsonValueToMessage(field: protobuf.Field, value: unknown): unknown {
+  const nested = field.resolvedType;
+  if (nested instanceof protobuf.Type) {
+    switch (nested.name) {
+      case 'Time':
+        return { seconds: Math.floor(Date.parse(String(value)) / 1000) };
+      case 'Quantity':
+        return { string: String(value) };
+      case 'IntOrString':
+        return typeof value === 'string' ? { type: 1, strVal: value } : { type: 0, intVal: value };
+      default:
+        return jsonToMessage(nested, value as Record<string, unknown>);
+    }
+  }
+  if (field.type === 'bytes') return Buffer.from(String(value), 'base64');
+  return value;
 }
 
 /**
- * Decodes a Kubernetes protobuf body into the object's JSON form. Supports Secret, ConfigMap and DeleteOptions;
- * anything else is 415 UnsupportedMediaType, a malformed body 400.
+ * Decodes a Kubernetes protobuf body into the object's JSON form (apiVersion and kind from the envelope).
+ * Unknown kinds are 415 UnsupportedMediaType, a malformed body 400.
  */
 export function decodeProtobuf(body: Buffer): Record<string, unknown> {
   if (body.length < 4 || !body.subarray(0, 4).equals(protobufMagic)) {
@@ -93,68 +190,34 @@ export function decodeProtobuf(body: Buffer): Record<string, unknown> {
   }
   let envelope: { typeMeta?: { apiVersion?: string; kind?: string }; raw?: Uint8Array };
   try {
-    envelope = Unknown.toObject(Unknown.decode(body.subarray(4)), { longs: Number }) as typeof envelope;
+    envelope = Unknown.toObject(Unknown.decode(body.subarray(4))) as typeof envelope;
   } catch (err) {
     throw new StatusError(400, 'BadRequest', `unable to decode protobuf body: ${(err as Error).message}`);
   }
   const kind = envelope.typeMeta?.kind ?? '';
   const apiVersion = envelope.typeMeta?.apiVersion ?? '';
-  const type = messages[kind];
-  if (!type) throw new StatusError(415, 'UnsupportedMediaType', `the body of kind "${kind}" cannot be decoded from ${protobufContentType}; send application/json`);
-  let decoded: Record<string, unknown>;
+  const type = messageFor(apiVersion, kind);
+  if (!type) {
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of kind "${kind}" (${apiVersion}) cannot be decoded from ${protobufContentType}; send application/json`);
+  }
+  let json: Record<string, unknown>;
   try {
-    decoded = type.toObject(type.decode(envelope.raw ?? new Uint8Array()), { longs: Number, arrays: false, objects: false }) as Record<string, unknown>;
+    json = messageToJson(type, type.decode(envelope.raw ?? new Uint8Array()) as unknown as Record<string, unknown>);
   } catch (err) {
     throw new StatusError(400, 'BadRequest', `unable to decode ${kind} from protobuf: ${(err as Error).message}`);
   }
-  if (kind === 'DeleteOptions') {
-    const out: Record<string, unknown> = { kind, apiVersion: apiVersion || 'meta.k8s.io/v1' };
-    if (decoded.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = Number(decoded.gracePeriodSeconds);
-    const pre = decoded.preconditions as Record<string, string> | undefined;
-    if (pre && (pre.uid || pre.resourceVersion)) out.preconditions = pre;
-    if (decoded.orphanDependents !== undefined) out.orphanDependents = decoded.orphanDependents;
-    if (decoded.propagationPolicy) out.propagationPolicy = decoded.propagationPolicy;
-    const dryRun = decoded.dryRun as string[] | undefined;
-    if (dryRun && dryRun.length > 0) out.dryRun = dryRun;
-    return out;
-  }
-  const object: Record<string, unknown> = { apiVersion: apiVersion || 'v1', kind, metadata: metaToJson(decoded.metadata as Record<string, unknown>) };
-  if (kind === 'Secret') {
-    const data = toBase64Map(decoded.data as Record<string, Uint8Array>);
-    if (data) object.data = data;
-    if (nonEmpty(decoded.stringData as object)) object.stringData = decoded.stringData;
-    if (decoded.type) object.type = decoded.type;
-  } else {
-    if (nonEmpty(decoded.data as object)) object.data = decoded.data;
-    const binary = toBase64Map(decoded.binaryData as Record<string, Uint8Array>);
-    if (binary) object.binaryData = binary;
-  }
-  if (decoded.immutable !== undefined) object.immutable = decoded.immutable;
-  return object;
+  if (kind === 'DeleteOptions') return { kind, apiVersion: apiVersion || 'meta.k8s.io/v1', ...json };
+  return { apiVersion, kind, ...json, metadata: { name: '', ...((json.metadata as object | undefined) ?? {}) } };
 }
 
-/** Encodes a Secret / ConfigMap / DeleteOptions the way client-go does (for tests and tools). */
+/** Encodes an object the way client-go does (for tests and tools); the kind must be one protobufKinds lists. */
 export function encodeProtobuf(object: Record<string, unknown>): Buffer {
   const kind = String(object.kind);
-  const type = messages[kind];
-  if (!type) throw new Error(`cannot encode ${kind} as protobuf`);
-  const value: Record<string, unknown> = { ...object };
-  delete value.kind;
-  delete value.apiVersion;
-  if (kind !== 'DeleteOptions') {
-    const meta = { ...(object.metadata as Record<string, unknown>) };
-    delete meta.creationTimestamp;
-    delete meta.deletionTimestamp;
-    value.metadata = meta;
-  }
-  if (kind === 'Secret' && object.data) {
-    value.data = Object.fromEntries(Object.entries(object.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
-  }
-  if (kind === 'ConfigMap' && object.binaryData) {
-    value.binaryData = Object.fromEntries(Object.entries(object.binaryData as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
-  }
-  const raw = type.encode(type.fromObject(value)).finish();
-  const envelope = Unknown.encode(Unknown.fromObject({ typeMeta: { apiVersion: String(object.apiVersion ?? 'v1'), kind }, raw, contentType: '' })).finish();
+  const apiVersion = String(object.apiVersion ?? (kind === 'DeleteOptions' ? 'meta.k8s.io/v1' : 'v1'));
+  const type = messageFor(apiVersion, kind);
+  if (!type) throw new Error(`cannot encode ${apiVersion}/${kind} as protobuf`);
+  const raw = type.encode(type.fromObject(jsonToMessage(type, object))).finish();
+  const envelope = Unknown.encode(Unknown.fromObject({ typeMeta: { apiVersion, kind }, raw, contentType: '' })).finish();
   return Buffer.concat([protobufMagic, Buffer.from(envelope)]);
 }
 

@@ -156,6 +156,22 @@ describe.each([3, 4] as HelmMajor[])('kubectl of helm %i against kube-sim', (maj
     expect(json.spec.clusterIP).toMatch(/^10\./);
   });
 
+  it('creates objects imperatively (typed clients send protobuf bodies)', async () => {
+    ok(await kubectl(sim, ['create', 'namespace', 'team'], major));
+    expect(sim.store.get('namespaces', undefined, 'team')).toMatchObject({ status: { phase: 'Active' } });
+    ok(await kubectl(sim, ['-n', 'team', 'create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=3', '--port=80'], major));
+    const deploy = sim.store.get('deployments.apps', 'team', 'web');
+    expect(deploy?.spec).toMatchObject({
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] } },
+    });
+    ok(await kubectl(sim, ['-n', 'team', 'run', 'once', '--image=busybox', '--restart=Never', '--env=A=1', '--', 'sleep', '1'], major));
+    expect(sim.store.get('pods', 'team', 'once')?.spec).toMatchObject({ restartPolicy: 'Never', containers: [{ name: 'once', image: 'busybox', args: ['sleep', '1'], env: [{ name: 'A', value: '1' }] }] });
+    ok(await kubectl(sim, ['-n', 'team', 'create', 'service', 'nodeport', 'np', '--tcp=80:8080'], major));
+    expect((sim.store.get('services', 'team', 'np')?.spec as { ports: Array<{ nodePort: number; targetPort: unknown }> }).ports[0]).toMatchObject({ targetPort: 8080, nodePort: expect.any(Number) });
+  });
+
   it('streams changes with get -w', async () => {
     const child = spawn(kubectlBinary(major), ['get', 'configmaps', '-w'], { env: helmEnv(sim, major), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
