@@ -18,7 +18,8 @@ export function renderLiveUpgrade(events: UpgradeEventSource | undefined, option
       ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.stderr ? { stderr: options.stderr } : {}),
       exitOnCtrlC: false,
-      patchConsole: false,
+      // console.* output (e.g. HELM_DEBUG logs) is printed above the live part instead of tearing it.
+      patchConsole: true,
     },
   );
   const stop = connect(events, store.dispatch, store.end, now);

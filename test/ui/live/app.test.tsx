@@ -107,6 +107,20 @@ describe('renderLiveUpgrade', () => {
     expect(rows).toContain(`        ${'y'.repeat(40)}`);
   });
 
+  test('console output while drawing goes above the live part, not through it', async () => {
+    const tty = new FakeTty();
+    const handle = renderLiveUpgrade(undefined, { stdout: asStream(tty), stderr: asStream(tty), color: false, tickMs: 0 });
+    handle.onEvent(crashloopRun()[0]!);
+    await flushRender();
+    console.log('debug: watching 3 informers');
+    handle.unmount();
+    await handle.waitUntilExit();
+    const text = tty.output.replace(ANSI, '');
+    expect(text).toContain('debug: watching 3 informers');
+    // The live part is drawn again after the console line.
+    expect(text.lastIndexOf('helm autorollback web')).toBeGreaterThan(text.indexOf('debug: watching 3 informers'));
+  });
+
   test('an iterable that ends without a report still ends the view', async () => {
     const tty = new FakeTty();
     async function* events(): AsyncGenerator<UpgradeEvent> {
