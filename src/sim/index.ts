@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realClock } from './clock.js';
-import { defaultSimConfig, ensureNodes, loadSimConfig, type SimConfig } from './config.js';
+import { ensureNodes, loadSimConfig, type SimConfig, simConfigFrom } from './config.js';
 import { startControllers } from './controllers/index.js';
 import { createFaultController, type FaultController, type FaultSettings, parseFaultSpec } from './faults/index.js';
 import { startKubelet } from './kubelet/index.js';
@@ -65,7 +65,8 @@ interface Component {
 
 /** Starts the simulator: store, API server on 127.0.0.1, controllers, scheduler and kubelet; writes a kubeconfig. */
 export async function startSim(options: StartSimOptions = {}): Promise<RunningSim> {
-  const config: SimConfig = typeof options.config === 'string' ? loadSimConfig(options.config) : (options.config ?? defaultSimConfig());
+  // A path is loaded, an object validated (and defaulted) the same way.
+  const config: SimConfig = typeof options.config === 'string' ? loadSimConfig(options.config) : simConfigFrom(options.config ?? null);
   // Flags win over the config file.
   const faultSpec = options.faults ?? (typeof config.faults === 'string' ? config.faults : '');
   parseFaultSpec(faultSpec); // a bad spec fails before anything starts

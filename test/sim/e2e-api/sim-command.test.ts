@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, kubectl } from '../helpers.js';
@@ -43,5 +43,39 @@ describe('the sim command', () => {
     const r = await run(process.execPath, [runJs, 'sim', '--faults', 'error-rate=lots'], process.env);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['Error: invalid fault spec "error-rate=lots": invalid error-rate "lots" (use a fraction between 0 and 1)']);
+  });
+
+  it('reads nodes from --config and reports a bad config file in one line with exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cfg-'));
+    try {
+      const config = join(dir, 'sim.yaml');
+      writeFileSync(config, 'nodes:\n- name: big-node\n  cpu: "64"\n  memory: 256Gi\n');
+      const kubeconfig = join(dir, 'kc.yaml');
+      const child = spawn(process.execPath, [runJs, 'sim', '--kubeconfig', kubeconfig, '--config', config, '--time-scale', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no ready line')), 30_000);
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const nodes = await kubectl({ kubeconfigPath: kubeconfig, dir }, ['get', 'nodes', '-o', 'name']);
+      expect(nodes.stdout.trim()).toBe('node/big-node');
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+
+      writeFileSync(config, 'nodes: 3\n');
+      const bad = await run(process.execPath, [runJs, 'sim', '--config', config], process.env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(/^Error: .*sim\.yaml.*nodes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
