@@ -240,6 +240,25 @@ describe.each(matrix)('helm %i, plugin installed from the %s', (major, method) =
       expect(cfg.status).toBe(2);
       expect(cfg.stderr).toContain(missing);
     });
+
+    it('upgrade through helm', async () => {
+      // A crash-looping upgrade, run as `helm -n NS autorollback upgrade ...`: the plugin must use the helm that
+      // started it (HELM_BIN), the namespace from -n (HELM_NAMESPACE), and roll back to revision 1.
+      const namespace = `up-${major}-${method}`;
+      const env = { KUBECONFIG: sim.kubeconfigPath };
+      const chart = join(repo, 'examples', 'webapp');
+      const installed = await home.helmAsync(['install', 'web', chart, '-n', namespace, '--create-namespace', '--wait', '--timeout', '50s'], env);
+      expect(installed.stderr).toBe('');
+      const r = await home.helmAsync(['-n', namespace, 'autorollback', 'upgrade', 'web', chart, '--set', 'image.tag=crashloop', '--json'], env);
+      expect({ status: r.status, stderrTail: r.stderr.slice(-600) }).toEqual({ status: 3, stderrTail: expect.any(String) });
+      const report = JSON.parse(r.stdout);
+      expect(report).toMatchObject({ release: 'web', namespace, outcome: 'rolled-back', rollback: { toRevision: 1, newRevision: 3 } });
+      expect(['CrashLoopBackOff', 'TooManyRestarts']).toContain(report.failure.reason);
+      expect(r.stderr).toContain(`helm ${major})`); // the plain log names the helm it runs
+      const history = await home.helmAsync(['history', 'web', '-n', namespace, '-o', 'json'], env);
+      const statuses = Object.fromEntries((JSON.parse(history.stdout) as Array<{ revision: number; status: string }>).map((x) => [x.revision, x.status]));
+      expect(statuses).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
+    }, 120_000);
   });
 
   it('is removed completely by helm plugin uninstall autorollback', () => {
