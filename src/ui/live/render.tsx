@@ -11,10 +11,11 @@ import type { LiveRenderOptions, LiveUpgradeHandle, UpgradeEventSource } from '.
 export function renderLiveUpgrade(events: UpgradeEventSource | undefined, options: LiveRenderOptions): LiveUpgradeHandle {
   const now = options.now ?? (() => new Date());
   const store = createLiveStore(now);
+  const out = trackLastWrite(options.stdout);
   const instance = render(
     <LiveUpgradeApp store={store} color={options.color ?? true} tickMs={options.tickMs ?? 500} now={now} />,
     {
-      stdout: options.stdout,
+      stdout: out.stream,
       ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.stderr ? { stderr: options.stderr } : {}),
       exitOnCtrlC: false,
@@ -23,7 +24,12 @@ export function renderLiveUpgrade(events: UpgradeEventSource | undefined, option
     },
   );
   const stop = connect(events, store.dispatch, store.end, now);
-  const exited = instance.waitUntilExit().finally(stop);
+  const exited = instance.waitUntilExit().finally(() => {
+    stop();
+    // A last frame as tall as the terminal is written without its newline (Ink's full-screen case): add it so
+    // the shell prompt does not land on the summary's last line.
+    if (!out.endsWithNewline()) options.stdout.write('\n');
+  });
   return {
     onEvent: (event) => store.dispatch(event),
     waitUntilExit: async () => {
@@ -67,4 +73,25 @@ function connect(
   }
   const unsubscribe = source.subscribe(dispatch);
   return typeof unsubscribe === 'function' ? unsubscribe : () => {};
+}
+
+/** The stream seen through a proxy that remembers whether the last write ended a line. */
+function trackLastWrite(stream: NodeJS.WriteStream): { stream: NodeJS.WriteStream; endsWithNewline(): boolean } {
+  let endsWithNewline = true;
+  const proxy = new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) => {
+          const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+          // Cursor show/hide and erase sequences say nothing about where the last line ended.
+          const visible = text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+          if (visible.length > 0) endsWithNewline = visible.endsWith('\n');
+          return (target.write as (...args: unknown[]) => boolean)(chunk, ...rest);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { stream: proxy, endsWithNewline: () => endsWithNewline };
 }

@@ -121,6 +121,18 @@ describe('renderLiveUpgrade', () => {
     expect(text.lastIndexOf('helm autorollback web')).toBeGreaterThan(text.indexOf('debug: watching 3 informers'));
   });
 
+  test('the output ends with exactly one newline, even when the summary fills the terminal', async () => {
+    for (const rows of [24, 8]) {
+      const tty = new FakeTty();
+      tty.rows = rows;
+      const handle = renderLiveUpgrade(undefined, { stdout: asStream(tty), color: false, tickMs: 0 });
+      for (const e of crashloopRun()) handle.onEvent(e);
+      await handle.waitUntilExit();
+      const text = tty.output.replace(ANSI, '');
+      expect(text.endsWith('  recovered in  4.1s from the start of the upgrade\n')).toBe(true);
+    }
+  });
+
   test('an iterable that ends without a report still ends the view', async () => {
     const tty = new FakeTty();
     async function* events(): AsyncGenerator<UpgradeEvent> {
