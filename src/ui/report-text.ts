@@ -28,7 +28,7 @@ export function reportLines(report: UpgradeReport): ReportLine[] {
     row('reason', describeFailure(f), 'error');
     if (f.message) row('message', f.message.replace(/\s*\n\s*/g, ' ').trim());
     row('first signal', f.firstSignalAt);
-    const ttd = report.timings.ttdMs === null ? '' : ` (time to detect ${formatSpan(report.timings.ttdMs)})`;
+    const ttd = report.timings.ttdMs === null ? '' : ` (TTD ${formatSpan(report.timings.ttdMs)})`;
     row('detected', `${f.detectedAt}${ttd}`);
   }
   const rb = report.rollback;
@@ -38,7 +38,7 @@ export function reportLines(report: UpgradeReport): ReportLine[] {
   }
   if (report.timings.ttrMs !== null) {
     const label = report.outcome === 'healthy' ? 'time to ready' : 'recovered in';
-    row(label, `${formatSpan(report.timings.ttrMs)} from the start of the upgrade`);
+    row(label, `${formatSpan(report.timings.ttrMs)} (TTR, from the start of the upgrade)`);
   }
   if (report.outcome === 'rollback-failed' || report.outcome === 'failed-no-rollback') {
     const ns = `-n ${report.namespace}`;

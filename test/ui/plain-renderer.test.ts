@@ -26,7 +26,7 @@ describe('createPlainRenderer', () => {
       'SUCCESS: web revision 4 is healthy',
       '  release       web (namespace shop)',
       '  revisions     3 -> 4',
-      '  time to ready 2.5s from the start of the upgrade',
+      '  time to ready 2.5s (TTR, from the start of the upgrade)',
       '',
     ]);
   });
@@ -54,9 +54,9 @@ describe('createPlainRenderer', () => {
       '  reason        CrashLoopBackOff in Pod/web-7d9c-a1 (container app)',
       '  message       back-off 10s restarting failed container=app pod=web-7d9c-a1_shop',
       '  first signal  2026-11-27T01:00:01.800Z',
-      '  detected      2026-11-27T01:00:02.200Z (time to detect 400ms)',
+      '  detected      2026-11-27T01:00:02.200Z (TTD 400ms)',
       '  rollback      started 2026-11-27T01:00:02.600Z, completed 2026-11-27T01:00:04.100Z',
-      '  recovered in  4.1s from the start of the upgrade',
+      '  recovered in  4.1s (TTR, from the start of the upgrade)',
       '',
     ]);
   });
@@ -78,7 +78,7 @@ describe('createPlainRenderer', () => {
       '  reason        ErrImagePull in Pod/web-7d9c-a1 (container app)',
       '  message       pull access denied for web:nope',
       '  first signal  2026-11-27T01:00:01.000Z',
-      '  detected      2026-11-27T01:00:01.100Z (time to detect 100ms)',
+      '  detected      2026-11-27T01:00:01.100Z (TTD 100ms)',
       '  rollback      started 2026-11-27T01:00:01.400Z, never completed',
       '  look at       helm history web -n shop; kubectl get pods,events -n shop',
       '',

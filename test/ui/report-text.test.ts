@@ -22,9 +22,9 @@ test('uninstalled first install', () => {
     '  reason        OOMKilled in Pod/web-1 (container app)',
     '  message       container app was OOMKilled (limit 64Mi)',
     '  first signal  2026-11-27T01:00:03.000Z',
-    '  detected      2026-11-27T01:00:03.250Z (time to detect 250ms)',
+    '  detected      2026-11-27T01:00:03.250Z (TTD 250ms)',
     '  uninstall     started 2026-11-27T01:00:04.000Z, completed 2026-11-27T01:00:06.000Z',
-    '  recovered in  6.0s from the start of the upgrade',
+    '  recovered in  6.0s (TTR, from the start of the upgrade)',
   ]);
 });
 
@@ -58,6 +58,6 @@ test('levels: healthy is success, rolled back is a warning', () => {
     { level: 'success', text: 'SUCCESS: a upgrade is healthy' },
     { level: 'info', text: '  release       a (namespace b)', label: 'release', value: 'a (namespace b)' },
     { level: 'info', text: '  revisions     none (first install) -> not stored', label: 'revisions', value: 'none (first install) -> not stored' },
-    { level: 'info', text: '  time to ready 1m01s from the start of the upgrade', label: 'time to ready', value: '1m01s from the start of the upgrade' },
+    { level: 'info', text: '  time to ready 1m01s (TTR, from the start of the upgrade)', label: 'time to ready', value: '1m01s (TTR, from the start of the upgrade)' },
   ]);
 });

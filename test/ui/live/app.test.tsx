@@ -90,7 +90,7 @@ describe('renderLiveUpgrade', () => {
     const text = tty.output.replace(ANSI, '');
     expect(count(text, '00:02.2 FAILED: CrashLoopBackOff')).toBe(1);
     expect(count(text, '00:02.6 rolling back to revision 3')).toBe(1);
-    expect(text).toContain('recovered in  4.1s from the start of the upgrade');
+    expect(text).toContain('recovered in  4.1s (TTR, from the start of the upgrade)');
     expect(tty.listenerCount('resize')).toBe(0);
   });
 
@@ -129,7 +129,7 @@ describe('renderLiveUpgrade', () => {
       for (const e of crashloopRun()) handle.onEvent(e);
       await handle.waitUntilExit();
       const text = tty.output.replace(ANSI, '');
-      expect(text.endsWith('  recovered in  4.1s from the start of the upgrade\n')).toBe(true);
+      expect(text.endsWith('  recovered in  4.1s (TTR, from the start of the upgrade)\n')).toBe(true);
     }
   });
 

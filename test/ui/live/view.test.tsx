@@ -114,10 +114,10 @@ describe('LiveUpgradeView', () => {
       '  message       back-off 10s restarting failed container=app',
       '                pod=web-7d9c-a1_shop',
       '  first signal  2026-11-27T01:00:01.800Z',
-      '  detected      2026-11-27T01:00:02.200Z (time to detect 400ms)',
+      '  detected      2026-11-27T01:00:02.200Z (TTD 400ms)',
       '  rollback      started 2026-11-27T01:00:02.600Z, completed',
       '                2026-11-27T01:00:04.100Z',
-      '  recovered in  4.1s from the start of the upgrade',
+      '  recovered in  4.1s (TTR, from the start of the upgrade)',
     ]);
   });
 
@@ -129,7 +129,7 @@ describe('LiveUpgradeView', () => {
       'SUCCESS: web revision 4 is healthy',
       '  release       web (namespace shop)',
       '  revisions     3 -> 4',
-      '  time to ready 2.5s from the start of the upgrade',
+      '  time to ready 2.5s (TTR, from the start of the upgrade)',
     ]);
   });
 
