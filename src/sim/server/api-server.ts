@@ -213,6 +213,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
       return sendJson(res, 200, stats.snapshot(openWatches.size));
     }
+    if (path === '/sim/faults' || path.startsWith('/sim/faults/')) return faultEndpoint(path, req, res);
     const info = parseResourcePath(path);
     const verb = info ? verbOf(req.method, info, url.searchParams) : (req.method ?? 'GET').toLowerCase();
     const statKey = info ? `${resourceKey(info.group, info.resource)}${info.subresource ? `/${info.subresource}` : ''}` : path;
@@ -238,6 +239,45 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     if (!info) return nonResource(path, req, res);
     return resourceRequest(info, verb, url.searchParams, req, res);
+  }
+
+  /**
+   * Fault control for a simulator in another process (`helm autorollback sim`): GET/PUT/DELETE /sim/faults
+   * (PUT body: a fault spec as text, or FaultSettings JSON), POST /sim/faults/drop-watches, /expire-rv, /restart.
+   */
+  async function faultEndpoint(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const faults = options.faults?.();
+    if (!faults) throw notServed();
+    const action = path.slice('/sim/faults'.length);
+    if (action === '') {
+      if (req.method === 'GET') return sendJson(res, 200, faults.settings());
+      if (req.method === 'DELETE') {
+        faults.clear();
+        return sendJson(res, 200, faults.settings());
+      }
+      if (req.method === 'PUT' || req.method === 'POST') {
+        const text = (await readBody(req)).toString('utf8').trim();
+        try {
+          faults.set(text.startsWith('{') ? (JSON.parse(text) as Parameters<FaultController['set']>[0]) : text);
+        } catch (err) {
+          throw badRequest((err as Error).message.split('\n')[0]);
+        }
+        return sendJson(res, 200, faults.settings());
+      }
+      throw methodNotAllowed(req.method);
+    }
+    if (req.method !== 'POST') throw methodNotAllowed(req.method);
+    if (action === '/drop-watches') return sendJson(res, 200, { dropped: faults.dropWatches() });
+    if (action === '/expire-rv') {
+      faults.expireResourceVersions();
+      return sendJson(res, 200, { expiredThrough: String(store.currentResourceVersion()) });
+    }
+    if (action === '/restart') {
+      // Answer first: the restart closes this very connection.
+      res.on('finish', () => setImmediate(() => void faults.restartApiServer()));
+      return sendJson(res, 202, { restarting: true });
+    }
+    throw notServed();
   }
 
   function verbOf(method: string | undefined, info: ResourceRequest, query: URLSearchParams): string {

@@ -437,3 +437,38 @@ describe('events.k8s.io/v1', () => {
     expect(events[0]).toMatchObject({ type: 'ADDED', object: { apiVersion: 'events.k8s.io/v1', note: 'hello' } });
   });
 });
+
+describe('fault control over HTTP (/sim/faults)', () => {
+  it('sets, reads and clears faults, drops watches and restarts the server', async () => {
+    const set = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', body: 'throttle-rate=1' });
+    expect(await set.json()).toEqual({ throttleRate: 1 });
+    expect((await fetch(`${sim.url}/api/v1/namespaces`)).status).toBe(429);
+    const bad = await fetch(`${sim.url}/sim/faults`, { method: 'PUT', body: 'throttle-rate=7' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/invalid throttle-rate "7"/);
+    expect(await (await fetch(`${sim.url}/sim/faults`, { method: 'DELETE' })).json()).toEqual({});
+    expect((await fetch(`${sim.url}/api/v1/namespaces`)).status).toBe(200);
+
+    let started = Date.now();
+    const watching = readWatch('/api/v1/namespaces/default/configmaps?watch=true', () => false, 8000);
+    await waitFor('watch open', () => sim.stats().watchesOpen === 1);
+    expect(await (await fetch(`${sim.url}/sim/faults/drop-watches`, { method: 'POST' })).json()).toEqual({ dropped: 1 });
+    await watching;
+    expect(Date.now() - started).toBeLessThan(6000); // ended by the drop, not by the client's 8 s abort
+
+    // A restart closes every connection (this watch too) and serves the same store again on the same URL.
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('kept') });
+    started = Date.now();
+    const watching2 = readWatch('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0', () => false, 8000);
+    await waitFor('watch open', () => sim.stats().watchesOpen === 1);
+    expect((await fetch(`${sim.url}/sim/faults/restart`, { method: 'POST' })).status).toBe(202);
+    await watching2.catch(() => undefined);
+    expect(Date.now() - started).toBeLessThan(6000);
+    let back: V1ConfigMap | undefined;
+    const deadline = Date.now() + 10_000;
+    while (!back && Date.now() < deadline) {
+      back = await core.readNamespacedConfigMap({ name: 'kept', namespace: 'default' }).catch(() => undefined);
+    }
+    expect(back?.metadata?.name).toBe('kept');
+  });
+});
