@@ -13,12 +13,9 @@ export interface TextSink {
 export interface PlainRendererOptions {
   /** Colour by level with ANSI escapes; pass {@link colorEnabled}'s answer. */
   color: boolean;
-  /**
-   * Fallback origin of relative timestamps when events arrive before `started` (default: the first event's
-   * time); also the clock used when an event carries an invalid time. Default `() => new Date()`.
-   */
+  /** The clock used for a line whose event carries an invalid time. Default `() => new Date()`. */
   now?: () => Date;
-  /** `relative` (default): `00:03.2` since the start; `iso`: the event's RFC 3339 time. */
+  /** `relative` (default): `00:03.2` since the run's first event; `iso`: the event's RFC 3339 time. */
   timestamps?: 'relative' | 'iso';
 }
 
@@ -38,7 +35,6 @@ export function createPlainRenderer(out: TextSink, options: PlainRendererOptions
   const chalk: ChalkInstance = new Chalk({ level: options.color ? 1 : 0 });
   const now = options.now ?? (() => new Date());
   let state: UpgradeViewState = initialViewState();
-  let origin: Date | undefined;
   let closed = false;
 
   const paint = (level: LogLevel, text: string): string => {
@@ -56,13 +52,12 @@ export function createPlainRenderer(out: TextSink, options: PlainRendererOptions
   const stamp = (at: Date): string => {
     const t = Number.isNaN(at.getTime()) ? now() : at;
     if (options.timestamps === 'iso') return t.toISOString();
-    return formatElapsed(t.getTime() - (state.startedAt ?? origin ?? t).getTime());
+    return formatElapsed(t.getTime() - (state.originAt ?? t).getTime());
   };
 
   return {
     onEvent(event) {
       if (closed) return;
-      origin ??= Number.isNaN(event.at.getTime()) ? now() : event.at;
       const before = state.log.length;
       state = reduceUpgradeEvent(state, event);
       let text = '';

@@ -118,6 +118,17 @@ describe('createPlainRenderer', () => {
     ]);
   });
 
+  test('times count from the first event, also when notices come before started', () => {
+    const { text } = renderAll([ev.notice('ledger unreadable', 0, 'warn'), ev.started({ at: 0.5 }), ev.revision(4, 1), ev.failed(3, { signalAt: 2 })]);
+    expect(text.split('\n').filter(Boolean).map((l) => l.slice(0, 70))).toEqual([
+      '00:00.0 ledger unreadable',
+      '00:00.5 upgrading web in namespace shop to ./examples/webapp (from rev',
+      '00:01.0 revision 4 stored; watching 1 workload',
+      '00:03.0 FAILED: CrashLoopBackOff in Pod/web-7d9c-a1 (container app): b',
+    ]);
+    expect(text).toContain('[first signal 00:02.0, detected after 1.0s]');
+  });
+
   test('iso timestamps', () => {
     const { text } = renderAll([ev.started(), ev.revision(4, 0.5)], { color: false, timestamps: 'iso' });
     expect(text.split('\n')[1]).toBe(`${at(0.5).toISOString()} revision 4 stored; watching 1 workload`);

@@ -45,7 +45,7 @@ export function LiveUpgradeApp({ store, color = true, tickMs = 500, now = () => 
   return (
     <>
       <Static items={finished}>
-        {(entry) => <LogLine key={entry.id} entry={entry} origin={state.startedAt} color={color} columns={columns} />}
+        {(entry) => <LogLine key={entry.id} entry={entry} origin={state.originAt} color={color} columns={columns} />}
       </Static>
       <LiveUpgradeView state={state} now={drawnNow} columns={columns} rows={rows} color={color} />
     </>

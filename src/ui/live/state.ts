@@ -73,7 +73,9 @@ export interface UpgradeViewState {
   chart?: string;
   fromRevision?: number;
   helmMajor?: number;
-  /** When the run started: the origin of the relative timestamps. */
+  /** Time of the run's first event: every relative time (`00:03.2`) counts from here. */
+  originAt?: Date;
+  /** When the upgrade itself started (the `started` event; a --recover-pending rollback may come first). */
   startedAt?: Date;
   /** The revision helm created for this upgrade. */
   revision?: number;
@@ -136,12 +138,17 @@ export function activeRollout(state: UpgradeViewState): { phase: WatchPhase; vie
 export function reduceUpgradeEvent(state: UpgradeViewState, event: UpgradeEvent): UpgradeViewState {
   const lines: Array<Omit<LogEntry, 'id' | 'at'>> = [];
   const add = (level: LogLevel, text: string, detail = false) => lines.push({ level, text, detail });
-  let next: UpgradeViewState = { ...state, lastEventAt: event.at };
+  let next: UpgradeViewState = { ...state, originAt: state.originAt ?? event.at, lastEventAt: event.at };
 
   switch (event.type) {
     case 'started': {
       next = {
         ...next,
+        // Whatever ran before (a --recover-pending rollback) is history now: the upgrade's rollout starts fresh.
+        upgrade: { logged: EMPTY_KEYS },
+        rollback: { logged: EMPTY_KEYS },
+        revision: undefined,
+        markedFailed: undefined,
         release: event.release,
         namespace: event.namespace,
         chart: event.chart,
@@ -204,12 +211,12 @@ export function reduceUpgradeEvent(state: UpgradeViewState, event: UpgradeEvent)
           const rev = next.revision === undefined ? 'the new revision' : `revision ${next.revision}`;
           add('success', `${rev} is healthy: every workload rolled out and ready`);
         } else {
-          add('error', `FAILED: ${failureLine(v, next.startedAt, event.at)}`);
+          add('error', `FAILED: ${failureLine(v, next.originAt, event.at)}`);
         }
       } else if (v.state === 'healthy') {
         add('success', 'rollback: healthy again: every workload rolled out and ready');
       } else {
-        add('error', `ROLLBACK FAILED: ${failureLine(v, next.startedAt, event.at)}`);
+        add('error', `ROLLBACK FAILED: ${failureLine(v, next.originAt, event.at)}`);
       }
       break;
     }
@@ -380,10 +387,10 @@ export function podStatus(p: PodProgress): string {
 /** `CrashLoopBackOff in Pod/web-1 (container app): message [first signal 00:02.1, detected after 0.8s]`. */
 function failureLine(
   f: { reason: FailureReason; object: string; container?: string; message: string; firstSignalAt: Date },
-  startedAt: Date | undefined,
+  origin: Date | undefined,
   detectedAt: Date,
 ): string {
-  const signal = startedAt ? `first signal ${relative(f.firstSignalAt, startedAt)}, ` : '';
+  const signal = origin ? `first signal ${relative(f.firstSignalAt, origin)}, ` : '';
   const ttd = Math.max(0, detectedAt.getTime() - f.firstSignalAt.getTime());
   return `${describeFailure(f)}: ${oneLine(f.message)} [${signal}detected after ${(ttd / 1000).toFixed(1)}s]`;
 }

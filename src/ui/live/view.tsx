@@ -106,9 +106,9 @@ export function LiveUpgradeView({ state, now, columns = 80, rows = 24, color = t
         <Pods title={podsTitle} items={progress.pods} rows={budget.pods} width={width} paint={paint} />
       ) : null}
       {progress && budget.warnings > 0 ? (
-        <Warnings items={progress.warnings} rows={budget.warnings} origin={state.startedAt} paint={paint} />
+        <Warnings items={progress.warnings} rows={budget.warnings} origin={state.originAt} paint={paint} />
       ) : null}
-      {failure ? <FailureBlock failure={failure} origin={state.startedAt} paint={paint} /> : null}
+      {failure ? <FailureBlock failure={failure} origin={state.originAt} paint={paint} /> : null}
       {state.rollback.kind ? <RollbackLine state={state} paint={paint} /> : null}
     </Box>
   );
@@ -146,7 +146,7 @@ function Header(props: { state: UpgradeViewState; stage: Stage; now?: Date; colu
   const clock: string[] = [];
   // A finished run's clock stops at the end.
   const shown = state.finishedAt ?? now;
-  if (shown && state.startedAt) clock.push(formatElapsed(shown.getTime() - state.startedAt.getTime()));
+  if (shown && state.originAt) clock.push(formatElapsed(shown.getTime() - state.originAt.getTime()));
   const counting = stage === 'watching' || stage === 'rolling-back';
   if (counting && now && view.progress) {
     clock.push(`timeout in ${formatCountdown(view.progress.deadline.getTime() - now.getTime())}`);

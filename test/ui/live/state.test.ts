@@ -120,6 +120,31 @@ describe('reduceUpgradeEvent', () => {
     expect(reduceAll([...crashloopRun().slice(0, 8), ev.revision(5, 2.8), ev.rollbackFinished(3, { ok: true, newRevision: 5 })]).rollback.newRevision).toBe(5);
   });
 
+  test('a --recover-pending rollback before the upgrade: logged, then the upgrade starts fresh', () => {
+    const s = reduceAll([
+      ev.notice('web is pending-upgrade; recovering because of --recover-pending', 0, 'warn'),
+      ev.rollbackStarted(2, 0.1),
+      ev.progress(0.5, { workloads: [workload({ ready: 3, updated: 3, done: true })] }, 'rollback'),
+      ev.rollbackFinished(1, { ok: true, newRevision: 4 }),
+      ev.started({ fromRevision: 4, at: 2 }),
+      ev.revision(5, 2.5),
+    ]);
+    expect(stageOf(s)).toBe('watching');
+    expect(activeRollout(s).phase).toBe('upgrade');
+    expect(s.rollback.kind).toBeUndefined();
+    expect(s.revision).toBe(5);
+    expect(s.originAt).toEqual(at(0));
+    expect(s.startedAt).toEqual(at(2));
+    expect(s.log.map((l) => l.text)).toEqual([
+      'web is pending-upgrade; recovering because of --recover-pending',
+      'rolling back to revision 2',
+      'rollback: Deployment/web: rolled out, 3/3 ready',
+      'helm rollback done: revision 4 created',
+      'upgrading web in namespace shop to ./examples/webapp (from revision 4, helm 3)',
+      'revision 5 stored; watching 1 workload',
+    ]);
+  });
+
   test('an uninstall is not drawn as a rollback rollout', () => {
     const s = reduceAll([ev.started({ fromRevision: undefined }), ev.failed(2, { signalAt: 1 }), ev.uninstallStarted(3)]);
     expect(activeRollout(s).phase).toBe('upgrade');
