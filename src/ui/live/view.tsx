@@ -183,8 +183,11 @@ function stageLabel(state: UpgradeViewState, stage: Stage): [string, LogLevel] {
     case 'failed':
       return [`✖ ${rev} FAILED`, 'error'];
     case 'rolling-back':
+      // Before `started`, a rollback is --recover-pending clearing a stuck release, not a failed upgrade.
+      if (!state.startedAt) return [`↺ recovering a pending release: rolling back to revision ${state.rollback.toRevision}…`, 'warn'];
       return [`↺ ${rev} FAILED · rolling back to revision ${state.rollback.toRevision}…`, 'warn'];
     case 'uninstalling':
+      if (!state.startedAt) return ['↺ recovering a pending release: uninstalling it…', 'warn'];
       return [`↺ ${rev} FAILED · uninstalling the failed first install…`, 'warn'];
     case 'recovered':
       return [

@@ -95,6 +95,11 @@ describe('LiveUpgradeView', () => {
     expect(lines(failed).at(-1)).toBe('✖ rollback to revision 3 failed: Error: timed out waiting for the condition');
   });
 
+  test('--recover-pending before the upgrade is not called a failure', () => {
+    const text = frame([ev.notice('web is pending-upgrade', 0, 'warn'), ev.rollbackStarted(2, 0.1)], { now: at(1) });
+    expect(lines(text)[1]).toBe('↺ recovering a pending release: rolling back to revision 2…  00:01.0');
+  });
+
   test('uninstall of a failed first install', () => {
     const text = frame([ev.started({ fromRevision: undefined }), ev.revision(1, 0.5), ev.failed(2, { signalAt: 1 }), ev.uninstallStarted(3)]);
     expect(text).toContain('↺ revision 1 FAILED · uninstalling the failed first install…');
