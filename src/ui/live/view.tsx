@@ -8,7 +8,7 @@ import { workloadFraction } from '../../domain/upgrade/progress.js';
 import type { UpgradeReport } from '../../domain/upgrade/report.js';
 import { reportLines } from '../report-text.js';
 import { formatCountdown, formatElapsed } from '../time-format.js';
-import { allocateRows, fitList, progressBar, truncate, truncateMiddle } from './layout.js';
+import { allocateRows, fitList, progressBar, truncateMiddle } from './layout.js';
 import {
   activeRollout,
   isRoutineReason,
@@ -236,7 +236,7 @@ function Workloads(props: { items: readonly WorkloadProgress[]; rows: number; wi
         return (
           <Line key={names[i]}>
             {'  '}
-            {truncate(names[i] as string, nameWidth).padEnd(nameWidth)}
+            {truncateMiddle(names[i] as string, nameWidth).padEnd(nameWidth)}
             {'  '}
             <Text {...props.paint(w.done ? 'success' : 'info')}>{bar}</Text>
             {counts[i]}
@@ -253,8 +253,14 @@ function countsText(w: WorkloadProgress): string {
   return `${w.ready}/${w.desired} ready  ${w.updated}/${w.desired} updated${w.done ? ' ✔' : ''}`;
 }
 
+/** Troubled pods first (a telling reason, then most restarts, then unready), so a short list shows them. */
+export function podsByTrouble(pods: readonly PodProgress[]): PodProgress[] {
+  const rank = (p: PodProgress) => (isRoutineReason(p.reason) ? 0 : 4) + (p.restarts > 0 ? 2 : 0) + (p.ready ? 0 : 1);
+  return [...pods].sort((a, b) => rank(b) - rank(a) || b.restarts - a.restarts || a.name.localeCompare(b.name));
+}
+
 function Pods(props: { title: string; items: readonly PodProgress[]; rows: number; width: number; paint: Paint }) {
-  const { shown, hidden } = fitList(props.items, props.rows);
+  const { shown, hidden } = fitList(podsByTrouble(props.items), props.rows);
   const nameWidth = Math.min(Math.max(4, ...shown.map((p) => p.name.length)), Math.floor(props.width * 0.4));
   const phaseWidth = Math.max(5, ...shown.map((p) => p.phase.length));
   const reasonWidth = Math.max(0, ...shown.map((p) => (p.reason ?? '').length));

@@ -153,6 +153,15 @@ describe('LiveUpgradeView', () => {
     expect(rows.slice(-3)[0]).toBe('✖ CrashLoopBackOff in Pod/web-7d9c-a1 (container app)');
   });
 
+  test('a short pod list shows the troubled pods first', () => {
+    const fine = Array.from({ length: 6 }, (_, i) => pod({ name: `web-ok-${i}`, phase: 'Running', ready: true }));
+    const bad = pod({ name: 'web-zz-bad', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 3 });
+    const text = frame([ev.started(), ev.revision(4, 0.5), ev.progress(1, { workloads: [workload()], pods: [...fine, bad] })], { rows: 12 });
+    const podRows = lines(text).filter((l) => l.startsWith('  web-'));
+    expect(podRows[0]).toContain('web-zz-bad');
+    expect(text).toMatch(/… \d+ more pods/);
+  });
+
   test('degrades in a narrow, short terminal: no bars, lines cut, still within the height', () => {
     const text = frame(crashloopRun().slice(0, 5), { columns: 40, rows: 12 });
     const rows = lines(text);
