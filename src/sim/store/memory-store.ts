@@ -3,7 +3,6 @@ import { builtinResourceTypes, groupVersion } from '../api/catalog.js';
 import { applyDefaults, jobSelectorDefaults } from '../api/defaults.js';
 import { realClock } from '../clock.js';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './errors.js';
-import { fallbackDefaults } from './fallback-defaults.js';
 import { compileSelectors } from './selectors.js';
 import { validateMetadata } from './validation.js';
 import type {
@@ -95,8 +94,7 @@ interface ServicePort {
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = options.clock ?? realClock();
   const historyLimit = options.historyLimit ?? 10_000;
-  // The patch helper's defaults, topped up by the minimal fallback for whatever they do not (yet) cover.
-  const defaults = options.defaults ?? ((resource: ResourceKey, o: KubeObject) => fallbackDefaults(resource, applyDefaults(resource, o)));
+  const defaults = options.defaults ?? applyDefaults;
 
   const types = new Map<ResourceKey, ResourceType>();
   for (const t of builtinResourceTypes) types.set(resourceKey(t.group, t.plural), t);
