@@ -91,6 +91,16 @@ describe.each([3, 4] as HelmMajor[])('helm %i against kube-sim', (major) => {
     expect(Object.keys(stats.byUserAgent).some((ua) => ua.startsWith('helm/') || ua.startsWith('Helm/'))).toBe(true);
   });
 
+  it('installs into a new namespace with --create-namespace and lists releases across namespaces', async () => {
+    ok(await helm(sim, major, ['install', 'other', chart, '-n', 'team-a', '--create-namespace']));
+    expect(sim.store.get('namespaces', undefined, 'team-a')).toMatchObject({ status: { phase: 'Active' } });
+    expect(sim.store.get('configmaps', 'team-a', 'other-cm')).toBeDefined();
+    ok(await helm(sim, major, ['install', 'here', chart]));
+    const list = JSON.parse(ok(await helm(sim, major, ['list', '-A', '-o', 'json']))) as Array<{ name: string; namespace: string; status: string }>;
+    expect(list.map((r) => `${r.namespace}/${r.name} ${r.status}`).sort()).toEqual(['default/here deployed', 'team-a/other deployed']);
+    expect(ok(await helm(sim, major, ['get', 'values', 'other', '-n', 'team-a', '--all', '-o', 'json']))).toContain('"greeting":"hello"');
+  });
+
   it('works with HELM_DRIVER=configmap', async () => {
     const env = { HELM_DRIVER: 'configmap' };
     ok(await helm(sim, major, ['install', 'cmrel', chart], env));
