@@ -1,3 +1,15 @@
+/**
+ * The simulator's Kubernetes API server (node:http). What it serves:
+ * - `/version`, `/healthz`, `/readyz`, `/livez`; legacy discovery `/api`, `/api/v1`, `/apis`, `/apis/<g>`,
+ *   `/apis/<g>/<v>` (built-in groups plus CRD groups); `/openapi/v2` as a minimal protobuf document and
+ *   `/openapi/v3` as `{"paths":{}}` (helm 3 and 4 then validate client-side against an empty schema: measured).
+ * - Resources `/api/v1/...`, `/apis/<g>/<v>/...` (namespaced and cluster-scoped, `/status`, `/scale`): get, list
+ *   (label/field selectors, limit/continue), watch (`?watch=true` and legacy `/watch/`), create, update, patch (via
+ *   src/sim/patch), delete (DeleteOptions body or query), deletecollection; `?dryRun=All`. Request bodies JSON,
+ *   YAML or Kubernetes protobuf; responses JSON, a meta/v1 Table (`as=Table`) or PartialObjectMetadata(List).
+ *   events.k8s.io/v1 Events are a view of core/v1 Events. Errors are meta/v1 Status bodies.
+ * - `/sim/stats` (GET; DELETE resets) and `/sim/faults` (see faultEndpoint).
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import yaml from 'js-yaml';
