@@ -15,11 +15,14 @@ export interface LiveUpgradeAppProps {
   now?: () => Date;
 }
 
+// A stable default: a new function per render would restart the clock's interval on every redraw.
+const wallClock = (): Date => new Date();
+
 /**
  * The whole TUI: finished lines printed once through `<Static>`, the live view below them redrawn. Exits the
  * Ink app once the store has ended (final report received or the event source closed).
  */
-export function LiveUpgradeApp({ store, color = true, tickMs = 500, now = () => new Date() }: LiveUpgradeAppProps) {
+export function LiveUpgradeApp({ store, color = true, tickMs = 500, now = wallClock }: LiveUpgradeAppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const ended = useSyncExternalStore(store.subscribe, store.isEnded);
   const { exit } = useApp();
@@ -55,15 +58,17 @@ export function LiveUpgradeApp({ store, color = true, tickMs = 500, now = () => 
 /** The terminal's size, following resizes; 80x24 when the stream does not know. */
 function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
-  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
+  const [size, setSize] = useState(() => sizeOf(stdout));
   useEffect(() => {
-    const onResize = () => setSize(read());
+    const onResize = () => setSize(sizeOf(stdout));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout]);
   return size;
+}
+
+function sizeOf(stream: NodeJS.WriteStream): { columns: number; rows: number } {
+  return { columns: stream.columns || 80, rows: stream.rows || 24 };
 }

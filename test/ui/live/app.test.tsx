@@ -14,6 +14,12 @@ function flushRender(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Waits, a turn of the event loop at a time (at most 100), until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) await flushRender();
+  if (!condition()) throw new Error('condition not met after 100 turns');
+}
+
 function count(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
 }
@@ -131,6 +137,27 @@ describe('renderLiveUpgrade', () => {
       const text = tty.output.replace(ANSI, '');
       expect(text.endsWith('  recovered in  4.1s (TTR, from the start of the upgrade)\n')).toBe(true);
     }
+  });
+
+  test('follows terminal resizes', async () => {
+    const tty = new FakeTty();
+    tty.columns = 100;
+    const handle = renderLiveUpgrade(undefined, { stdout: asStream(tty), color: false, tickMs: 0 });
+    for (const e of crashloopRun().slice(0, 4)) handle.onEvent(e);
+    await flushRender();
+    tty.columns = 50;
+    tty.output = '';
+    tty.emit('resize');
+    // Ink redraws at once with the old layout; the view's own re-render follows a turn or two later.
+    const narrowHeader = () => tty.output.replace(ANSI, '').split('\n').some((r) => r.startsWith('web · rev 3 → 4'));
+    await until(narrowHeader);
+    handle.unmount();
+    await handle.waitUntilExit();
+    // Everything drawn from the first narrow frame on fits the new width.
+    const rows = tty.output.replace(ANSI, '').split('\n');
+    const from = rows.findIndex((r) => r.startsWith('web · rev 3 → 4'));
+    expect(rows.slice(from).filter((r) => r.length > 50)).toEqual([]);
+    expect(rows.slice(from)).toContain('  Deployment/web  0/3 ready  1/3 updated');
   });
 
   test('an iterable that ends without a report still ends the view', async () => {
