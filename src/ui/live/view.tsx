@@ -137,7 +137,8 @@ function Header(props: { state: UpgradeViewState; stage: Stage; now?: Date; colu
   const { state, stage, now, paint } = props;
   // Most telling first, so a narrow terminal cuts the chart path rather than the revisions.
   const from = state.fromRevision === undefined ? 'new' : String(state.fromRevision);
-  const parts = [state.release ?? '…', `rev ${from} → ${state.revision ?? '?'}`];
+  // Before `started` (ledger notices, a --recover-pending rollback) nothing about the upgrade is known yet.
+  const parts = state.release === undefined ? [] : [state.release, `rev ${from} → ${state.revision ?? '?'}`];
   if (state.namespace) parts.push(`ns ${state.namespace}`);
   if (state.helmMajor) parts.push(`helm ${state.helmMajor}`);
   if (state.chart) parts.push(state.chart);
@@ -155,7 +156,7 @@ function Header(props: { state: UpgradeViewState; stage: Stage; now?: Date; colu
   return (
     <>
       <Line>
-        {props.columns >= 64 ? <Text {...paint('accent')}>helm autorollback </Text> : null}
+        {props.columns >= 64 || parts.length === 0 ? <Text {...paint('accent')}>helm autorollback </Text> : null}
         {parts.join(' · ')}
       </Line>
       <Line>

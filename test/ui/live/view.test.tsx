@@ -97,7 +97,10 @@ describe('LiveUpgradeView', () => {
 
   test('--recover-pending before the upgrade is not called a failure', () => {
     const text = frame([ev.notice('web is pending-upgrade', 0, 'warn'), ev.rollbackStarted(2, 0.1)], { now: at(1) });
-    expect(lines(text)[1]).toBe('↺ recovering a pending release: rolling back to revision 2…  00:01.0');
+    expect(lines(text).slice(0, 2)).toEqual([
+      'helm autorollback',
+      '↺ recovering a pending release: rolling back to revision 2…  00:01.0',
+    ]);
   });
 
   test('uninstall of a failed first install', () => {
