@@ -5,4 +5,5 @@
 /** name -> loader of the benchmark module. */
 export const benchmarks = {
   startup: () => import('./startup.js'),
+  'upgrade-ttr': () => import('./upgrade-ttr.js'),
 };

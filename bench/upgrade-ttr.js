@@ -1,0 +1,217 @@
+// Time-to-recovery benchmark of `helm autorollback upgrade` (issue 4): for each failure mode, on kube-sim at
+// REAL time scale with the real helm 3 and helm 4, how long until the release is healthy again
+//   - with this command (default flags), and
+//   - with `helm upgrade --atomic --timeout 120s` (helm 3) / `--rollback-on-failure --timeout 120s` (helm 4),
+// on the same chart, as a ratio (target <= 0.1), plus our time to detect after the first failure signal
+// (target <= 1 s). A benchmark, not a test: it measures and reports, it never fails the build.
+//
+// Every (mode, helm major, tool) run gets its own namespace in one simulator and all runs go concurrently
+// (helm's side mostly waits out its timeout), so the whole benchmark takes about 2.5 minutes. One sample per
+// cell: helm's numbers are dominated by its timeout, ours by the cluster's own timings.
+// Modes: BENCH_TTR_MODES=crashloop,oom (default: all); majors: BENCH_TTR_MAJORS=3 (default 3,4).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A small chart whose failure modes are values (the same as test/e2e/upgrade-e2e-cases.ts). */
+const chartFiles = {
+  'Chart.yaml': 'apiVersion: v2\nname: probe\nversion: 0.1.0\nappVersion: "1.0"\n',
+  'values.yaml': 'image: nginx:1.27\nreplicas: 2\nconfigMapRef: ""\nmemory: 32Mi\nprogressDeadlineSeconds: 600\nhook:\n  enabled: false\n  image: busybox\n',
+  'templates/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  replicas: {{ .Values.replicas }}
+  progressDeadlineSeconds: {{ .Values.progressDeadlineSeconds }}
+  selector:
+    matchLabels: { app: {{ .Release.Name }} }
+  template:
+    metadata:
+      labels: { app: {{ .Release.Name }} }
+    spec:
+      containers:
+        - name: app
+          image: {{ .Values.image | quote }}
+          {{- if .Values.configMapRef }}
+          envFrom:
+            - configMapRef: { name: {{ .Values.configMapRef | quote }} }
+          {{- end }}
+          resources:
+            requests: { memory: {{ .Values.memory | quote }}, cpu: 10m }
+          readinessProbe:
+            httpGet: { path: /, port: 80 }
+            initialDelaySeconds: 2
+            periodSeconds: 2
+`,
+  'templates/hook.yaml': `{{- if .Values.hook.enabled }}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-pre
+  annotations:
+    helm.sh/hook: pre-upgrade
+    helm.sh/hook-delete-policy: before-hook-creation
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: pre
+          image: {{ .Values.hook.image | quote }}
+{{- end }}
+`,
+};
+
+/** The failure modes and the values that cause them (our flags stay at their defaults). */
+export const modes = {
+  crashloop: ['image=crashloop:1'],
+  'missing-image': ['image=missing:1'],
+  oom: ['image=oom:1'],
+  'missing-configmap': ['configMapRef=does-not-exist'],
+  unschedulable: ['memory=4000Gi'],
+  unready: ['image=unready:1'],
+  'failing-hook': ['hook.enabled=true', 'hook.image=fail:1'],
+  'progress-deadline': ['image=slow-start-600s:1', 'progressDeadlineSeconds=10'],
+};
+
+function exec(file, args, env) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+  });
+}
+
+async function pool(tasks, limit) {
+  const results = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]();
+      }
+    }),
+  );
+  return results;
+}
+
+export const benchmark = {
+  name: 'upgrade-ttr',
+  description: 'time to recovery per failure mode: helm autorollback upgrade vs helm --atomic / --rollback-on-failure (120s), real time',
+  async run({ log }) {
+    if (!existsSync(join(root, 'dist', 'bundle', 'run.mjs')) || !existsSync(join(root, 'dist', 'sim', 'index.js'))) {
+      throw new Error('dist/ is missing: run `npm run build`');
+    }
+    const { startSim } = await import(join(root, 'dist', 'sim', 'index.js'));
+    const { helmBinary } = await import(join(root, 'dist', 'toolchain', 'binaries.js'));
+    const wanted = (process.env.BENCH_TTR_MODES ?? Object.keys(modes).join(',')).split(',').filter(Boolean);
+    const unknown = wanted.filter((m) => !(m in modes));
+    if (unknown.length) throw new Error(`unknown BENCH_TTR_MODES ${unknown.join(', ')} (known: ${Object.keys(modes).join(', ')})`);
+    const majors = (process.env.BENCH_TTR_MAJORS ?? '3,4').split(',').map(Number);
+
+    const dir = mkdtempSync(join(tmpdir(), 'bench-ttr-'));
+    const sim = await startSim({ timeScale: 1, kubeconfigPath: join(dir, 'kubeconfig') });
+    const chart = join(dir, 'probe');
+    for (const [f, content] of Object.entries(chartFiles)) {
+      mkdirSync(dirname(join(chart, f)), { recursive: true });
+      writeFileSync(join(chart, f), content);
+    }
+    const envFor = (major) => {
+      const home = join(dir, `h${major}`);
+      for (const d of ['home', 'cache', 'config', 'data', 'kube']) mkdirSync(join(home, d), { recursive: true });
+      return {
+        PATH: process.env.PATH,
+        HOME: join(home, 'home'),
+        HELM_CACHE_HOME: join(home, 'cache'),
+        HELM_CONFIG_HOME: join(home, 'config'),
+        HELM_DATA_HOME: join(home, 'data'),
+        KUBECACHEDIR: join(home, 'kube'),
+        KUBECONFIG: sim.kubeconfigPath,
+        HELM_BIN: helmBinary(major),
+        CI: '1',
+        NO_COLOR: '1',
+      };
+    };
+    const envs = Object.fromEntries(majors.map((m) => [m, envFor(m)]));
+
+    const runOne = (mode, major, tool) => async () => {
+      const ns = `${tool}-h${major}-${mode}`;
+      const env = envs[major];
+      const helm = helmBinary(major);
+      const install = await exec(helm, ['upgrade', '--install', 'app', chart, '-n', ns, '--create-namespace', '--wait', '--timeout', '120s'], env);
+      if (install.code !== 0) return { error: `baseline install failed: ${install.stderr.trim()}` };
+      const sets = modes[mode].flatMap((s) => ['--set', s]);
+      if (tool === 'ours') {
+        const r = await exec(process.execPath, [join(root, 'bin', 'run.js'), 'upgrade', 'app', chart, '-n', ns, ...sets, '--json', '--no-tui'], env);
+        let report;
+        try {
+          report = JSON.parse(r.stdout);
+        } catch {
+          return { error: `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}` };
+        }
+        log(`ours  helm${major} ${mode}: exit ${r.code}, ${report.outcome}, ${report.failure?.reason}, ttr ${report.timings.ttrMs} ms, ttd ${report.timings.ttdMs} ms`);
+        return { code: r.code, ttrMs: report.timings.ttrMs ?? r.ms, ttdMs: report.timings.ttdMs, reason: report.failure?.reason, outcome: report.outcome };
+      }
+      const flag = major === 3 ? '--atomic' : '--rollback-on-failure';
+      const r = await exec(helm, ['upgrade', 'app', chart, '-n', ns, ...sets, flag, '--timeout', '120s'], env);
+      log(`helm  helm${major} ${mode}: exit ${r.code} after ${(r.ms / 1000).toFixed(1)} s`);
+      return { code: r.code, ttrMs: r.ms };
+    };
+
+    const cells = [];
+    for (const mode of wanted) for (const major of majors) for (const tool of ['ours', 'helm']) cells.push({ mode, major, tool });
+    log(`${cells.length} runs at real time scale, all at once (about 2-3 minutes)`);
+    let results;
+    try {
+      results = await pool(cells.map((c) => runOne(c.mode, c.major, c.tool)), 32);
+    } finally {
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const get = (mode, major, tool) => results[cells.findIndex((c) => c.mode === mode && c.major === major && c.tool === tool)];
+
+    const rows = [];
+    const ratios = [];
+    const ttds = [];
+    for (const mode of wanted) {
+      for (const major of majors) {
+        const ours = get(mode, major, 'ours');
+        const helm = get(mode, major, 'helm');
+        const s = (ms) => (ms == null ? '-' : (ms / 1000).toFixed(1));
+        if (ours.error || helm.error) {
+          rows.push([mode, `helm ${major}`, ours.error ?? s(ours.ttrMs), '-', helm.error ?? s(helm.ttrMs), '-', '-']);
+          continue;
+        }
+        const ratio = ours.ttrMs / helm.ttrMs;
+        ratios.push(ratio);
+        if (ours.ttdMs != null) ttds.push(ours.ttdMs);
+        rows.push([mode, `helm ${major}`, s(ours.ttrMs), s(ours.ttdMs), s(helm.ttrMs), ratio.toFixed(3), `${ours.reason ?? '-'} (exit ${ours.code})`]);
+      }
+    }
+    return {
+      title: 'helm autorollback upgrade: time to recovery (s) vs helm\'s own rollback at --timeout 120s, kube-sim real time',
+      columns: ['failure mode', 'helm', 'ours TTR', 'ours TTD', 'helm TTR', 'ratio', 'our verdict'],
+      rows,
+      notes: [
+        'TTR: upgrade start -> release healthy again (ours: rollback rollout healthy; helm: --atomic/--rollback-on-failure returned).',
+        'TTD: first failure signal in the cluster -> our decision. Our flags at their defaults (--unready-grace 120s, --unschedulable-grace 30s).',
+        'All runs concurrent on one simulator; one sample per cell.',
+      ],
+      verdicts: [
+        { label: `ratio <= 0.1 in every mode (worst ${ratios.length ? Math.max(...ratios).toFixed(3) : '-'})`, ok: ratios.length > 0 && ratios.every((r) => r <= 0.1) },
+        { label: `TTD <= 1 s in every mode (worst ${ttds.length ? (Math.max(...ttds) / 1000).toFixed(2) : '-'} s)`, ok: ttds.length > 0 && ttds.every((t) => t <= 1000) },
+      ],
+    };
+  },
+};
