@@ -4,6 +4,7 @@
  * v1.32 kubelet (containerd) writes. The simulator runs at 10x, so scripted seconds take a tenth of that.
  */
 import { CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
+import { defaultSimConfig } from '../../../src/sim/config.js';
 import { kubectl, withSim, type TestSim } from '../helpers.js';
 import { ok, type Json } from './support.js';
 
@@ -13,7 +14,8 @@ let kc: KubeConfig;
 let core: CoreV1Api;
 
 beforeAll(async () => {
-  sim = await withSim({ timeScale: SCALE });
+  // One scripted rule on top of the built-in image conventions: an app whose liveness endpoint fails.
+  sim = await withSim({ timeScale: SCALE, config: { ...defaultSimConfig(), images: [{ match: '*/sick-app:*', liveness: 'fail' }] } });
   kc = new KubeConfig();
   kc.loadFromFile(sim.kubeconfigPath);
   core = kc.makeApiClient(CoreV1Api);
@@ -25,6 +27,7 @@ afterAll(async () => {
 interface PodOptions {
   restartPolicy?: 'Always' | 'Never' | 'OnFailure';
   readinessProbe?: boolean;
+  livenessProbe?: boolean;
   memoryLimit?: string;
 }
 
@@ -43,6 +46,7 @@ async function createPod(name: string, image: string, o: PodOptions = {}): Promi
             name: 'app',
             image,
             ...(o.readinessProbe ? { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 2 } } : {}),
+            ...(o.livenessProbe ? { livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, initialDelaySeconds: 1, periodSeconds: 2, failureThreshold: 2 } } : {}),
             ...(o.memoryLimit ? { resources: { limits: { memory: o.memoryLimit } } } : {}),
           },
         ],
@@ -295,4 +299,17 @@ it('a healthy run-to-completion container: Succeeded, Completed exit 0, conditio
   expect(cs(pod)).toMatchObject({ ready: false, started: false, restartCount: 0, state: terminated(0, 'Completed') });
   expect(conditionTypes(pod)).toEqual(['PodReadyToStartContainers=False', 'Initialized=True/PodCompleted', 'Ready=False/PodCompleted', 'ContainersReady=False/PodCompleted', 'PodScheduled=True']);
   expect(ok(await kubectl(sim, ['get', 'pod', 'done', '--no-headers']))).toMatch(/^done\s+0\/1\s+Completed\s+0\s+\d+s\n$/);
+});
+
+it('a config rule with a failing liveness endpoint: Unhealthy events, Killing, and a restart', async () => {
+  await createPod('sick', 'registry.example.com/sick-app:1', { livenessProbe: true });
+  await watchPod('sick', (p) => cs(p).restartCount >= 1 && cs(p).state?.running !== undefined);
+  const pod = await kubectlPod('sick');
+  expect(cs(pod)).toMatchObject({ restartCount: 1, lastState: { terminated: { containerID, finishedAt: time, startedAt: time } } });
+  const events = JSON.parse(ok(await kubectl(sim, ['get', 'events', '--field-selector', 'involvedObject.name=sick', '-o', 'json']))) as { items: Json[] };
+  const byReason = (r: string) => events.items.filter((e) => e.reason === r);
+  expect(byReason('Unhealthy')[0]).toMatchObject({ type: 'Warning', message: 'Liveness probe failed: HTTP probe failed with statuscode: 503', involvedObject: { fieldPath: 'spec.containers{app}' } });
+  // failureThreshold 2: two failures before the kill.
+  expect(byReason('Unhealthy')[0].count ?? 1).toBeGreaterThanOrEqual(2);
+  expect(byReason('Killing')[0]).toMatchObject({ type: 'Normal', message: 'Container app failed liveness probe, will be restarted', source: { component: 'kubelet' } });
 });
