@@ -24,7 +24,7 @@ import type { DeleteOptions, HistoryStore, KubeObject, ListOptions, ResourceType
 import { resourceKey } from '../store/types.js';
 import { aliasFor } from './aliases.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, simVersion } from './discovery.js';
-import { decodeProtobuf, minimalOpenApiV2, protobufContentType } from './protobuf.js';
+import { applyFieldPath, decodeProtobuf, type FieldPathStep, jsonFieldPath, minimalOpenApiV2, protobufContentType, undeclaredFields } from './protobuf.js';
 import { parseResourcePath, type ResourceRequest } from './request-info.js';
 import { type SimStats, StatsRecorder } from './stats.js';
 import { type OpenWatch, serveWatch } from './watch.js';
@@ -181,6 +181,21 @@ function paginate(items: KubeObject[], resourceVersion: string, query: URLSearch
 /** The sort key of lists (namespace, then name), matching the store's order. */
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+}
+
+/** A copy of `object` without the given field paths. */
+function pruneFields(object: KubeObject, paths: FieldPathStep[][]): KubeObject {
+  const copy = structuredClone(object);
+  for (const path of paths) {
+    let cur: unknown = copy;
+    for (const step of path.slice(0, -1)) {
+      if (cur === null || typeof cur !== 'object') break;
+      cur = typeof step === 'string' ? (cur as Record<string, unknown>)[step] : (cur as unknown[])[step.index];
+    }
+    const last = path[path.length - 1];
+    if (cur && typeof cur === 'object' && typeof last === 'string') delete (cur as Record<string, unknown>)[last];
+  }
+  return copy;
 }
 
 /** Creates the API server over a store; call `listen` to serve. */
@@ -460,7 +475,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       case 'create': {
         if (info.name) throw methodNotAllowed(req.method);
         const body = decodeBody(await readBody(req), mediaTypeOf(req)) as unknown as KubeObject;
-        const object = prepareIncoming(body, type, apiVersion, namespace);
+        const object = checkFields(prepareIncoming(body, type, apiVersion, namespace), query, res);
         if (type.subresources.includes('status')) delete object.status;
         if (key === 'pods') object.status = { phase: 'Pending' };
         const tracked = track(undefined, object, managerOf(req, query) ?? defaultManager(req), type);
@@ -477,7 +492,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           const next = { ...existing, spec: { ...(existing.spec as object), replicas }, metadata: { ...existing.metadata, resourceVersion: body.metadata?.resourceVersion || existing.metadata.resourceVersion } };
           return sendJson(res, 200, toScale(dryRun ? next : db.update(next)));
         }
-        const object = prepareIncoming(body, type, apiVersion, namespace);
+        const object = info.subresource === 'status' ? prepareIncoming(body, type, apiVersion, namespace) : checkFields(prepareIncoming(body, type, apiVersion, namespace), query, res);
         if (object.metadata.name !== name) throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
         const manager = managerOf(req, query) ?? defaultManager(req);
         if (info.subresource === 'status') {
@@ -515,6 +530,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           return sendJson(res, 200, toScale(dryRun ? next : db.update(next)));
         }
         if (!existing && mediaType !== 'application/apply-patch+yaml') throw notFound(key, name, type.group, type.plural);
+        if (mediaType === 'application/apply-patch+yaml' && patch && typeof patch === 'object' && info.subresource !== 'status') {
+          // Server-side apply converts the applied object to its typed schema: an undeclared field fails it (500 up to 1.32).
+          const undeclared = undeclaredFields(apiVersion, type.kind, patch as Record<string, unknown>);
+          if (undeclared && undeclared.length > 0) {
+            throw new StatusError(500, 'InternalError', `failed to create typed patch object (${namespace ? `${namespace}/` : '/'}${name}; ${info.group}/${info.version}, Kind=${type.kind}): ${applyFieldPath(undeclared[0])}: field not declared in schema`);
+          }
+        }
         const patchedRaw = applyPatch({ contentType: mediaType, current: existing, patch, fieldManager: manager, force: query.get('force') === 'true', resource: type, now: now() });
         if (!existing) {
           const object = prepareIncoming(patchedRaw, type, apiVersion, namespace);
@@ -524,7 +546,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(target, type, object)));
           return sendJson(res, 201, renderOne(db.create(object)));
         }
-        const patched = prepareIncoming(patchedRaw, type, apiVersion, namespace);
+        const patched = mediaType === 'application/apply-patch+yaml' || info.subresource === 'status' ? prepareIncoming(patchedRaw, type, apiVersion, namespace) : checkFields(prepareIncoming(patchedRaw, type, apiVersion, namespace), query, res);
         if (patched.metadata.name !== name) throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
         patched.metadata.resourceVersion ||= existing.metadata.resourceVersion;
         const tracked = mediaType === 'application/apply-patch+yaml' ? patched : track(existing, patched, manager ?? 'unknown', type, info.subresource === 'status' ? 'status' : undefined);
@@ -576,6 +598,26 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       default:
         throw methodNotAllowed(req.method);
     }
+  }
+
+  /**
+   * Unknown fields of built-in kinds, per `?fieldValidation=`: Strict is 400 (strict decoding error), Warn (the
+   * default) a Warning header per field, Ignore nothing; like a typed decode, the stored object drops them.
+   */
+  function checkFields(object: KubeObject, query: URLSearchParams, res: ServerResponse): KubeObject {
+    const undeclared = undeclaredFields(object.apiVersion, object.kind, object as unknown as Record<string, unknown>);
+    if (!undeclared || undeclared.length === 0) return object;
+    const directive = query.get('fieldValidation') ?? 'Warn';
+    if (!['Strict', 'Warn', 'Ignore'].includes(directive)) {
+      throw badRequest(`fieldValidation: Unsupported value: "${directive}": supported values: "Ignore", "Strict", "Warn"`);
+    }
+    const paths = undeclared.map(jsonFieldPath);
+    if (directive === 'Strict') {
+      const version = object.apiVersion.split('/').pop();
+      throw badRequest(`${object.kind} in version "${version}" cannot be handled as a ${object.kind}: strict decoding error: ${paths.map((p) => `unknown field "${p}"`).join(', ')}`);
+    }
+    if (directive === 'Warn') res.setHeader('Warning', paths.map((p) => `299 - ${JSON.stringify(`unknown field "${p}"`)}`));
+    return pruneFields(object, undeclared);
   }
 
   function negotiateOrJson(accept: string | undefined): Negotiated {

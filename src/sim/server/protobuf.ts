@@ -231,3 +231,66 @@ export function minimalOpenApiV2(title: string, version: string): Buffer {
   writer.uint32((2 << 3) | 2).bytes(info.finish());
   return Buffer.from(writer.finish());
 }
+
+const leafTypes = new Set(['Time', 'Quantity', 'IntOrString', 'Duration']);
+
+/** A path step: a field name, or a list element (index, and its `name` when it has one). */
+export type FieldPathStep = string | { index: number; name?: string };
+
+/**
+ * The fields of `object` that its kind's schema does not declare (apiVersion, kind, metadata and status are not
+ * checked), as paths; undefined when the simulator has no schema for the kind (custom resources, ...).
+ */
+export function undeclaredFields(apiVersion: string, kind: string, object: Record<string, unknown>): FieldPathStep[][] | undefined {
+  const name = protobufKinds[`${apiVersion}/${kind}`];
+  if (!name) return undefined;
+  const type = root.lookupType(`k8s.${name}`);
+  const found: FieldPathStep[][] = [];
+  const top = { ...object };
+  for (const skip of ['apiVersion', 'kind', 'metadata', 'status']) delete top[skip];
+  walkDeclared(type, top, [], found);
+  return found;
+}
+
+/** Field names of a message, with the fields of its inline (embedded) messages. */
+function declaredFields(type: protobuf.Type): Map<string, protobuf.Field> {
+  const fields = new Map<string, protobuf.Field>();
+  for (const field of type.fieldsArray) {
+    if (inlineFields.has(`${type.name}.${field.name}`) && field.resolvedType instanceof protobuf.Type) {
+      for (const [k, v] of declaredFields(field.resolvedType)) fields.set(k, v);
+    } else fields.set(field.name, field);
+  }
+  return fields;
+}
+
+function walkDeclared(type: protobuf.Type, value: unknown, path: FieldPathStep[], found: FieldPathStep[][]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const fields = declaredFields(type);
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const field = fields.get(key);
+    if (!field) {
+      found.push([...path, key]);
+      continue;
+    }
+    const nested = field.resolvedType;
+    if (!(nested instanceof protobuf.Type) || leafTypes.has(nested.name) || child === null) continue;
+    if (field.map) {
+      for (const [k, v] of Object.entries(child as Record<string, unknown>)) walkDeclared(nested, v, [...path, key, k], found);
+    } else if (field.repeated && Array.isArray(child)) {
+      child.forEach((item, index) => {
+        const itemName = item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string' ? (item as { name: string }).name : undefined;
+        walkDeclared(nested, item, [...path, key, { index, ...(itemName !== undefined ? { name: itemName } : {}) }], found);
+      });
+    } else walkDeclared(nested, child, [...path, key], found);
+  }
+}
+
+/** `spec.template.spec.containers[0].imagee`, as strict decoding errors name a field. */
+export function jsonFieldPath(path: FieldPathStep[]): string {
+  return path.map((s, i) => (typeof s === 'string' ? `${i === 0 ? '' : '.'}${s}` : `[${s.index}]`)).join('');
+}
+
+/** `.spec.template.spec.containers[name="web"].imagee`, as server-side apply names a field. */
+export function applyFieldPath(path: FieldPathStep[]): string {
+  return path.map((s) => (typeof s === 'string' ? `.${s}` : s.name !== undefined ? `[name="${s.name}"]` : `[${s.index}]`)).join('');
+}

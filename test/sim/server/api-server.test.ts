@@ -472,3 +472,47 @@ describe('fault control over HTTP (/sim/faults)', () => {
     expect(back?.metadata?.name).toBe('kept');
   });
 });
+
+describe('unknown fields of built-in kinds', () => {
+  const deploymentWith = (extra: Record<string, unknown>) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'typo' },
+    spec: {
+      selector: { matchLabels: { app: 'x' } },
+      template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'web', image: 'nginx', ...extra }] } },
+    },
+  });
+  const post = (body: unknown, query = '') =>
+    fetch(`${sim.url}/apis/apps/v1/namespaces/default/deployments${query}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('rejects them with fieldValidation=Strict like a strict decoding error', async () => {
+    const res = await post(deploymentWith({ imagee: 'x' }), '?fieldValidation=Strict');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagee"',
+    );
+    expect(sim.store.get('deployments.apps', 'default', 'typo')).toBeUndefined();
+  });
+
+  it('warns by default and drops them from the stored object; declared inline fields pass', async () => {
+    const res = await post(deploymentWith({ imagee: 'x', readinessProbe: { httpGet: { port: 80 }, periodSeconds: 3 }, env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('warning')).toBe('299 - "unknown field \\"spec.template.spec.containers[0].imagee\\""');
+    const stored = sim.store.get('deployments.apps', 'default', 'typo') as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+    expect(stored.spec.template.spec.containers[0].imagee).toBeUndefined();
+    expect(stored.spec.template.spec.containers[0].readinessProbe).toMatchObject({ httpGet: { port: 80 }, periodSeconds: 3 });
+  });
+
+  it('fails server-side apply of an undeclared field as the API server does', async () => {
+    const res = await fetch(`${sim.url}/apis/apps/v1/namespaces/default/deployments/typo?fieldManager=helm&fieldValidation=Strict&force=false`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      body: JSON.stringify(deploymentWith({ imagee: 'x' })),
+    });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      'failed to create typed patch object (default/typo; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="web"].imagee: field not declared in schema',
+    );
+  });
+});
