@@ -24,7 +24,7 @@ for (const built of ['dist/sim/index.js', 'dist/toolchain/binaries.js', 'dist/bu
   if (!existsSync(join(repo, built))) fail(`${built} is missing: run \`npm run build\` first (or use \`npm run demo\`)`);
 }
 const { startSim } = await import('../dist/sim/index.js');
-const { helmBinary, kubectlBinary } = await import('../dist/toolchain/binaries.js');
+const { helmBinary, kubectlBinary, layerPackages } = await import('../dist/toolchain/binaries.js');
 const { decodeLedger, ledgerConfigMapName } = await import('../dist/domain/rollback/ledger.js');
 
 const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (s) => `\x1b[1m${s}\x1b[22m` : (s) => s;
@@ -60,7 +60,7 @@ async function demo() {
   const helm = helmBinary(options.helm);
   sim = await startSim({ kubeconfigPath: join(dir, 'kubeconfig'), timeScale: options.timeScale });
   const env = toolEnv(dir, sim.kubeconfigPath, { HELM_BIN: helm });
-  say(`kube-sim is running at ${sim.url} (time scale ${options.timeScale}x); helm ${options.helm}: ${helm}`);
+  say(`kube-sim is running at ${sim.url} (time scale ${options.timeScale}x); helm ${layerPackages[options.helm].helm} from the devDependencies`);
   const helmStep = async (args, what) => {
     if (interrupted) throw new Error(timedOut ? 'out of time' : 'interrupted');
     const r = await runTool(helm, [...args, '-n', namespace], { env });
@@ -77,7 +77,7 @@ async function demo() {
   await helmStep(['upgrade', release, chart, '--set', 'image.tag=1.27.2', '--wait', '--timeout', '60s'], 'healthy upgrade');
 
   const upgradeArgs = ['upgrade', release, 'examples/webapp', '-n', namespace, '--set', 'image.tag=crashloop'];
-  step(`helm autorollback ${upgradeArgs.join(' ')}   (revision 3: crash-loops)`);
+  step(`helm autorollback ${upgradeArgs.join(' ')} (revision 3)`);
   const upgrade = await runTool(process.execPath, [cli, ...upgradeArgs], { env: { ...env, HELM_BIN: helm }, inherit: true, cwd: repo });
   if (interrupted) throw new Error(timedOut ? 'the upgrade did not end in time' : 'interrupted');
   if (upgrade.code !== 3) {
