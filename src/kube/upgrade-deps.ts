@@ -4,10 +4,12 @@ import { systemClock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import type { HelmRunner } from '../ports/helm-runner.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { ReleaseMarker } from '../ports/release-marker.js';
 import type { ReleaseStore } from '../ports/release-store.js';
 import { createKubeClusterWatch } from './cluster-watch.js';
 import { createKubeLedgerStore } from './ledger-store.js';
 import { openReleaseStore } from './open-release-store.js';
+import { createKubeReleaseMarker } from './release-marker.js';
 
 /** The flags that say where the release lives and which helm to run. */
 export interface UpgradeTargetFlags {
@@ -26,6 +28,7 @@ export interface UpgradePorts {
   watch: ClusterWatch;
   releases: ReleaseStore;
   ledger: LedgerStore;
+  marker: ReleaseMarker;
   clock: Clock;
   namespace: string;
   /** `--kube-context` / `--kubeconfig` as given, repeated on every helm call. */
@@ -56,6 +59,7 @@ export function openUpgradePorts(flags: UpgradeTargetFlags): UpgradePorts {
     watch: createKubeClusterWatch({ kubeConfig: kube.kubeConfig, server: kube.server, namespace, release: flags.release, driver: store.driver }),
     releases: store,
     ledger: createKubeLedgerStore({ kubeConfig: kube.kubeConfig, server: kube.server }),
+    marker: createKubeReleaseMarker({ kubeConfig: kube.kubeConfig, server: kube.server, driver: store.driver }),
     clock: systemClock,
     namespace,
     helmGlobalArgs,

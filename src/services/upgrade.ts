@@ -5,7 +5,7 @@ import { checkPendingState } from '../domain/rollback/pending.js';
 import { afterFailurePlan } from '../domain/rollback/plan.js';
 import { chooseRollbackTarget } from '../domain/rollback/target.js';
 import type { LedgerEntry } from '../domain/rollback/ledger.js';
-import type { UpgradeEvent } from '../domain/upgrade/events.js';
+import { describeFailure, type UpgradeEvent } from '../domain/upgrade/events.js';
 import { buildReport, type ReportInput, type UpgradeReport } from '../domain/upgrade/report.js';
 import { UsageError } from '../errors/errors.js';
 import { goDuration, helmTimeoutMs } from '../helm/upgrade-args.js';
@@ -13,6 +13,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import type { HelmRunner } from '../ports/helm-runner.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { ReleaseMarker } from '../ports/release-marker.js';
 import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.js';
 import { recoverPending, rollBack, uninstall } from './upgrade-recovery.js';
 import { superviseHelm } from './upgrade-supervise.js';
@@ -27,6 +28,8 @@ export interface UpgradeDeps {
   clock: Clock;
   /** Receives every UpgradeEvent, in order. */
   emit: (event: UpgradeEvent) => void;
+  /** Records a revision as failed in helm's storage when helm itself did not (its --wait was satisfied first). */
+  marker?: ReleaseMarker;
 }
 
 /** What to upgrade and how; the command fills it from flags. */
@@ -139,7 +142,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     history = await readHistory(deps.releases, req);
     const status = history.find((h) => h.revision === attempted)?.status;
     if (status === 'failed') emit({ type: 'revision-marked-failed', revision: attempted, at: clock.now() });
-    else notice('warn', `helm left revision ${attempted} as ${status ?? 'missing'} (it finished before the failure showed); the autorollback ledger records it as failed`);
+    else notice('info', `helm left revision ${attempted} as ${status ?? 'missing'} (its wait ended before the failure showed); it is recorded as failed in the ledger${deps.marker ? ' and, after the rollback, in helm\'s history' : ''}`);
 
     const plan = afterFailurePlan({
       history,
@@ -165,6 +168,15 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     }
     if (plan.warning) notice('warn', plan.warning);
     const rb = await rollBack(deps, req, plan.toRevision, latest(history));
+    if (status !== 'failed' && deps.marker) {
+      // After the rollback helm calls it superseded; say what it was, in helm's own words for a failed upgrade.
+      try {
+        await deps.marker.markFailed(req.release, req.namespace, attempted, `Upgrade "${req.release}" failed: autorollback: ${describeFailure(failure)}: ${failure.message}`);
+        emit({ type: 'revision-marked-failed', revision: attempted, at: clock.now() });
+      } catch (err) {
+        notice('warn', `could not record revision ${attempted} as failed in helm's history: ${(err as Error).message}`);
+      }
+    }
     if (rb.ok && rb.newRevision !== undefined) {
       ledger = await record(deps, req, ledger, { revision: rb.newRevision, verdict: 'healthy', decidedAt: rb.completedAt ?? clock.now() }, notice);
     }

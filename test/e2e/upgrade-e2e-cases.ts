@@ -21,6 +21,7 @@ const probeChart: Record<string, string> = {
     'image: nginx:1.27',
     'replicas: 2',
     'configMapRef: ""',
+    'readiness: true',
     'memory: 32Mi',
     'progressDeadlineSeconds: 600',
     'hook:',
@@ -50,10 +51,12 @@ spec:
           {{- end }}
           resources:
             requests: { memory: {{ .Values.memory | quote }}, cpu: 10m }
+          {{- if .Values.readiness }}
           readinessProbe:
             httpGet: { path: /, port: 80 }
             initialDelaySeconds: 2
             periodSeconds: 2
+          {{- end }}
 `,
   'templates/hook.yaml': `{{- if .Values.hook.enabled }}
 apiVersion: batch/v1
@@ -206,6 +209,17 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
         expect(deploymentReady(e.sim, ns, 'app')).toBe(true);
       });
     }
+
+    it('without a readiness probe helm may call a crash-looping revision deployed; history still ends up failed', async () => {
+      const ns = 'no-probe';
+      const base = ['app', e.probe, '-n', ns, '--set', 'readiness=false'];
+      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
+      const r = await e.autorollback([...base, '--set', 'image=crashloop:2']);
+      expect({ outcome: r.report?.outcome, code: r.code }).toEqual({ outcome: 'rolled-back', code: 3 });
+      expect(await e.historyStatuses('app', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
+      const rev2 = await e.helm(['status', 'app', '-n', ns, '--revision', '2', '-o', 'json']);
+      expect((JSON.parse(rev2.stdout) as { info: { status: string } }).info.status).toBe('failed');
+    });
 
     it('skips revisions that failed (helm status) or that the ledger records unhealthy', async () => {
       const ns = 'skip';

@@ -10,6 +10,7 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { ClusterWatch } from '../../src/ports/cluster-watch.js';
 import type { HelmExit, HelmProcess, HelmRunner, HelmRunOptions } from '../../src/ports/helm-runner.js';
 import type { LedgerStore } from '../../src/ports/ledger-store.js';
+import type { ReleaseMarker } from '../../src/ports/release-marker.js';
 import { ReleaseNotFoundError, RevisionNotFoundError, type ReleaseStore } from '../../src/ports/release-store.js';
 
 /** A manual clock: time moves only through advance(). */
@@ -48,7 +49,7 @@ export class FakeClock implements Clock {
 }
 
 /** Release records, shared by the store (bodies) and the watch (labels). */
-export class FakeReleases implements ReleaseStore {
+export class FakeReleases implements ReleaseStore, ReleaseMarker {
   readonly driver = 'secret';
   readonly revisions: Release[] = [];
   constructor(
@@ -75,6 +76,11 @@ export class FakeReleases implements ReleaseStore {
     if (i >= 0) this.revisions[i] = rel;
     else this.revisions.push(rel);
     this.onChange();
+  }
+  readonly marked: Array<{ revision: number; description: string }> = [];
+  async markFailed(_release: string, _namespace: string, revision: number, description: string): Promise<void> {
+    this.marked.push({ revision, description });
+    this.setStatus(revision, 'failed');
   }
   setStatus(revision: number, status: ReleaseStatus): void {
     this.put(revision, status);

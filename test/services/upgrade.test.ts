@@ -15,6 +15,12 @@ const readyPod = (tag: string) => {
   const p = pod({ name: 'web', containers: [{ ...running('app', at(3)), image: `registry.example.com/app:${tag}` }] });
   return { ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } };
 };
+/** Ready since `since` (the stability window counts from the Ready condition's transition). */
+const readySince = (tag: string, since: Date) => {
+  const p = readyPod(tag);
+  const conditions = (p.status?.conditions ?? []).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, lastTransitionTime: since } : c));
+  return { ...p, status: { ...p.status, conditions } };
+};
 const pullingPod = (tag: string) => {
   const p = pod({ name: 'web', containers: [waiting('app', 'ImagePullBackOff', 'Back-off pulling image')] });
   return { ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } };
@@ -29,7 +35,7 @@ function setup(statuses: Array<'deployed' | 'superseded' | 'failed' | 'pending-u
   const helm = new FakeHelm();
   const ledger = new FakeLedger();
   const events: UpgradeEvent[] = [];
-  const deps = { helm, watch, releases, ledger, clock, emit: (e: UpgradeEvent) => events.push(e) };
+  const deps = { helm, watch, releases, ledger, clock, marker: releases, emit: (e: UpgradeEvent) => events.push(e) };
   const request: UpgradeRequest = {
     release: 'web',
     chart: './chart',
@@ -128,6 +134,35 @@ describe('upgrade service', () => {
     });
     expect(report.timings.ttrMs).not.toBeNull();
     expect(s.ledger.entries.map((e) => [e.revision, e.verdict])).toEqual([[2, 'failed'], [3, 'failed'], [4, 'healthy']]);
+  });
+
+  it('helm done before our verdict (revision deployed): rolls back, then records the revision failed in helm\'s history', async () => {
+    const s = setup();
+    // Ready pods must stay ready for 5 s (the stability window) before the verdict is healthy.
+    const done = upgrade(s.deps, { ...s.request, health: { ...health, minStableMs: 5_000 } });
+    const proc = await s.helm.next('upgrade');
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readySince('2', s.clock.now())] });
+    await settle();
+    s.releases.setStatus(1, 'superseded');
+    s.releases.setStatus(2, 'deployed');
+    proc.exit(0);
+    await settle();
+    s.watch.set({ pods: [pullingPod('2')] }); // e.g. a crash seconds after turning ready
+    const rb = await s.helm.next('rollback');
+    expect(proc.terminated).toBe(false);
+    expect(s.releases.marked).toEqual([]); // not before the rollback: helm rollback rewrites statuses
+    s.releases.setStatus(2, 'superseded');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    rb.exit(0);
+    const report = await done;
+    expect(report.outcome).toBe('rolled-back');
+    expect(s.releases.marked).toEqual([{ revision: 2, description: expect.stringMatching(/^Upgrade "web" failed: autorollback: ImagePullBackOff in Pod\/web/) }]);
+    expect(s.releases.status(2)).toBe('failed');
   });
 
   it('a failed first install is uninstalled, unless --keep-failed-install', async () => {
