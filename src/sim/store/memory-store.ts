@@ -4,7 +4,7 @@ import { applyDefaults, jobSelectorDefaults } from '../api/defaults.js';
 import { realClock } from '../clock.js';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './errors.js';
 import { compileSelectors } from './selectors.js';
-import { validateMetadata } from './validation.js';
+import { validateMetadata, validateSpec } from './validation.js';
 import type {
   DeleteOptions,
   HistoryStore,
@@ -534,6 +534,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const uid = randomUUID();
       // Jobs derive their selector and template labels from the uid (controller-uid).
       if (resource === 'jobs.batch') admitted = jobSelectorDefaults(admitted, uid);
+      validateSpec(resource, type, admitted);
       const meta = admitted.metadata;
       meta.uid = uid;
       meta.creationTimestamp = timestamp(clock.now());
@@ -583,6 +584,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         }
         validateMetadata(resource, type, next);
         next = admit(resource, next, current);
+        validateSpec(resource, type, next, current);
         if (!deepEqual(specPart(next), specPart(current))) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
       }
       next.metadata.resourceVersion = current.metadata.resourceVersion;

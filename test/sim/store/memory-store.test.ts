@@ -100,8 +100,8 @@ describe('memory store basics', () => {
 
   it('status updates keep the stored spec and metadata', () => {
     const store = createMemoryStore();
-    const p = store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [] } });
-    const s = store.update('pods', { ...p, metadata: { ...p.metadata, labels: { hacked: 'yes' } }, spec: { nodeName: 'x' }, status: { phase: 'Running' } }, { subresource: 'status' });
+    const p = store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const s = store.update('pods', { ...p, metadata: { ...p.metadata, labels: { hacked: 'yes' } }, spec: { nodeName: 'x', containers: [] }, status: { phase: 'Running' } }, { subresource: 'status' });
     expect(s.status).toEqual({ phase: 'Running' });
     expect(s.spec).toEqual(p.spec);
     expect(s.metadata.labels).toBeUndefined();
@@ -183,11 +183,22 @@ describe('change feed and history', () => {
 
 describe('deletion, finalizers and garbage collection', () => {
   function owned(store: ReturnType<typeof createMemoryStore>) {
-    const owner = store.create('deployments.apps', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { template: {} } });
+    const owner = store.create('deployments.apps', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    });
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
-    const rs = store.create('replicasets.apps', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'default', ownerReferences: [ref] } });
+    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    const rs = store.create('replicasets.apps', {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-1', namespace: 'default', ownerReferences: [ref] },
+      spec: { selector: { matchLabels: { app: 'web' } }, template },
+    });
     const rsRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: rs.metadata.uid!, controller: true };
-    store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1-a', namespace: 'default', ownerReferences: [rsRef] } });
+    store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1-a', namespace: 'default', ownerReferences: [rsRef] }, spec: template.spec });
     return owner;
   }
 
@@ -306,5 +317,62 @@ describe('metadata validation', () => {
     expect(errorOf(() => store.create('configmaps', badLabel))).toMatchObject({ code: 422, message: expect.stringContaining('metadata.labels: Invalid value: "has space"') });
     const good = store.create('configmaps', { ...cm('l'), metadata: { name: 'l', namespace: 'default', labels: { 'app.kubernetes.io/name': 'x' } } });
     expect(errorOf(() => store.update('configmaps', { ...good, metadata: { ...good.metadata, labels: { v: 'x'.repeat(64) } } }))).toMatchObject({ code: 422 });
+  });
+});
+
+describe('spec validation and immutable fields', () => {
+  const deployment = (app: string, labels = { app }): KubeObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', namespace: 'default' },
+    spec: { selector: { matchLabels: { app } }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  });
+
+  it('rejects a selector that does not match the template labels, and containers without image', () => {
+    const store = createMemoryStore();
+    expect(errorOf(() => store.create('deployments.apps', deployment('x', { app: 'y' }))).message).toBe(
+      'Deployment "d" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"y"}: `selector` does not match template `labels`',
+    );
+    expect(errorOf(() => store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c' }] } })).message).toBe(
+      'Pod "p" is invalid: spec.containers[0].image: Required value',
+    );
+  });
+
+  it('keeps Deployment selectors, Job templates and StatefulSet fields immutable, as helm upgrades meet them', () => {
+    const store = createMemoryStore();
+    const d = store.create('deployments.apps', deployment('a'));
+    expect(errorOf(() => store.update('deployments.apps', { ...deployment('b'), metadata: d.metadata })).message).toMatch(
+      /^Deployment "d" is invalid: spec.selector: Invalid value: v1.LabelSelector\{MatchLabels:map\[string\]string\{"app":"b"\}, MatchExpressions:\[\]v1.LabelSelectorRequirement\(nil\)\}: field is immutable$/,
+    );
+    const scaled = store.update('deployments.apps', { ...d, spec: { ...(d.spec as object), replicas: 5 } });
+    expect((scaled.spec as { replicas: number }).replicas).toBe(5);
+
+    const job = store.create('jobs.batch', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1' }] } } } });
+    const spec = job.spec as { template: { spec: { containers: Array<{ image: string }> } } };
+    const changed = structuredClone(spec);
+    changed.template.spec.containers[0].image = 'busybox:2';
+    expect(errorOf(() => store.update('jobs.batch', { ...job, spec: changed })).message).toMatch(/^Job "j" is invalid: spec.template: Invalid value: .*field is immutable$/);
+    expect(store.update('jobs.batch', { ...job, spec: { ...spec, activeDeadlineSeconds: 60 } }).metadata.generation).toBe(2);
+
+    const sts = store.create('statefulsets.apps', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', namespace: 'default' }, spec: { ...(deployment('s').spec as object), serviceName: 'x' } });
+    expect(errorOf(() => store.update('statefulsets.apps', { ...sts, spec: { ...(sts.spec as object), serviceName: 'y' } })).message).toMatch(/^StatefulSet "s" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas'/);
+    expect(store.update('statefulsets.apps', { ...sts, spec: { ...(sts.spec as object), replicas: 3 } }).metadata.generation).toBe(2);
+  });
+
+  it("allows a Pod's image to change and the scheduler's binding, but no other spec change", () => {
+    const store = createMemoryStore();
+    const p = store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx:1', ports: [{ containerPort: 80 }] }] } });
+    const bound = store.update('pods', { ...p, spec: { ...(p.spec as object), nodeName: 'node-1' } });
+    const image = store.update('pods', { ...bound, spec: { ...(bound.spec as object), containers: [{ name: 'c', image: 'nginx:2', ports: [{ containerPort: 80 }] }] } });
+    expect(errorOf(() => store.update('pods', { ...image, spec: { ...(image.spec as object), containers: [{ name: 'c', image: 'nginx:2', ports: [{ containerPort: 81 }] }] } })).message).toMatch(
+      /^Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/,
+    );
+    expect(errorOf(() => store.update('pods', { ...image, spec: { ...(image.spec as object), nodeName: 'node-2' } })).code).toBe(422);
+  });
+
+  it('freezes the data of an immutable ConfigMap', () => {
+    const store = createMemoryStore();
+    const c = store.create('configmaps', { ...cm('frozen', { a: '1' }), immutable: true });
+    expect(errorOf(() => store.update('configmaps', { ...c, data: { a: '2' } })).message).toBe('ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
   });
 });
