@@ -1,0 +1,108 @@
+import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
+import { createKubeClusterWatch } from '../../src/kube/cluster-watch.js';
+import { createKubeLedgerStore } from '../../src/kube/ledger-store.js';
+import { ClusterUnavailableError } from '../../src/errors/errors.js';
+import type { ClusterWatch } from '../../src/ports/cluster-watch.js';
+import { withSim, type TestSim } from '../sim/helpers.js';
+
+let sim: TestSim;
+beforeAll(async () => {
+  sim = await withSim({ workloads: false });
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+const kube = () => loadKubeConfig({ kubeconfig: sim.kubeconfigPath, env: {} });
+const record = (kind: 'Secret' | 'ConfigMap', release: string, revision: number, status: string) => ({
+  apiVersion: 'v1',
+  kind,
+  metadata: {
+    name: `sh.helm.release.v1.${release}.v${revision}`,
+    namespace: 'default',
+    labels: { name: release, owner: 'helm', status, version: String(revision) },
+  },
+  data: { release: kind === 'Secret' ? Buffer.from('x').toString('base64') : 'x' },
+});
+
+/** Resolves on the first change after which `predicate` holds. */
+function changeUntil(watch: ClusterWatch, predicate: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no matching change within 10 s')), 10_000);
+    const off = watch.onChange(() => {
+      if (!predicate()) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
+describe('informer-backed ClusterWatch on kube-sim', () => {
+  it('lists on start, then sees pods and the release records (Secret driver) as they change', async () => {
+    sim.store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'before', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    sim.store.create('secrets', record('Secret', 'web', 1, 'deployed'));
+    sim.store.create('secrets', record('Secret', 'other', 1, 'deployed'));
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: 'default', release: 'web', driver: 'secret' });
+    try {
+      await watch.start();
+      expect(watch.snapshot().pods.map((p) => p.metadata?.name)).toContain('before');
+      expect(watch.releaseRecords().map((r) => [r.revision, r.status])).toEqual([[1, 'deployed']]);
+
+      const podSeen = changeUntil(watch, () => watch.snapshot().pods.some((p) => p.metadata?.name === 'after'));
+      sim.store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'after', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+      await podSeen;
+
+      const revisionSeen = changeUntil(watch, () => watch.releaseRecords().some((r) => r.revision === 2));
+      sim.store.create('secrets', record('Secret', 'web', 2, 'pending-upgrade'));
+      await revisionSeen;
+      expect(watch.releaseRecords().map((r) => [r.revision, r.status])).toEqual([[1, 'deployed'], [2, 'pending-upgrade']]);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('reads the ConfigMap driver records with the configmap driver', async () => {
+    sim.store.create('configmaps', record('ConfigMap', 'cmrel', 3, 'failed'));
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: 'default', release: 'cmrel', driver: 'configmap' });
+    try {
+      await watch.start();
+      expect(watch.releaseRecords().map((r) => [r.revision, r.status])).toEqual([[3, 'failed']]);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('an unreachable API server fails start() with a cluster-unavailable error (exit 5)', async () => {
+    const k = kube();
+    k.kubeConfig.clusters[0] = { ...k.kubeConfig.clusters[0]!, server: 'http://127.0.0.1:9' };
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: 'http://127.0.0.1:9', namespace: 'default', release: 'web', driver: 'secret' });
+    await expect(watch.start()).rejects.toThrow(ClusterUnavailableError);
+    watch.stop();
+  });
+});
+
+describe('ConfigMap ledger store on kube-sim', () => {
+  it('creates the ledger, adds entries, replaces an entry of the same revision', async () => {
+    const k = kube();
+    const ledger = createKubeLedgerStore({ kubeConfig: k.kubeConfig, server: k.server });
+    expect(await ledger.read('led', 'default')).toEqual({ entries: [], warnings: [] });
+    await ledger.record('led', 'default', { revision: 2, verdict: 'failed', reason: 'OOMKilled', decidedAt: new Date('2026-01-01T00:00:00Z'), ttdMs: 300 });
+    await ledger.record('led', 'default', { revision: 3, verdict: 'healthy', decidedAt: new Date('2026-01-01T00:01:00Z') });
+    await ledger.record('led', 'default', { revision: 3, verdict: 'failed', reason: 'Unready', decidedAt: new Date('2026-01-01T00:02:00Z') });
+    const { entries } = await ledger.read('led', 'default');
+    expect(entries.map((e) => [e.revision, e.verdict, e.reason])).toEqual([[2, 'failed', 'OOMKilled'], [3, 'failed', 'Unready']]);
+    const cm = sim.store.get('configmaps', 'default', 'autorollback-led') as { metadata: { labels: Record<string, string> } };
+    expect(cm.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'helm-autorollback', 'autorollback.helm.sh/release': 'led' });
+  });
+
+  it('concurrent writers do not lose each other\'s entries (optimistic retry on 409)', async () => {
+    const k = kube();
+    const a = createKubeLedgerStore({ kubeConfig: k.kubeConfig, server: k.server });
+    const b = createKubeLedgerStore({ kubeConfig: k.kubeConfig, server: k.server });
+    await Promise.all([1, 2, 3, 4].map((rev) => (rev % 2 ? a : b).record('race', 'default', { revision: rev, verdict: 'healthy', decidedAt: new Date() })));
+    expect((await a.read('race', 'default')).entries.map((e) => e.revision)).toEqual([1, 2, 3, 4]);
+  });
+});
