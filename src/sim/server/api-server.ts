@@ -24,7 +24,7 @@ import type { DeleteOptions, HistoryStore, KubeObject, ListOptions, ResourceType
 import { resourceKey } from '../store/types.js';
 import { aliasFor } from './aliases.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, simVersion } from './discovery.js';
-import { applyFieldPath, decodeProtobuf, type FieldPathStep, jsonFieldPath, minimalOpenApiV2, protobufContentType, undeclaredFields } from './protobuf.js';
+import { applyFieldPath, decodeProtobuf, type FieldPathStep, goFieldPath, inspectFields, jsonFieldPath, minimalOpenApiV2, protobufContentType } from './protobuf.js';
 import { parseResourcePath, type ResourceRequest } from './request-info.js';
 import { type SimStats, StatsRecorder } from './stats.js';
 import { type OpenWatch, serveWatch } from './watch.js';
@@ -532,9 +532,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         if (!existing && mediaType !== 'application/apply-patch+yaml') throw notFound(key, name, type.group, type.plural);
         if (mediaType === 'application/apply-patch+yaml' && patch && typeof patch === 'object' && info.subresource !== 'status') {
           // Server-side apply converts the applied object to its typed schema: an undeclared field fails it (500 up to 1.32).
-          const undeclared = undeclaredFields(apiVersion, type.kind, patch as Record<string, unknown>);
-          if (undeclared && undeclared.length > 0) {
-            throw new StatusError(500, 'InternalError', `failed to create typed patch object (${namespace ? `${namespace}/` : '/'}${name}; ${info.group}/${info.version}, Kind=${type.kind}): ${applyFieldPath(undeclared[0])}: field not declared in schema`);
+          const report = inspectFields(apiVersion, type.kind, patch as Record<string, unknown>);
+          const problem = report?.undeclared.length
+            ? `${applyFieldPath(report.undeclared[0])}: field not declared in schema`
+            : report?.typeError
+              ? `${applyFieldPath(report.typeError.path)}: expected ${report.typeError.applyExpected}, got ${report.typeError.got}`
+              : undefined;
+          if (problem) {
+            throw new StatusError(500, 'InternalError', `failed to create typed patch object (${namespace ? `${namespace}/` : '/'}${name}; ${info.group}/${info.version}, Kind=${type.kind}): ${problem}`);
           }
         }
         const patchedRaw = applyPatch({ contentType: mediaType, current: existing, patch, fieldManager: manager, force: query.get('force') === 'true', resource: type, now: now() });
@@ -605,15 +610,24 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
    * default) a Warning header per field, Ignore nothing; like a typed decode, the stored object drops them.
    */
   function checkFields(object: KubeObject, query: URLSearchParams, res: ServerResponse): KubeObject {
-    const undeclared = undeclaredFields(object.apiVersion, object.kind, object as unknown as Record<string, unknown>);
-    if (!undeclared || undeclared.length === 0) return object;
+    const report = inspectFields(object.apiVersion, object.kind, object as unknown as Record<string, unknown>);
+    if (!report) return object;
+    const version = object.apiVersion.split('/').pop();
+    const typeError = report.typeError;
+    if (typeError) {
+      // A value of the wrong type fails the typed decode whatever fieldValidation says (encoding/json's wording).
+      throw badRequest(
+        `${object.kind} in version "${version}" cannot be handled as a ${object.kind}: json: cannot unmarshal ${typeError.got} into Go struct field ${typeError.struct}.${goFieldPath(typeError.path)} of type ${typeError.goType}`,
+      );
+    }
+    const undeclared = report.undeclared;
+    if (undeclared.length === 0) return object;
     const directive = query.get('fieldValidation') ?? 'Warn';
     if (!['Strict', 'Warn', 'Ignore'].includes(directive)) {
       throw badRequest(`fieldValidation: Unsupported value: "${directive}": supported values: "Ignore", "Strict", "Warn"`);
     }
     const paths = undeclared.map(jsonFieldPath);
     if (directive === 'Strict') {
-      const version = object.apiVersion.split('/').pop();
       throw badRequest(`${object.kind} in version "${version}" cannot be handled as a ${object.kind}: strict decoding error: ${paths.map((p) => `unknown field "${p}"`).join(', ')}`);
     }
     if (directive === 'Warn') res.setHeader('Warning', paths.map((p) => `299 - ${JSON.stringify(`unknown field "${p}"`)}`));

@@ -237,52 +237,142 @@ const leafTypes = new Set(['Time', 'Quantity', 'IntOrString', 'Duration']);
 /** A path step: a field name, or a list element (index, and its `name` when it has one). */
 export type FieldPathStep = string | { index: number; name?: string };
 
+/** A value of the wrong JSON type, described as Go's encoding/json and server-side apply report it. */
+export interface FieldTypeError {
+  path: FieldPathStep[];
+  /** The Go struct holding the field (`DeploymentSpec`). */
+  struct: string;
+  /** JSON type received: string, number, bool, array, object. */
+  got: string;
+  /** Go type expected (`int32`, `string`, `[]v1.Container`, `v1.PodSpec`). */
+  goType: string;
+  /** Server-side apply's kind of value expected: `numeric (int or float)`, `string`, `boolean`, `list`, `map`. */
+  applyExpected: string;
+}
+
+/** What `inspectFields` finds in an object of a built-in kind. */
+export interface FieldReport {
+  /** Fields the schema does not declare. */
+  undeclared: FieldPathStep[][];
+  /** The first value of the wrong type, if any (Go's decoder stops at the first). */
+  typeError?: FieldTypeError;
+}
+
 /**
- * The fields of `object` that its kind's schema does not declare (apiVersion, kind, metadata and status are not
- * checked), as paths; undefined when the simulator has no schema for the kind (custom resources, ...).
+ * Checks `object` against its kind's schema: undeclared fields, and values of the wrong JSON type (apiVersion,
+ * kind, status and the top-level metadata are not checked). Undefined when the simulator has no schema for the kind
+ * (custom resources, ...).
  */
-export function undeclaredFields(apiVersion: string, kind: string, object: Record<string, unknown>): FieldPathStep[][] | undefined {
+export function inspectFields(apiVersion: string, kind: string, object: Record<string, unknown>): FieldReport | undefined {
   const name = protobufKinds[`${apiVersion}/${kind}`];
   if (!name) return undefined;
   const type = root.lookupType(`k8s.${name}`);
-  const found: FieldPathStep[][] = [];
+  const report: FieldReport = { undeclared: [] };
   const top = { ...object };
   for (const skip of ['apiVersion', 'kind', 'metadata', 'status']) delete top[skip];
-  walkDeclared(type, top, [], found);
-  return found;
+  walkDeclared(type, top, [], report);
+  return report;
 }
 
-/** Field names of a message, with the fields of its inline (embedded) messages. */
-function declaredFields(type: protobuf.Type): Map<string, protobuf.Field> {
-  const fields = new Map<string, protobuf.Field>();
+/** The undeclared fields only (see inspectFields). */
+export function undeclaredFields(apiVersion: string, kind: string, object: Record<string, unknown>): FieldPathStep[][] | undefined {
+  return inspectFields(apiVersion, kind, object)?.undeclared;
+}
+
+/** Field names of a message, with the fields of its inline (embedded) messages and the struct declaring each. */
+function declaredFields(type: protobuf.Type): Map<string, { field: protobuf.Field; owner: protobuf.Type }> {
+  const fields = new Map<string, { field: protobuf.Field; owner: protobuf.Type }>();
   for (const field of type.fieldsArray) {
     if (inlineFields.has(`${type.name}.${field.name}`) && field.resolvedType instanceof protobuf.Type) {
       for (const [k, v] of declaredFields(field.resolvedType)) fields.set(k, v);
-    } else fields.set(field.name, field);
+    } else fields.set(field.name, { field, owner: type });
   }
   return fields;
 }
 
-function walkDeclared(type: protobuf.Type, value: unknown, path: FieldPathStep[], found: FieldPathStep[][]): void {
+function jsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function goStruct(type: protobuf.Type): string {
+  return type.name.replace(/^[a-z]+_/, '');
+}
+
+const intTypes = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64']);
+
+/** Go type name and SSA expectation of one (non-repeated) value of a field. */
+function elementType(field: protobuf.Field): { goType: string; applyExpected: string; accepts: (v: unknown) => boolean } {
+  const nested = field.resolvedType;
+  if (nested instanceof protobuf.Type) {
+    switch (nested.name) {
+      case 'Time':
+      case 'Duration':
+        return { goType: nested.name === 'Time' ? 'v1.Time' : 'v1.Duration', applyExpected: 'string', accepts: (v) => typeof v === 'string' };
+      case 'Quantity':
+        return { goType: 'resource.Quantity', applyExpected: 'string', accepts: (v) => typeof v === 'string' || typeof v === 'number' };
+      case 'IntOrString':
+        return { goType: 'intstr.IntOrString', applyExpected: 'string', accepts: (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) };
+      default:
+        return { goType: `v1.${goStruct(nested)}`, applyExpected: 'map', accepts: (v) => jsonType(v) === 'object' };
+    }
+  }
+  if (intTypes.has(field.type)) return { goType: field.type, applyExpected: 'numeric (int or float)', accepts: (v) => typeof v === 'number' && Number.isInteger(v) };
+  if (field.type === 'double' || field.type === 'float') return { goType: 'float64', applyExpected: 'numeric (int or float)', accepts: (v) => typeof v === 'number' };
+  if (field.type === 'bool') return { goType: 'bool', applyExpected: 'boolean', accepts: (v) => typeof v === 'boolean' };
+  return { goType: field.type === 'bytes' ? '[]uint8' : 'string', applyExpected: 'string', accepts: (v) => typeof v === 'string' };
+}
+
+function walkDeclared(type: protobuf.Type, value: unknown, path: FieldPathStep[], report: FieldReport): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   const fields = declaredFields(type);
+  const isMeta = type.name === 'ObjectMeta';
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const field = fields.get(key);
-    if (!field) {
-      found.push([...path, key]);
+    const entry = fields.get(key);
+    if (!entry) {
+      // Nested ObjectMeta (pod templates) carries fields this small schema leaves out (managedFields, ...).
+      if (!isMeta) report.undeclared.push([...path, key]);
       continue;
     }
-    const nested = field.resolvedType;
-    if (!(nested instanceof protobuf.Type) || leafTypes.has(nested.name) || child === null) continue;
+    const { field, owner } = entry;
+    if (child === null || child === undefined) continue;
+    const here = [...path, key];
+    const element = elementType(field);
+    const fail = (got: unknown, goType: string, applyExpected: string, at: FieldPathStep[]) => {
+      report.typeError ??= { path: at, struct: goStruct(owner), got: jsonType(got), goType, applyExpected };
+    };
+    const nested = field.resolvedType instanceof protobuf.Type && !leafTypes.has(field.resolvedType.name) ? field.resolvedType : undefined;
     if (field.map) {
-      for (const [k, v] of Object.entries(child as Record<string, unknown>)) walkDeclared(nested, v, [...path, key, k], found);
-    } else if (field.repeated && Array.isArray(child)) {
+      if (jsonType(child) !== 'object') {
+        fail(child, `map[string]${element.goType}`, 'map', here);
+        continue;
+      }
+      for (const [k, v] of Object.entries(child as Record<string, unknown>)) {
+        if (v === null) continue;
+        if (!element.accepts(v)) fail(v, element.goType, element.applyExpected, here);
+        else if (nested) walkDeclared(nested, v, [...here, k], report);
+      }
+    } else if (field.repeated) {
+      if (!Array.isArray(child)) {
+        fail(child, `[]${element.goType}`, 'list', here);
+        continue;
+      }
       child.forEach((item, index) => {
         const itemName = item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string' ? (item as { name: string }).name : undefined;
-        walkDeclared(nested, item, [...path, key, { index, ...(itemName !== undefined ? { name: itemName } : {}) }], found);
+        const at: FieldPathStep[] = [...here, { index, ...(itemName !== undefined ? { name: itemName } : {}) }];
+        if (item === null) return;
+        if (!element.accepts(item)) fail(item, element.goType, element.applyExpected, at);
+        else if (nested) walkDeclared(nested, item, at, report);
       });
-    } else walkDeclared(nested, child, [...path, key], found);
+    } else if (!element.accepts(child)) fail(child, element.goType, element.applyExpected, here);
+    else if (nested) walkDeclared(nested, child, here, report);
   }
+}
+
+/** `spec.template.spec.containers.ports.containerPort`: the field path encoding/json puts in type errors. */
+export function goFieldPath(path: FieldPathStep[]): string {
+  return path.filter((s): s is string => typeof s === 'string').join('.');
 }
 
 /** `spec.template.spec.containers[0].imagee`, as strict decoding errors name a field. */

@@ -516,3 +516,37 @@ describe('unknown fields of built-in kinds', () => {
     );
   });
 });
+
+describe('values of the wrong type in built-in kinds', () => {
+  const deployment = (spec: Record<string, unknown>, labels: Record<string, unknown> = { app: 'x' }) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'typed' },
+    spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx' }] } }, ...spec },
+  });
+  const send = (method: string, path: string, contentType: string, body: unknown) =>
+    fetch(`${sim.url}/apis/apps/v1/namespaces/default/deployments${path}`, { method, headers: { 'Content-Type': contentType }, body: JSON.stringify(body) });
+
+  it('fails the decode like encoding/json (a quoted replicas, a boolean label) whatever fieldValidation says', async () => {
+    const res = await send('POST', '?fieldValidation=Ignore', 'application/json', deployment({ replicas: '3' }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+    const label = await send('POST', '', 'application/json', deployment({}, { app: true }));
+    expect(((await label.json()) as { message: string }).message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal bool into Go struct field ObjectMeta.spec.template.metadata.labels of type string',
+    );
+    // Strings where IntOrString and Quantity are declared are fine.
+    const fine = await send('POST', '', 'application/json', deployment({ strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: '10%' } } }));
+    expect(fine.status).toBe(201);
+  });
+
+  it('fails server-side apply with the typed-patch message', async () => {
+    const res = await send('PATCH', '/typed?fieldManager=helm&force=false', 'application/apply-patch+yaml', deployment({ replicas: '3' }));
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      'failed to create typed patch object (default/typed; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string',
+    );
+  });
+});
