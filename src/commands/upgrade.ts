@@ -20,8 +20,7 @@ export default class Upgrade extends BaseCommand {
     '<%= config.bin %> upgrade my-app ./chart --no-tui --json > report.json',
     '<%= config.bin %> upgrade my-app ./chart --to-revision 7 -- --post-renderer ./kustomize.sh',
   ];
-  // Helm's flags are passed through, so the parser sees only ours (run() splits argv first).
-  static override strict = false;
+  // Helm's flags never reach the parser: run() splits argv first and parses only ours.
 
   static override args = {
     release: Args.string({ description: 'release name', required: true }),
@@ -30,10 +29,10 @@ export default class Upgrade extends BaseCommand {
 
   static override flags = {
     timeout: Flags.string({ description: 'give up on the rollout after this long (helm gets a margin more)', default: '5m' }),
-    'max-restarts': Flags.integer({ description: 'fail when a container of a new pod restarted this often', default: 2, min: 1 }),
+    'max-restarts': Flags.string({ description: 'fail when a container of a new pod restarted this often', default: '2' }),
     'unschedulable-grace': Flags.string({ description: 'fail when a new pod stays unschedulable this long', default: '30s' }),
     'unready-grace': Flags.string({ description: 'fail when a started container stays unready this long', default: '120s' }),
-    'to-revision': Flags.integer({ description: 'roll back to this revision instead of the last known good one', min: 1 }),
+    'to-revision': Flags.string({ description: 'roll back to this revision instead of the last known good one (validated before anything runs)' }),
     'no-rollback': Flags.boolean({ description: 'only detect and report a failure; change nothing (exit 4)', default: false }),
     'keep-failed-install': Flags.boolean({ description: 'leave a failed first install in place instead of uninstalling it', default: false }),
     'recover-pending': Flags.boolean({ description: 'roll back a release stuck in pending-* before upgrading, instead of refusing', default: false }),
@@ -47,18 +46,18 @@ export default class Upgrade extends BaseCommand {
 
   async run(): Promise<UpgradeReport> {
     const split = splitUpgradeArgv(this.argv);
-    const { args, flags, argv } = await this.parse(Upgrade, split.own);
-    if (argv.length > 2) throw new UsageError(`unexpected argument "${String(argv[2])}"`, { hint: 'helm flags with values go before or after --, e.g. -- --my-flag value' });
+    const { args, flags } = await this.parse(Upgrade, split.own);
     validateReleaseName(args.release);
     checkPassthroughFlags(split.helm);
     const health = {
       timeoutMs: parseDuration(flags.timeout, 'timeout'),
-      maxRestarts: flags['max-restarts'],
+      maxRestarts: positiveInt(flags['max-restarts'], 'max-restarts'),
       unschedulableGraceMs: parseDuration(flags['unschedulable-grace'], 'unschedulable-grace'),
       unreadyGraceMs: parseDuration(flags['unready-grace'], 'unready-grace'),
       waitForJobs: wantsWaitForJobs(split.helm),
       minStableMs: DEFAULT_HEALTH_OPTIONS.minStableMs,
     };
+    const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
     if (health.timeoutMs < 1000) throw new UsageError(`--timeout ${flags.timeout} is too short`, { hint: 'use at least 1s' });
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
     const [{ openUpgradePorts }, { upgrade }, ui, { exitCodeForOutcome }] = await Promise.all([
@@ -91,7 +90,7 @@ export default class Upgrade extends BaseCommand {
           helmGlobalArgs: ports.helmGlobalArgs,
           helmEnv: ports.helmEnv,
           health,
-          ...(flags['to-revision'] === undefined ? {} : { toRevision: flags['to-revision'] }),
+          ...(toRevision === undefined ? {} : { toRevision }),
           noRollback: flags['no-rollback'],
           keepFailedInstall: flags['keep-failed-install'],
           recoverPending: flags['recover-pending'],
@@ -105,4 +104,10 @@ export default class Upgrade extends BaseCommand {
       else view.close();
     }
   }
+}
+
+/** A flag value that must be a whole number >= 1, else a one-line usage error. */
+function positiveInt(text: string, flag: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`--${flag} must be a whole number >= 1, got "${text}"`);
+  return Number(text);
 }

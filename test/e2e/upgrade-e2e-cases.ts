@@ -288,6 +288,10 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
       const r = await e.autorollback(['app', e.probe, '-n', 'bad', '--timeout', 'soon']);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      for (const bad of [['--max-restarts', '0'], ['--to-revision=abc'], ['--unready-grace', '2x'], ['--wait=false'], ['--driver', 'sql']]) {
+        const b = await e.autorollback(['app', e.probe, '-n', 'bad', ...bad]);
+        expect({ bad, code: b.code, lines: b.stderr.trim().split('\n').length }).toEqual({ bad, code: 2, lines: 1 });
+      }
       const atomic = await e.autorollback(['app', e.probe, '-n', 'bad', '--atomic']);
       expect(atomic.code).toBe(2);
       expect(atomic.stderr).toContain('--atomic');
