@@ -242,6 +242,22 @@ describe('upgrade service', () => {
     expect(report.outcome).toBe('rolled-back');
   });
 
+  it('a watch that breaks for good leaves the verdict to helm\'s own --wait (healthy when helm succeeds)', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const proc = await s.helm.next('upgrade');
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.fail(new Error('watch of pods failed: 403'));
+    s.watch.set({ pods: [pullingPod('2')] }); // no longer trusted
+    await settle();
+    expect(proc.terminated).toBe(false);
+    proc.exit(0);
+    const report = await done;
+    expect(report.outcome).toBe('healthy');
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', level: 'warn', message: expect.stringContaining('lost the cluster watch') }));
+  });
+
   it('refuses a release stuck in pending-upgrade with the recovery command, before running helm', async () => {
     const s = setup(['deployed', 'pending-upgrade']);
     await expect(upgrade(s.deps, s.request)).rejects.toThrow(UsageError);
