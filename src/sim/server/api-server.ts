@@ -366,6 +366,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (!type || !servedVersions(type).includes(info.version)) throw notServed();
     if (!type.namespaced && info.namespace && info.resource !== 'namespaces') throw notServed();
     const namespace = type.namespaced ? info.namespace : undefined;
+    if (key === 'pods' && info.subresource === 'log' && info.name && namespace) {
+      if (req.method !== 'GET') throw methodNotAllowed(req.method);
+      return servePodLog(namespace, info.name, query, req, res);
+    }
     if (info.subresource && !type.subresources.includes(info.subresource as 'status' | 'scale')) throw notServed();
     if (info.subresource && (!info.name || verb === 'watch' || verb === 'create' || verb === 'delete')) throw methodNotAllowed(req.method);
     const apiVersion = groupVersion(info.group, info.version);
@@ -632,6 +636,47 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     if (directive === 'Warn') res.setHeader('Warning', paths.map((p) => `299 - ${JSON.stringify(`unknown field "${p}"`)}`));
     return pruneFields(object, undeclared);
+  }
+
+  /**
+   * `pods/NAME/log`: the simulator runs no processes, so the log is what the kubelet knows about the container's
+   * current (or, with `previous=true`, last) run, one line per event, with the API server's errors for a missing or
+   * not yet started container.
+   */
+  function servePodLog(namespace: string, name: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const pod = store.get('pods', namespace, name);
+    if (!pod) throw notFound('pods', name, '', 'pods');
+    const spec = (pod.spec ?? {}) as { containers?: Array<{ name: string; image?: string }>; initContainers?: Array<{ name: string; image?: string }> };
+    const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+    const names = (spec.containers ?? []).map((c) => c.name);
+    let container = query.get('container') ?? undefined;
+    if (!container) {
+      if (names.length !== 1) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+      container = names[0];
+    }
+    const c = all.find((x) => x.name === container);
+    if (!c) throw badRequest(`container ${container} is not valid for pod ${name}`);
+    const status = (pod.status ?? {}) as { containerStatuses?: Array<Record<string, any>>; initContainerStatuses?: Array<Record<string, any>> };
+    const cs = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].find((x) => x.name === container);
+    const previous = query.get('previous') === 'true';
+    const state = (previous ? cs?.lastState : cs?.state) as Record<string, Record<string, any>> | undefined;
+    if (previous && !state?.terminated) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+    if (!state || state.waiting || Object.keys(state).length === 0) {
+      const reason = state?.waiting?.reason ?? 'ContainerCreating';
+      throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
+    }
+    const lines: string[] = [];
+    const started = state.running?.startedAt ?? state.terminated?.startedAt;
+    if (started) lines.push(`${started} kube-sim: container ${container} (image ${c.image ?? cs?.image ?? ''}) started`);
+    if (state.terminated) {
+      const t = state.terminated;
+      lines.push(`${t.finishedAt ?? ''} kube-sim: container ${container} exited with code ${t.exitCode ?? 0}${t.reason ? ` (${t.reason})` : ''}${t.message ? `: ${t.message}` : ''}`);
+    }
+    const tail = Number(query.get('tailLines') ?? NaN);
+    const body = (Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines).map((l) => (query.get('timestamps') === 'true' ? l : l.replace(/^\S+ /, ''))).join('\n');
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+    res.end(body ? `${body}\n` : '');
+    void req;
   }
 
   function negotiateOrJson(accept: string | undefined): Negotiated {

@@ -48,3 +48,36 @@ describe.each([3, 4] as HelmMajor[])('helm %i --wait on a Deployment (controller
     expect(ok(await kubectl(sim, ['rollout', 'status', 'deploy/web', '--timeout', '20s'], major))).toMatch(/successfully rolled out/);
   });
 });
+
+describe('kubectl logs (pods/log)', () => {
+  it('answers with what the simulated kubelet knows, and the API server errors for missing or waiting containers', async () => {
+    sim.store.create('pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'two', namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'job', image: 'busybox:1' }] },
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('pod never ran')), 20_000);
+      const check = () => {
+        const statuses = ((sim.store.get('pods', 'default', 'two')?.status ?? {}) as { containerStatuses?: Array<{ name: string; state?: { terminated?: unknown } }> }).containerStatuses ?? [];
+        if (statuses.some((c) => c.name === 'job' && c.state?.terminated)) {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve();
+        }
+      };
+      const unsubscribe = sim.store.subscribe(check);
+      check();
+    });
+    const missing = await fetch(`${sim.url}/api/v1/namespaces/default/pods/two/log`);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { message: string }).message).toBe('a container name must be specified for pod two, choose one of: [app job]');
+    // kubectl picks the first container itself when none is named.
+    expect(ok(await kubectl(sim, ['logs', 'two']))).toMatch(/^kube-sim: container app \(image nginx:1\.27\) started\n/);
+    const job = ok(await kubectl(sim, ['logs', 'two', '-c', 'job']));
+    expect(job).toMatch(/^kube-sim: container job \(image busybox:1\) started\nkube-sim: container job exited with code 0 \(Completed\)\n$/);
+    const bad = await kubectl(sim, ['logs', 'two', '-c', 'nope']);
+    expect(bad.stderr).toMatch(/container nope is not valid for pod two/);
+  });
+});
