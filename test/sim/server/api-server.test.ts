@@ -499,7 +499,7 @@ describe('unknown fields of built-in kinds', () => {
     const res = await post(deploymentWith({ imagee: 'x', readinessProbe: { httpGet: { port: 80 }, periodSeconds: 3 }, env: [{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }));
     expect(res.status).toBe(201);
     expect(res.headers.get('warning')).toBe('299 - "unknown field \\"spec.template.spec.containers[0].imagee\\""');
-    const stored = sim.store.get('deployments.apps', 'default', 'typo') as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
+    const stored = sim.store.get('deployments.apps', 'default', 'typo') as unknown as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } };
     expect(stored.spec.template.spec.containers[0].imagee).toBeUndefined();
     expect(stored.spec.template.spec.containers[0].readinessProbe).toMatchObject({ httpGet: { port: 80 }, periodSeconds: 3 });
   });
