@@ -106,6 +106,17 @@ async function pool(tasks, limit) {
   return results;
 }
 
+/** Failure modes whose rule waits out a grace period on purpose. */
+const graceBound = new Set(['unready', 'unschedulable']);
+
+/** A verdict line over { mode, value } samples: met when every value passes; names the worst one. */
+function verdict(label, samples, ok, show) {
+  if (samples.length === 0) return { label: `${label} (no samples)`, ok: false };
+  const failing = samples.filter((x) => !ok(x.value));
+  const worst = samples.reduce((a, b) => (b.value > a.value ? b : a));
+  return { label: `${label} (worst ${show(worst.value)}, ${worst.mode}${failing.length ? `; missed in ${[...new Set(failing.map((f) => f.mode))].join(', ')}` : ''})`, ok: failing.length === 0 };
+}
+
 export const benchmark = {
   name: 'upgrade-ttr',
   description: 'time to recovery per failure mode: helm autorollback upgrade vs helm --atomic / --rollback-on-failure (120s), real time',
@@ -205,8 +216,8 @@ export const benchmark = {
           continue;
         }
         const ratio = ours.ttrMs / helm.ttrMs;
-        ratios.push(ratio);
-        if (ours.ttdMs != null) ttds.push(ours.ttdMs);
+        ratios.push({ mode, value: ratio });
+        if (ours.ttdMs != null) ttds.push({ mode, value: ours.ttdMs });
         rows.push([mode, `helm ${major}`, s(ours.ttrMs), s(ours.ttdMs), s(helm.ttrMs), ratio.toFixed(3), `${ours.reason ?? '-'} (exit ${ours.code})`]);
       }
     }
@@ -221,8 +232,11 @@ export const benchmark = {
         'One simulator; helm runs concurrently, ours one at a time (grace-bound modes in parallel lanes); one sample per cell.',
       ],
       verdicts: [
-        { label: `ratio <= 0.1 in every mode (worst ${ratios.length ? Math.max(...ratios).toFixed(3) : '-'})`, ok: ratios.length > 0 && ratios.every((r) => r <= 0.1) },
-        { label: `TTD <= 1 s in every mode (worst ${ttds.length ? (Math.max(...ttds) / 1000).toFixed(2) : '-'} s)`, ok: ttds.length > 0 && ttds.every((t) => t <= 1000) },
+        verdict('ratio <= 0.1 in every mode', ratios, (v) => v <= 0.1, (v) => v.toFixed(3)),
+        verdict('TTD <= 1 s in every mode', ttds, (v) => v <= 1000, (v) => `${(v / 1000).toFixed(2)} s`),
+        // These two wait out a grace period by definition (--unready-grace, --unschedulable-grace).
+        verdict('ratio <= 0.1 without the grace-bound modes', ratios.filter((r) => !graceBound.has(r.mode)), (v) => v <= 0.1, (v) => v.toFixed(3)),
+        verdict('TTD <= 1 s without the grace-bound modes', ttds.filter((t) => !graceBound.has(t.mode)), (v) => v <= 1000, (v) => `${(v / 1000).toFixed(2)} s`),
       ],
     };
   },
