@@ -223,6 +223,17 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
       expect((JSON.parse(rev2.stdout) as { info: { description: string } }).info.description).toMatch(/autorollback: CrashLoopBackOff|TooManyRestarts|context canceled/);
     });
 
+    it('works the same with the ConfigMap storage driver (--driver configmap)', async () => {
+      const ns = 'cm-driver';
+      const base = ['app', e.probe, '-n', ns];
+      expect((await helm(e.sim, major, ['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'], { HELM_DRIVER: 'configmap' })).code).toBe(0);
+      const r = await e.autorollback([...base, '--driver', 'configmap', '--set', 'image=oom:2']);
+      expect({ outcome: r.report?.outcome, code: r.code, reason: r.report?.failure?.reason }).toEqual({ outcome: 'rolled-back', code: 3, reason: 'OOMKilled' });
+      const records = e.sim.store.list('configmaps', { namespace: ns, labelSelector: 'owner=helm,name=app' }).items as Array<{ metadata: { labels: Record<string, string> } }>;
+      expect(Object.fromEntries(records.map((c) => [c.metadata.labels.version, c.metadata.labels.status]))).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
+      expect(e.sim.store.list('secrets', { namespace: ns }).items).toHaveLength(0);
+    });
+
     it('skips revisions that failed (helm status) or that the ledger records unhealthy', async () => {
       const ns = 'skip';
       const base = ['app', e.probe, '-n', ns];
