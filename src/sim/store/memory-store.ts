@@ -326,6 +326,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       o.spec = { finalizers: ['kubernetes'], ...((o.spec as object | undefined) ?? {}) };
       o.status = previous?.status ?? { phase: 'Active' };
     }
+    if (resource === 'persistentvolumeclaims' && !previous) {
+      // DefaultStorageClass admission: a claim without storageClassName gets the default class ("" means none).
+      const spec = (o.spec ??= {}) as Record<string, unknown>;
+      if (spec.storageClassName === undefined || spec.storageClassName === null) {
+        const byDefault = [...(objects.get('storageclasses.storage.k8s.io')?.values() ?? [])].find(
+          (c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+        );
+        if (byDefault) spec.storageClassName = byDefault.metadata.name;
+      }
+    }
     if (resource === crdKey) {
       const t = crdType(o);
       const clash = types.get(resourceKey(t.group, t.plural));
@@ -643,6 +653,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
   if (!options.empty) {
     for (const name of systemNamespaces) store.create(namespacesKey, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    // The default StorageClass every common cluster ships (kind, minikube, cloud providers).
+    store.create('storageclasses.storage.k8s.io', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'rancher.io/local-path',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'Immediate',
+    });
     store.create('services', {
       apiVersion: 'v1',
       kind: 'Service',

@@ -376,3 +376,14 @@ describe('spec validation and immutable fields', () => {
     expect(errorOf(() => store.update('configmaps', { ...c, data: { a: '2' } })).message).toBe('ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
   });
 });
+
+describe('storage defaults', () => {
+  it('ships a default StorageClass and gives claims without a class the default one', () => {
+    const store = createMemoryStore();
+    expect(store.get('storageclasses.storage.k8s.io', undefined, 'standard')?.metadata.annotations).toEqual({ 'storageclass.kubernetes.io/is-default-class': 'true' });
+    const pvc = (name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], ...spec } });
+    expect((store.create('persistentvolumeclaims', pvc('a', {})).spec as { storageClassName?: string }).storageClassName).toBe('standard');
+    expect((store.create('persistentvolumeclaims', pvc('b', { storageClassName: '' })).spec as { storageClassName?: string }).storageClassName).toBe('');
+    expect((store.create('persistentvolumeclaims', pvc('c', { storageClassName: 'fast' })).spec as { storageClassName?: string }).storageClassName).toBe('fast');
+  });
+});
