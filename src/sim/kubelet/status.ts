@@ -137,22 +137,27 @@ export function podStatus(
   const unready = [...inits.filter((c) => c.sidecar), ...apps].filter((c) => !(c.running && c.ready)).map((c) => c.name);
   const incomplete = inits.filter((c) => !initSucceeded(c)).map((c) => c.name);
   const completed = phase === 'Succeeded';
-  const readyCondition = (type: string) =>
-    completed
-      ? condition(type, false, 'PodCompleted')
-      : unready.length === 0
-        ? condition(type, true)
-        : condition(type, false, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+  // Terminal phases (kubelet since 1.27): ContainersReady False with reason PodCompleted / PodFailed and no
+  // message, whatever the containers report (a failed pod's containers may still be terminating).
+  const containersReady = terminal
+    ? condition('ContainersReady', false, completed ? 'PodCompleted' : 'PodFailed')
+    : unready.length === 0
+      ? condition('ContainersReady', true)
+      : condition('ContainersReady', false, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+  // Ready copies ContainersReady's status, reason and message whenever that is not True.
+  const ready = containersReady.status === 'True' ? condition('Ready', true) : condition('Ready', false, containersReady.reason, containersReady.message);
+  // Once any regular container has run, the pod counts as initialised (restarting sidecars do not undo that).
+  const anyStarted = apps.some((c) => c.running || (c.terminated && !c.waiting));
   const scheduled = previousConditions.find((p) => p.type === 'PodScheduled') ?? condition('PodScheduled', true);
   const conditions = [
     condition('PodReadyToStartContainers', rt.sandboxReady && !terminal),
     completed
       ? condition('Initialized', true, 'PodCompleted')
-      : incomplete.length === 0
+      : incomplete.length === 0 || anyStarted
         ? condition('Initialized', true)
         : condition('Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
-    readyCondition('Ready'),
-    readyCondition('ContainersReady'),
+    ready,
+    containersReady,
     scheduled,
     // Conditions other components own (readiness gates, DisruptionTarget) are kept as they are.
     ...previousConditions.filter((p) => !kubeletConditions.has(p.type)),

@@ -247,6 +247,8 @@ describe('kubelet machine: run-to-completion', () => {
       state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: at(1300), finishedAt: at(3300) } },
     });
     expect(sim.condition('Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    expect(sim.condition('ContainersReady')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    expect(sim.condition('Ready')).not.toHaveProperty('message');
     expect(sim.condition('Initialized')).toMatchObject({ status: 'True', reason: 'PodCompleted' });
     expect(sim.condition('PodReadyToStartContainers')!.status).toBe('False');
   });
@@ -257,6 +259,26 @@ describe('kubelet machine: run-to-completion', () => {
     expect(sim.status!.phase).toBe('Failed');
     expect(sim.containerStatus().state.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(sim.containerStatus().restartCount).toBe(0);
+    // Terminal-phase conditions as the kubelet writes them: reason PodFailed, no message; Ready copies it.
+    for (const type of ['Ready', 'ContainersReady']) {
+      const c = sim.condition(type)!;
+      expect(c).toMatchObject({ status: 'False', reason: 'PodFailed' });
+      expect(c).not.toHaveProperty('message');
+    }
+    expect(sim.condition('Initialized')).toEqual(expect.objectContaining({ status: 'True' }));
+    expect(sim.condition('Initialized')).not.toHaveProperty('reason');
+    expect(sim.condition('PodReadyToStartContainers')!.status).toBe('False');
+  });
+
+  it('a failing init container with restartPolicy Never: Failed, Initialized False, Ready False with reason PodFailed', () => {
+    const pod = podWith('nginx:1.25', { restartPolicy: 'Never', spec: { initContainers: [{ name: 'init', image: 'crashloop-init', imagePullPolicy: 'IfNotPresent' }] } });
+    const sim = new PodSimulation(pod);
+    sim.runUntil(10_000);
+    expect(sim.status!.phase).toBe('Failed');
+    expect(sim.condition('Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [init]' });
+    expect(sim.condition('ContainersReady')).toEqual(expect.objectContaining({ status: 'False', reason: 'PodFailed' }));
+    expect(sim.condition('Ready')).not.toHaveProperty('message');
+    expect(sim.condition('Ready')).toMatchObject({ status: 'False', reason: 'PodFailed' });
   });
 
   it('fail image, restartPolicy OnFailure: restarts in place with back-off, phase Running', () => {
