@@ -61,7 +61,6 @@ export interface ApiServer {
 const maxBody = 16 * 1024 * 1024;
 type Negotiated = 'json' | 'table' | 'partial';
 
-class HttpError extends StatusError {}
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -75,11 +74,11 @@ function sendStatus(res: ServerResponse, err: StatusError): void {
 }
 
 function notServed(): StatusError {
-  return new HttpError(404, 'NotFound', 'the server could not find the requested resource', {});
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
 function methodNotAllowed(method: string | undefined): StatusError {
-  return new HttpError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method ?? ''})`, {});
+  return new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method ?? ''})`, {});
 }
 
 /** Picks the representation from Accept: a meta/v1 Table, PartialObjectMetadata, or plain JSON; 406 when none fits. */
@@ -94,7 +93,7 @@ export function negotiate(accept: string | undefined): Negotiated {
     if (params.as === 'Table' && (params.g ?? 'meta.k8s.io') === 'meta.k8s.io' && (params.v ?? 'v1') === 'v1') return 'table';
     if ((params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList') && (params.v ?? 'v1') === 'v1') return 'partial';
   }
-  throw new HttpError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml`, {});
+  throw new StatusError(406, 'NotAcceptable', `only the following media types are accepted: application/json, application/yaml`, {});
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -102,7 +101,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBody) throw new HttpError(413, 'BadRequest', 'the request body is too large', {});
+    if (size > maxBody) throw new StatusError(413, 'BadRequest', 'the request body is too large', {});
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -118,7 +117,7 @@ function decodeBody(body: Buffer, mediaType: string): Record<string, unknown> {
   try {
     if (mediaType === 'application/json' || mediaType === '') parsed = JSON.parse(body.toString('utf8'));
     else if (mediaType === 'application/yaml') parsed = yaml.load(body.toString('utf8'));
-    else throw new HttpError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${protobufContentType}`, {});
+    else throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${protobufContentType}`, {});
   } catch (err) {
     if (err instanceof StatusError) throw err;
     throw badRequest(`the object provided is unrecognized: ${(err as Error).message.split('\n')[0]}`);
@@ -222,7 +221,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
   };
 
-  function managerOf(req: IncomingMessage, query: URLSearchParams): string | undefined {
+  /** `?fieldManager=`, if given. */
+  function managerOf(query: URLSearchParams): string | undefined {
     return query.get('fieldManager') ?? undefined;
   }
   function defaultManager(req: IncomingMessage): string {
@@ -368,7 +368,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const namespace = type.namespaced ? info.namespace : undefined;
     if (key === 'pods' && info.subresource === 'log' && info.name && namespace) {
       if (req.method !== 'GET') throw methodNotAllowed(req.method);
-      return servePodLog(namespace, info.name, query, req, res);
+      return servePodLog(namespace, info.name, query, res);
     }
     if (info.subresource && !type.subresources.includes(info.subresource as 'status' | 'scale')) throw notServed();
     if (info.subresource && (!info.name || verb === 'watch' || verb === 'create' || verb === 'delete')) throw methodNotAllowed(req.method);
@@ -482,7 +482,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         const object = checkFields(prepareIncoming(body, type, apiVersion, namespace), query, res);
         if (type.subresources.includes('status')) delete object.status;
         if (key === 'pods') object.status = { phase: 'Pending' };
-        const tracked = track(undefined, object, managerOf(req, query) ?? defaultManager(req), type);
+        const tracked = track(undefined, object, managerOf(query) ?? defaultManager(req), type);
         if (dryRun) return sendJson(res, 201, renderOne(dryRunCreate(target, type, tracked)));
         return sendJson(res, 201, renderOne(db.create(tracked)));
       }
@@ -498,7 +498,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         const object = info.subresource === 'status' ? prepareIncoming(body, type, apiVersion, namespace) : checkFields(prepareIncoming(body, type, apiVersion, namespace), query, res);
         if (object.metadata.name !== name) throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
-        const manager = managerOf(req, query) ?? defaultManager(req);
+        const manager = managerOf(query) ?? defaultManager(req);
         if (info.subresource === 'status') {
           const next = track(existing, { ...existing, status: object.status, metadata: { ...existing.metadata, resourceVersion: object.metadata.resourceVersion } }, manager, type, 'status');
           if (dryRun) return sendJson(res, 200, renderOne(next));
@@ -524,7 +524,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
         }
         const existing = db.get(namespace, name);
-        const manager = managerOf(req, query) ?? (mediaType === 'application/apply-patch+yaml' ? undefined : defaultManager(req));
+        const manager = managerOf(query) ?? (mediaType === 'application/apply-patch+yaml' ? undefined : defaultManager(req));
         if (info.subresource === 'scale') {
           if (!existing) throw notFound(key, name, type.group, type.plural);
           const scale = toScale(existing);
@@ -643,7 +643,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
    * current (or, with `previous=true`, last) run, one line per event, with the API server's errors for a missing or
    * not yet started container.
    */
-  function servePodLog(namespace: string, name: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+  function servePodLog(namespace: string, name: string, query: URLSearchParams, res: ServerResponse): void {
     const pod = store.get('pods', namespace, name);
     if (!pod) throw notFound('pods', name, '', 'pods');
     const spec = (pod.spec ?? {}) as { containers?: Array<{ name: string; image?: string }>; initContainers?: Array<{ name: string; image?: string }> };
@@ -676,7 +676,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const body = (Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines).map((l) => (query.get('timestamps') === 'true' ? l : l.replace(/^\S+ /, ''))).join('\n');
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
     res.end(body ? `${body}\n` : '');
-    void req;
   }
 
   function negotiateOrJson(accept: string | undefined): Negotiated {
