@@ -80,7 +80,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   faults = createFaultController(
     {
-      dropWatches: () => server.dropWatches(),
+      dropWatches: (abrupt) => server.dropWatches(abrupt),
       expireResourceVersions: () => store.compact(),
       restartApiServer: () => server.restart(),
     },

@@ -6,8 +6,10 @@
 
 /** Active fault settings; absent means off. */
 export interface FaultSettings {
-  /** Close every open watch connection this often (ms). */
+  /** Close every open watch stream cleanly this often (ms): clients see EOF, as at a watch timeout. */
   dropWatchMs?: number;
+  /** Cut every open watch connection this often (ms): clients see a reset / unexpected EOF. */
+  resetWatchMs?: number;
   /** Fraction (0..1) of API requests answered 500 InternalError. */
   errorRate?: number;
   /** Fraction (0..1) of API requests answered 429 TooManyRequests (Retry-After: 1). */
@@ -20,8 +22,8 @@ export interface FaultSettings {
 
 /** What the fault controller drives; startSim connects these to the running server and store. */
 export interface FaultTargets {
-  /** Ends every open watch; returns how many were closed. */
-  dropWatches(): number;
+  /** Ends every open watch (cleanly, or cutting the connection when `abrupt`); returns how many were closed. */
+  dropWatches(abrupt?: boolean): number;
   /** Expires every resourceVersion older than the current one. */
   expireResourceVersions(): void;
   /** Closes the HTTP server and listens again on the same port, keeping the store. */
@@ -40,8 +42,8 @@ export interface FaultController {
   pick(random?: () => number): { code: 429 | 500 } | undefined;
   /** For the server: the latency to add to this API request (ms). */
   latencyMs(): number;
-  /** Ends every open watch now; returns how many were closed. */
-  dropWatches(): number;
+  /** Ends every open watch now (cleanly, or cutting the connection when `abrupt`); returns how many were closed. */
+  dropWatches(abrupt?: boolean): number;
   /** Expires every older resourceVersion now. */
   expireResourceVersions(): void;
   /** Restarts the API server (same port, same store): clients see their connections closed. */
@@ -50,7 +52,7 @@ export interface FaultController {
   stop(): void;
 }
 
-const knownFaults = ['drop-watch', 'error-rate', 'throttle-rate', 'latency', 'expire-rv'];
+const knownFaults = ['drop-watch', 'reset-watch', 'error-rate', 'throttle-rate', 'latency', 'expire-rv'];
 
 /** Parses `50ms`, `3s`, `2m` (a bare number is milliseconds). */
 export function parseDuration(text: string): number {
@@ -79,6 +81,9 @@ export function parseFaultSpec(spec: string): FaultSettings {
       switch (key) {
         case 'drop-watch':
           settings.dropWatchMs = positive(parseDuration(value));
+          break;
+        case 'reset-watch':
+          settings.resetWatchMs = positive(parseDuration(value));
           break;
         case 'expire-rv':
           settings.expireRvMs = positive(parseDuration(value));
@@ -118,6 +123,7 @@ export function createFaultController(targets: FaultTargets, initial?: string | 
   const startTimers = () => {
     stopTimers();
     if (settings.dropWatchMs) timers.push(setInterval(() => targets.dropWatches(), settings.dropWatchMs));
+    if (settings.resetWatchMs) timers.push(setInterval(() => targets.dropWatches(true), settings.resetWatchMs));
     if (settings.expireRvMs) timers.push(setInterval(() => targets.expireResourceVersions(), settings.expireRvMs));
     for (const t of timers) t.unref();
   };
@@ -138,7 +144,7 @@ export function createFaultController(targets: FaultTargets, initial?: string | 
       return undefined;
     },
     latencyMs: () => settings.latencyMs ?? 0,
-    dropWatches: () => targets.dropWatches(),
+    dropWatches: (abrupt) => targets.dropWatches(abrupt),
     expireResourceVersions: () => targets.expireResourceVersions(),
     restartApiServer: () => targets.restartApiServer(),
     stop: stopTimers,

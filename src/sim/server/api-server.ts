@@ -50,8 +50,8 @@ export interface ApiServer {
   close(): Promise<void>;
   /** Closes and listens again on the same host and port; the store is untouched. */
   restart(): Promise<void>;
-  /** Ends every open watch stream; returns how many there were. */
-  dropWatches(): number;
+  /** Ends every open watch stream (cleanly, or with `abrupt` by cutting the connection); returns how many there were. */
+  dropWatches(abrupt?: boolean): number;
   /** The request counters. */
   stats(): SimStats;
   /** The base URL (after listen). */
@@ -270,7 +270,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   /**
    * Fault control for a simulator in another process (`helm autorollback sim`): GET/PUT/DELETE /sim/faults
-   * (PUT body: a fault spec as text, or FaultSettings JSON), POST /sim/faults/drop-watches, /expire-rv, /restart.
+   * (PUT body: a fault spec as text, or FaultSettings JSON), POST /sim/faults/drop-watches, /reset-watches, /expire-rv,
+   * /restart.
    */
   async function faultEndpoint(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const faults = options.faults?.();
@@ -295,6 +296,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     }
     if (req.method !== 'POST') throw methodNotAllowed(req.method);
     if (action === '/drop-watches') return sendJson(res, 200, { dropped: faults.dropWatches() });
+    if (action === '/reset-watches') return sendJson(res, 200, { dropped: faults.dropWatches(true) });
     if (action === '/expire-rv') {
       faults.expireResourceVersions();
       return sendJson(res, 200, { expiredThrough: String(store.currentResourceVersion()) });
@@ -772,9 +774,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     });
   }
 
-  function dropWatches(): number {
+  function dropWatches(abrupt = false): number {
     const watches = [...openWatches];
-    for (const w of watches) w.close();
+    for (const w of watches) (abrupt ? w.reset() : w.close());
     return watches.length;
   }
 
@@ -802,8 +804,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       await close();
       await startServer();
     },
-    dropWatches() {
-      const n = dropWatches();
+    dropWatches(abrupt = false) {
+      const n = dropWatches(abrupt);
       stats.dropped(n);
       return n;
     },

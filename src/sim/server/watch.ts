@@ -18,6 +18,8 @@ export interface WatchParams {
 export interface OpenWatch {
   /** Ends the stream cleanly (the client sees EOF and re-watches). */
   close(): void;
+  /** Cuts the connection mid-stream (the client sees a connection reset / unexpected EOF). */
+  reset(): void;
 }
 
 /** Everything serveWatch needs. */
@@ -101,7 +103,13 @@ export function serveWatch(ctx: WatchContext): void {
     else deliver(event);
   });
   const timers: NodeJS.Timeout[] = [];
-  const entry: OpenWatch = { close: () => finish() };
+  const entry: OpenWatch = {
+    close: () => finish(),
+    reset: () => {
+      res.destroy();
+      finish();
+    },
+  };
   ctx.open.add(entry);
 
   function finish(): void {

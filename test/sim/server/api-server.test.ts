@@ -456,6 +456,12 @@ describe('fault control over HTTP (/sim/faults)', () => {
     await watching;
     expect(Date.now() - started).toBeLessThan(6000); // ended by the drop, not by the client's 8 s abort
 
+    // reset-watches cuts the connection mid-stream instead: the client's read fails.
+    const cut = readWatch('/api/v1/namespaces/default/configmaps?watch=true', () => false, 8000);
+    await waitFor('watch open', () => sim.stats().watchesOpen === 1);
+    expect(await (await fetch(`${sim.url}/sim/faults/reset-watches`, { method: 'POST' })).json()).toEqual({ dropped: 1 });
+    await expect(cut).rejects.toThrow();
+
     // A restart closes every connection (this watch too) and serves the same store again on the same URL.
     await core.createNamespacedConfigMap({ namespace: 'default', body: cm('kept') });
     started = Date.now();

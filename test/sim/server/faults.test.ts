@@ -9,6 +9,7 @@ describe('fault spec parsing', () => {
       latencyMs: 50,
       expireRvMs: 120000,
     });
+    expect(parseFaultSpec('reset-watch=1m')).toEqual({ resetWatchMs: 60000 });
     expect(parseFaultSpec('')).toEqual({});
     expect(parseDuration('1.5s')).toBe(1500);
     expect(parseDuration('20')).toBe(20);
