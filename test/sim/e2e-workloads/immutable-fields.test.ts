@@ -71,7 +71,7 @@ it("a Job's pod template is immutable", async () => {
 it('a StatefulSet allows template changes but not serviceName changes', async () => {
   ok(await apply(statefulSet('x')));
   ok(await apply(statefulSet('x', 'nginx:1.28')));
-  expect(failed(await apply(statefulSet('y')))).toMatch(
+  expect(failed(await apply(statefulSet('other')))).toMatch(
     /^The StatefulSet "st" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden/,
   );
 });
@@ -89,10 +89,10 @@ metadata: {name: mismatch}
 spec:
   selector: {matchLabels: {app: x}}
   template:
-    metadata: {labels: {app: y}}
+    metadata: {labels: {app: other}}
     spec: {containers: [{name: c, image: nginx:1.27}]}
 `;
-  expect(failed(await apply(bad))).toMatch(/^The Deployment "mismatch" is invalid: spec\.template\.metadata\.labels: Invalid value: map\[string\]string\{"app":"y"\}: `selector` does not match template `labels`/);
+  expect(failed(await apply(bad))).toMatch(/^The Deployment "mismatch" is invalid: spec\.template\.metadata\.labels: Invalid value: map\[string\]string\{"app":"other"\}: `selector` does not match template `labels`/);
 });
 
 it('a container without an image is rejected', async () => {
