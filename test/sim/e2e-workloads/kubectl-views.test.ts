@@ -192,3 +192,21 @@ it('get pods -w streams a pod through Pending, ContainerCreating, Running and Er
   // Each restart shows in the RESTARTS column of the streamed rows.
   expect(lines.some((l) => /^watched-\S+\s+0\/1\s+CrashLoopBackOff\s+\d+ \(\d+s ago\)\s+\d+s$/.test(l))).toBe(true);
 });
+
+it('kubectl logs: a crash-looping container shows its last run; an image that cannot be pulled says so', async () => {
+  const pod = await crashLooping('crash', 1);
+  // The kubelet serves the last terminated container while the next one waits in back-off (see notes/sim-bugs.md).
+  const current = await kubectl(sim, ['logs', pod.metadata.name]);
+  expect(current.stderr).toBe('');
+  expect(current.code).toBe(0);
+  expect(ok(await kubectl(sim, ['logs', pod.metadata.name, '--previous']))).not.toBe('');
+
+  sim.store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nopull', namespace: 'default', labels: { app: 'nopull' } }, spec: { containers: [{ name: 'app', image: 'missing:1' }] } });
+  await until(sim, 'nopull in ImagePullBackOff', () =>
+    podsOf(sim, 'nopull').find((p) => (p.status as Json | undefined)?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff'),
+  );
+  const logs = await kubectl(sim, ['logs', 'nopull']);
+  expect(failed(logs)).toBe('Error from server (BadRequest): container "app" in pod "nopull" is waiting to start: trying and failing to pull image\n');
+  const previous = await kubectl(sim, ['logs', 'nopull', '--previous']);
+  expect(failed(previous)).toBe('Error from server (BadRequest): previous terminated container "app" in pod "nopull" not found\n');
+});
