@@ -675,9 +675,31 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       lines.push(`${t.finishedAt ?? ''} kube-sim: container ${container} exited with code ${t.exitCode ?? 0}${t.reason ? ` (${t.reason})` : ''}${t.message ? `: ${t.message}` : ''}`);
     }
     const tail = Number(query.get('tailLines') ?? NaN);
-    const body = (Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines).map((l) => (query.get('timestamps') === 'true' ? l : l.replace(/^\S+ /, ''))).join('\n');
+    const format = (l: string) => (query.get('timestamps') === 'true' ? l : l.replace(/^\S+ /, ''));
+    const body = (Number.isInteger(tail) && tail >= 0 ? lines.slice(Math.max(0, lines.length - tail)) : lines).map(format).join('\n');
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
-    res.end(body ? `${body}\n` : '');
+    if (!(query.get('follow') === 'true' && state.running && !previous)) {
+      res.end(body ? `${body}\n` : '');
+      return;
+    }
+    // follow: stream until this run of the container ends or the pod goes away.
+    res.write(body ? `${body}\n` : '');
+    const startedAt = state.running.startedAt;
+    const unsubscribe = store.subscribe((event) => {
+      if (event.resource !== 'pods' || event.object.metadata.uid !== pod.metadata.uid) return;
+      if (event.type === 'DELETED') return finish();
+      const now = (((event.object.status ?? {}) as typeof status).containerStatuses ?? []).find((x) => x.name === container);
+      const ended = now?.state?.terminated ?? (now?.lastState?.terminated?.startedAt === startedAt ? now?.lastState?.terminated : undefined);
+      if (ended && ended.startedAt === startedAt) {
+        res.write(`${format(`${ended.finishedAt ?? ''} kube-sim: container ${container} exited with code ${ended.exitCode ?? 0}${ended.reason ? ` (${ended.reason})` : ''}`)}\n`);
+        finish();
+      }
+    });
+    const finish = () => {
+      unsubscribe();
+      res.end();
+    };
+    res.on('close', unsubscribe);
   }
 
   function negotiateOrJson(accept: string | undefined): Negotiated {

@@ -81,3 +81,28 @@ describe('kubectl logs (pods/log)', () => {
     expect(bad.stderr).toMatch(/container nope is not valid for pod two/);
   });
 });
+
+describe('kubectl logs -f', () => {
+  it('streams until the running container exits', async () => {
+    sim.store.create('pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'brief', namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'crash-after-20s:1' }] },
+    });
+    const running = () => ((sim.store.get('pods', 'default', 'brief')?.status ?? {}) as { containerStatuses?: Array<{ state?: { running?: unknown } }> }).containerStatuses?.[0]?.state?.running;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('pod never ran')), 20_000);
+      const unsubscribe = sim.store.subscribe(() => {
+        if (running()) {
+          clearTimeout(timer);
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
+    // crash-after-20s at time scale 10: the container exits about 2 s after it started, ending the stream.
+    const followed = ok(await kubectl(sim, ['logs', '-f', 'brief']));
+    expect(followed).toMatch(/^kube-sim: container app \(image crash-after-20s:1\) started\nkube-sim: container app exited with code 1 \(Error\)\n$/);
+  });
+});
