@@ -93,13 +93,14 @@ describe('kubectl logs -f', () => {
     const running = () => ((sim.store.get('pods', 'default', 'brief')?.status ?? {}) as { containerStatuses?: Array<{ state?: { running?: unknown } }> }).containerStatuses?.[0]?.state?.running;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('pod never ran')), 20_000);
-      const unsubscribe = sim.store.subscribe(() => {
-        if (running()) {
-          clearTimeout(timer);
-          unsubscribe();
-          resolve();
-        }
-      });
+      const check = () => {
+        if (!running()) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      };
+      const unsubscribe = sim.store.subscribe(check);
+      check();
     });
     // crash-after-20s at time scale 10: the container exits about 2 s after it started, ending the stream.
     const followed = ok(await kubectl(sim, ['logs', '-f', 'brief']));
