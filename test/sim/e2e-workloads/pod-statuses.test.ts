@@ -186,6 +186,19 @@ it('missing: ErrImagePull with the pull error, then ImagePullBackOff; Pending, n
     state: { waiting: { message: cs(pod).state.waiting.message, reason: 'ImagePullBackOff' } },
   });
   expect(cond(pod, 'PodReadyToStartContainers')?.status).toBe('True');
+  // The kubelet's events for a failed pull, as `kubectl describe` lists them on a real cluster.
+  const events = JSON.parse(ok(await kubectl(sim, ['get', 'events', '--field-selector', 'involvedObject.name=missing', '-o', 'json']))) as { items: Json[] };
+  const seen = events.items.map((e) => `${e.type} ${e.reason}: ${e.message}`);
+  const image = 'registry.example.com/team/missing:1';
+  expect(seen).toEqual(
+    expect.arrayContaining([
+      `Normal Pulling: Pulling image "${image}"`,
+      `Warning Failed: Failed to pull image "${image}": ${pullError}`,
+      'Warning Failed: Error: ErrImagePull',
+      `Normal BackOff: Back-off pulling image "${image}"`,
+      'Warning Failed: Error: ImagePullBackOff',
+    ]),
+  );
   const table = ok(await kubectl(sim, ['get', 'pod', 'missing', '--no-headers']));
   expect(table).toMatch(/^missing\s+0\/1\s+ImagePullBackOff\s+0\s+\d+s\n$/);
 });
