@@ -1,5 +1,6 @@
 /**
- * The simulator's workload controllers (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, Endpoints), driven by
+ * The simulator's workload controllers (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, Endpoints) and the
+ * persistentvolume binder / provisioner, driven by
  * the store's change feed like real controllers behind informers. The scheduler, kubelet and garbage collector live
  * elsewhere (src/sim/scheduler, src/sim/kubelet, the store).
  */
@@ -8,6 +9,7 @@ import { daemonSetController } from './daemonset.js';
 import { deploymentController } from './deployment.js';
 import { endpointsController } from './endpoints.js';
 import { jobController } from './job.js';
+import { persistentVolumeController } from './persistent-volumes.js';
 import { replicaSetController } from './replicaset.js';
 import { statefulSetController } from './statefulset.js';
 import { type RuntimeOptions, startRuntime } from './runtime.js';
@@ -22,5 +24,5 @@ export interface RunningControllers {
 
 /** Starts all workload controllers over `store`; `clock` times progress deadlines, minReadySeconds and backoffs. */
 export function startControllers(store: ObjectStore, clock: SimClock, options: RuntimeOptions = {}): RunningControllers {
-  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, endpointsController], options);
+  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, endpointsController, persistentVolumeController], options);
 }

@@ -2,7 +2,8 @@
  * The StatefulSet controller: stable pods `<name>-<ordinal>` created in order (OrderedReady: the next only when
  * the previous one is Running and Ready) or all at once (Parallel), ControllerRevisions (`<name>-<hash>`) for
  * current/update revisions, RollingUpdate from the highest ordinal down to the partition (delete, then recreate
- * at the update revision), OnDelete, PVCs from volumeClaimTemplates (created Bound: there is no provisioner), and
+ * at the update revision), OnDelete, PVCs from volumeClaimTemplates (created Pending; the persistentvolume
+ * controller provisions and binds them), and
  * status with currentRevision := updateRevision once the rollout completes.
  */
 import { recordEvent } from '../events.js';
@@ -157,18 +158,14 @@ export function statefulSetController(ctx: ControllerContext): Controller {
       const claimName = `${claim}-${set.metadata.name}-${ordinal}`;
       volumes.push({ name: claim, persistentVolumeClaim: { claimName } });
       if (store.get(R.pvcs, set.metadata.namespace, claimName)) continue;
-      const created = store.create(R.pvcs, {
+      // Created Pending; the persistentvolume controller binds it like any other claim.
+      store.create(R.pvcs, {
         apiVersion: 'v1',
         kind: 'PersistentVolumeClaim',
         metadata: { name: claimName, namespace: set.metadata.namespace, labels: { ...(t.metadata?.labels ?? {}), ...(spec.selector?.matchLabels ?? {}) } },
         spec: clone(t.spec ?? {}),
+        status: { phase: 'Pending' },
       });
-      const requests = t.spec?.resources?.requests ?? {};
-      store.update(
-        R.pvcs,
-        { ...created, status: { phase: 'Bound', accessModes: (t.spec?.accessModes as string[] | undefined) ?? ['ReadWriteOnce'], capacity: requests.storage ? { storage: requests.storage } : {} } },
-        { subresource: 'status' },
-      );
       recordEvent(store, clock, { involved: set, reason: 'SuccessfulCreate', message: `create Claim ${claimName} Pod ${podName} in StatefulSet ${set.metadata.name} success`, component });
     }
     return volumes;

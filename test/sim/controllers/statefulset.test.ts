@@ -117,7 +117,7 @@ describe('StatefulSet controller', () => {
     expect(s).toMatchObject({ updatedReplicas: 3, currentReplicas: 3, currentRevision: newRev, updateRevision: newRev, observedGeneration: 3 });
   });
 
-  it('scales down from the highest ordinal and creates Bound claims from volumeClaimTemplates', async () => {
+  it('scales down from the highest ordinal and creates claims from volumeClaimTemplates that get bound', async () => {
     h.store.create(
       'statefulsets.apps',
       sts('db', 'postgres:15', {
@@ -129,7 +129,9 @@ describe('StatefulSet controller', () => {
     for (let i = 0; i < 2; i++) await h.runPods(h.pods().filter((p) => status(p).phase !== 'Running'));
     expect(names()).toEqual(['db-0', 'db-1']);
     const claim = h.get('persistentvolumeclaims', 'data-db-1');
-    expect(status(claim).phase).toBe('Bound');
+    // Bound through the persistentvolume controller: a provisioned volume of the default class.
+    expect(status(claim)).toEqual({ phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } });
+    expect((claim.spec as Json)).toMatchObject({ storageClassName: 'standard', volumeName: `pvc-${claim.metadata.uid}` });
     const vol = ((h.get('pods', 'db-1').spec as Json).volumes as Json[]).find((v) => v.name === 'data');
     expect(vol).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-db-1' } });
     const set = h.get('statefulsets.apps', 'db');
