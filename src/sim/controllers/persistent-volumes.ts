@@ -96,7 +96,7 @@ export function persistentVolumeController(ctx: ControllerContext): Controller {
   const { store, clock } = ctx;
   // What an external provisioner reports as its identity: `<provisioner>_<pod>_<instance uuid>`.
   const instance = randomUUID();
-  const provisionerComponent = (provisioner: string) => `${provisioner}_${provisioner.replace(/[^a-z0-9]+/gi, '-')}-provisioner-sim_${instance}`;
+  const provisionerComponent = (provisioner: string) => `${provisioner}_${provisioner.split('/').pop()}-provisioner-sim_${instance}`;
 
   function keysFor(event: StoreEvent): string[] {
     const o = event.object;
