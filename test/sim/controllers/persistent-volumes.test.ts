@@ -158,7 +158,7 @@ describe('persistentvolume controller: deletion', () => {
     await h.settle();
     expect(h.get('persistentvolumeclaims', 'data').metadata.deletionTimestamp).toEqual(expect.any(String));
     expect(volume(h, volumeName)).toBeDefined();
-    h.store.delete('pods', 'default', 'user', { gracePeriodSeconds: 0 });
+    h.store.delete('pods', 'default', 'user');
     await h.settle();
     expect(h.store.get('persistentvolumeclaims', 'default', 'data')).toBeUndefined();
     expect(volume(h, volumeName)).toBeUndefined();
