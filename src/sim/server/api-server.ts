@@ -661,11 +661,20 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const status = (pod.status ?? {}) as { containerStatuses?: Array<Record<string, any>>; initContainerStatuses?: Array<Record<string, any>> };
     const cs = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].find((x) => x.name === container);
     const previous = query.get('previous') === 'true';
-    const state = (previous ? cs?.lastState : cs?.state) as Record<string, Record<string, any>> | undefined;
-    if (previous && !state?.terminated) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
-    if (!state || state.waiting || Object.keys(state).length === 0) {
-      const reason = state?.waiting?.reason ?? 'ContainerCreating';
-      throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
+    // Which run to show, as the kubelet picks it (validateContainerLogStatus).
+    type Run = Record<string, Record<string, any>>;
+    const current = (cs?.state ?? {}) as Run;
+    const last = (cs?.lastState ?? {}) as Run;
+    let state: Run;
+    if (previous) {
+      if (!last.terminated) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+      state = { terminated: last.terminated };
+    } else if (current.running || current.terminated) state = current;
+    else if (last.terminated) state = { terminated: last.terminated };
+    else {
+      const reason = (current.waiting?.reason as string | undefined) ?? 'ContainerCreating';
+      const why = reason === 'ErrImagePull' ? "image can't be pulled" : reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+      throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${why}`);
     }
     const lines: string[] = [];
     const started = state.running?.startedAt ?? state.terminated?.startedAt;

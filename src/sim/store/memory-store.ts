@@ -27,7 +27,15 @@ export interface MemoryStoreOptions {
   defaults?: (resource: ResourceKey, object: KubeObject) => KubeObject;
   /** Skip the pre-created namespaces and the `kubernetes` Service (default false). */
   empty?: boolean;
+  /**
+   * Give every new namespace a `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap, as the service-account
+   * and root-CA publisher controllers of a real cluster do (default true).
+   */
+  namespaceDefaults?: boolean;
 }
+
+/** The (fake) cluster CA published in every namespace's kube-root-ca.crt ConfigMap. */
+const rootCaPem = '-----BEGIN CERTIFICATE-----\nMIIBkube-sim-fake-cluster-ca-not-a-real-certificate\n-----END CERTIFICATE-----\n';
 
 /** The in-memory ObjectStore with watch history, as the API server, controllers and kubelet share it. */
 export type MemoryStore = HistoryStore;
@@ -552,7 +560,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       delete meta.deletionTimestamp;
       delete meta.deletionGracePeriodSeconds;
       if (resource === crdKey) registerCrd(admitted);
-      return structuredClone(commit('ADDED', resource, admitted));
+      const created = structuredClone(commit('ADDED', resource, admitted));
+      if (resource === namespacesKey && (options.namespaceDefaults ?? true)) {
+        store.create('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } });
+        store.create('configmaps', {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'kube-root-ca.crt', namespace: name, annotations: { 'kubernetes.io/description': 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.' } },
+          data: { 'ca.crt': rootCaPem },
+        });
+      }
+      return created;
     },
 
     update(resource, object, updateOptions = {}) {

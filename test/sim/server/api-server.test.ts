@@ -166,9 +166,9 @@ describe('CRUD through @kubernetes/client-node', () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: cm('t') });
     const table = await getJson('/api/v1/namespaces/default/configmaps', { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
     expect(table.body).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
-    expect((table.body.rows as Array<{ cells: unknown[] }>)[0].cells[0]).toBe('t');
+    expect((table.body.rows as Array<{ cells: unknown[] }>).map((r) => r.cells[0])).toEqual(['kube-root-ca.crt', 't']);
     const partial = await getJson('/api/v1/namespaces/default/configmaps', { Accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io' });
-    expect(partial.body).toMatchObject({ kind: 'PartialObjectMetadataList', items: [{ kind: 'PartialObjectMetadata', metadata: { name: 't' } }] });
+    expect(partial.body).toMatchObject({ kind: 'PartialObjectMetadataList', items: [{ kind: 'PartialObjectMetadata', metadata: { name: 'kube-root-ca.crt' } }, { metadata: { name: 't' } }] });
   });
 
   it('handles Deployments: strategic merge patch, /status (generation untouched), /scale and dryRun', async () => {
@@ -214,7 +214,7 @@ describe('CRUD through @kubernetes/client-node', () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: cm('d2', {}, { group: 'g' }) });
     await core.createNamespacedConfigMap({ namespace: 'default', body: cm('keep') });
     await core.deleteCollectionNamespacedConfigMap({ namespace: 'default', labelSelector: 'group=g' });
-    expect((await core.listNamespacedConfigMap({ namespace: 'default' })).items.map((i) => i.metadata?.name)).toEqual(['keep']);
+    expect((await core.listNamespacedConfigMap({ namespace: 'default' })).items.map((i) => i.metadata?.name)).toEqual(['keep', 'kube-root-ca.crt']);
   });
 });
 
@@ -252,16 +252,16 @@ describe('watch', () => {
   });
 
   it('implements WatchList: ADDED for everything, then the initial-events-end bookmark, then live events', async () => {
-    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('i1') });
-    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('i2') });
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('i1', {}, { list: 'me' }) });
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('i2', {}, { list: 'me' }) });
     const seen: Array<{ type: string; object: Record<string, any> }> = [];
     const creating = (async () => {
       // A live change after the initial events arrive: created once the bookmark has been seen.
       await waitFor('bookmark', () => seen.some((e) => e.type === 'BOOKMARK'));
-      await core.createNamespacedConfigMap({ namespace: 'default', body: cm('i3') });
+      await core.createNamespacedConfigMap({ namespace: 'default', body: cm('i3', {}, { list: 'me' }) });
     })();
     const { events } = await readWatch(
-      '/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true',
+      '/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&labelSelector=list%3Dme',
       (e) => {
         seen.splice(0, seen.length, ...e);
         return e.some((x) => x.type === 'ADDED' && x.object.metadata.name === 'i3');
@@ -287,8 +287,8 @@ describe('watch', () => {
 
   it('serves legacy /watch/ paths', async () => {
     await core.createNamespacedConfigMap({ namespace: 'default', body: cm('legacy') });
-    const { events } = await readWatch('/api/v1/watch/namespaces/default/configmaps', (e) => e.length >= 1);
-    expect(events[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'legacy' } } });
+    const { events } = await readWatch('/api/v1/watch/namespaces/default/configmaps', (e) => e.length >= 2);
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED kube-root-ca.crt', 'ADDED legacy']);
   });
 });
 
@@ -324,7 +324,7 @@ describe('informers', () => {
       await core.createNamespacedConfigMap({ namespace: 'default', body: cm('fourth') });
       await waitFor('add after re-list', () => added.includes('fourth'));
       expect(added.filter((a) => a.startsWith('error'))).toEqual([]);
-      expect(informer.list().map((o) => o.metadata?.name).sort()).toEqual(['first', 'fourth', 'second', 'third']);
+      expect(informer.list().map((o) => o.metadata?.name).sort()).toEqual(['first', 'fourth', 'kube-root-ca.crt', 'second', 'third']);
     } finally {
       await informer.stop();
     }

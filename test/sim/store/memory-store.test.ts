@@ -117,9 +117,9 @@ describe('memory store basics', () => {
     expect(names({ labelSelector: 'owner=helm' })).toEqual(['default/a', 'other/b']);
     expect(names({ namespace: 'default', labelSelector: 'owner=helm' })).toEqual(['default/a']);
     expect(names({ labelSelector: 'name in (s,t)' })).toEqual(['other/b']);
-    expect(names({ labelSelector: '!owner' })).toEqual(['default/c']);
+    expect(names({ labelSelector: '!owner', fieldSelector: 'metadata.name!=kube-root-ca.crt' })).toEqual(['default/c']);
     expect(names({ fieldSelector: 'metadata.name=c' })).toEqual(['default/c']);
-    expect(names({ fieldSelector: 'metadata.namespace=other' })).toEqual(['other/b']);
+    expect(names({ fieldSelector: 'metadata.namespace=other,metadata.name!=kube-root-ca.crt' })).toEqual(['other/b']);
   });
 
   it('turns Secret stringData into base64 data', () => {
@@ -385,5 +385,18 @@ describe('storage defaults', () => {
     expect((store.create('persistentvolumeclaims', pvc('a', {})).spec as { storageClassName?: string }).storageClassName).toBe('standard');
     expect((store.create('persistentvolumeclaims', pvc('b', { storageClassName: '' })).spec as { storageClassName?: string }).storageClassName).toBe('');
     expect((store.create('persistentvolumeclaims', pvc('c', { storageClassName: 'fast' })).spec as { storageClassName?: string }).storageClassName).toBe('fast');
+  });
+});
+
+describe('namespace defaults', () => {
+  it("gives every namespace a default ServiceAccount and the kube-root-ca.crt ConfigMap, removed with it", () => {
+    const store = createMemoryStore();
+    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    expect(store.get('serviceaccounts', 'team', 'default')).toBeDefined();
+    expect((store.get('configmaps', 'team', 'kube-root-ca.crt')?.data as Record<string, string>)['ca.crt']).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(store.get('serviceaccounts', 'kube-system', 'default')).toBeDefined();
+    store.delete('namespaces', undefined, 'team');
+    expect(store.list('serviceaccounts', { namespace: 'team' }).items).toEqual([]);
+    expect(createMemoryStore({ namespaceDefaults: false }).get('serviceaccounts', 'default', 'default')).toBeUndefined();
   });
 });
