@@ -5,7 +5,7 @@
  */
 import type { HelmMajor } from '../../../src/toolchain/binaries.js';
 import { helm, kubectl, withSim, writeChart, type TestSim } from '../helpers.js';
-import { condition, failed, ok, podsOf, releaseRecords, timed, type Json } from './support.js';
+import { condition, extremesDuring, failed, ok, podsOf, releaseRecords, timed, type Json } from './support.js';
 
 const chartFiles: Record<string, string> = {
   'Chart.yaml': 'apiVersion: v2\nname: node-agent\nversion: 0.1.0\n',
@@ -66,7 +66,13 @@ describe.each([3, 4] as HelmMajor[])('helm %i: DaemonSet and Job chart', (major)
     const nodes = podsOf(sim, 'na-agent').map((p) => (p.spec as Json).nodeName as string).sort();
     expect(nodes).toEqual(['sim-node-1', 'sim-node-2', 'sim-node-3']);
 
-    ok(await helm(sim, major, ['upgrade', 'na', chart, '--set', 'image=agent:1.1', '--wait', '--timeout', '60s']));
+    // maxUnavailable 1 (the default): at most one node at a time without a ready agent.
+    const nodesServed = () =>
+      new Set(podsOf(sim, 'na-agent').filter((p) => !p.metadata.deletionTimestamp && condition(p, 'Ready')?.status === 'True').map((p) => (p.spec as Json).nodeName)).size;
+    const served = await extremesDuring(sim, nodesServed, async () => {
+      ok(await helm(sim, major, ['upgrade', 'na', chart, '--set', 'image=agent:1.1', '--wait', '--timeout', '60s']));
+    });
+    expect(served).toEqual({ min: 2, max: 3 });
     const upgraded = sim.store.get('daemonsets.apps', 'default', 'na-agent');
     expect(upgraded?.status).toMatchObject({ observedGeneration: upgraded?.metadata.generation, updatedNumberScheduled: 3, numberAvailable: 3 });
     expect(podsOf(sim, 'na-agent').filter((p) => !p.metadata.deletionTimestamp).map((p) => (p.spec as Json).containers[0].image)).toEqual(['agent:1.1', 'agent:1.1', 'agent:1.1']);

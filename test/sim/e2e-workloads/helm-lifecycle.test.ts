@@ -5,7 +5,7 @@
  */
 import type { HelmMajor } from '../../../src/toolchain/binaries.js';
 import { helm, kubectl, withSim, writeChart, type TestSim } from '../helpers.js';
-import { condition, failed, ok, podsOf, releaseRecords, until, webChart, type Json } from './support.js';
+import { condition, extremesDuring, failed, ok, podsOf, releaseRecords, until, webChart, type Json } from './support.js';
 
 const readyPods = (sim: TestSim, app: string, image: string) =>
   podsOf(sim, app).filter((p) => !p.metadata.deletionTimestamp && (p.spec as Json).containers[0].image === image && condition(p, 'Ready')?.status === 'True');
@@ -26,7 +26,23 @@ describe.each([3, 4] as HelmMajor[])('helm %i: a Deployment release from install
     expect(releaseRecords(sim, 'shop')).toEqual(['1 deployed']);
     await until(sim, 'two ready nginx:1.27 pods', () => (readyPods(sim, 'shop', 'nginx:1.27').length === 2 ? true : undefined));
 
-    ok(await helm(sim, major, ['upgrade', '--install', 'shop', chart, '--set', 'image=nginx:1.28', '--wait', '--timeout', '60s']));
+    // Rolling update with the defaults (maxSurge 25% -> 1, maxUnavailable 25% -> 0 of 2 replicas): never fewer than
+    // two ready pods, never more than three pods wanted by the ReplicaSets.
+    const readyLive = () => podsOf(sim, 'shop').filter((p) => !p.metadata.deletionTimestamp && condition(p, 'Ready')?.status === 'True').length;
+    const wanted = () => sim.store.list('replicasets.apps', { namespace: 'default', labelSelector: 'app=shop' }).items.reduce((n, r) => n + Number((r.spec as Json).replicas ?? 0), 0);
+    let wantedMax = 0;
+    const ready = await extremesDuring(
+      sim,
+      () => {
+        wantedMax = Math.max(wantedMax, wanted());
+        return readyLive();
+      },
+      async () => {
+        ok(await helm(sim, major, ['upgrade', '--install', 'shop', chart, '--set', 'image=nginx:1.28', '--wait', '--timeout', '60s']));
+      },
+    );
+    expect(ready.min).toBe(2);
+    expect(wantedMax).toBe(3);
     // --wait returned only once the new ReplicaSet's pods were ready (maxUnavailable 25% of 2 rounds to 0).
     const rsAfterUpgrade = sim.store.list('replicasets.apps', { namespace: 'default', labelSelector: 'app=shop' }).items;
     const newRs = rsAfterUpgrade.find((r) => (r.spec as Json).template.spec.containers[0].image === 'nginx:1.28');

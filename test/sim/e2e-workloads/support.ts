@@ -70,6 +70,27 @@ export function releaseRecords(sim: TestSim, release: string): string[] {
     .map(([v, st]) => `${v} ${st}`);
 }
 
+/**
+ * Runs `fn` while evaluating `measure()` after every store change; returns the smallest and largest values seen
+ * (including before and after), so tests can check invariants that must hold throughout a rollout.
+ */
+export async function extremesDuring(sim: TestSim, measure: () => number, fn: () => Promise<void>): Promise<{ min: number; max: number }> {
+  let min = measure();
+  let max = min;
+  const unsubscribe = sim.store.subscribe(() => {
+    const v = measure();
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  });
+  try {
+    await fn();
+  } finally {
+    unsubscribe();
+  }
+  const last = measure();
+  return { min: Math.min(min, last), max: Math.max(max, last) };
+}
+
 /** Milliseconds a promise takes, with its value. */
 export async function timed<T>(p: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = Date.now();
