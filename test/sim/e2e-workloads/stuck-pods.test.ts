@@ -93,3 +93,26 @@ it('a Deployment referencing a missing ConfigMap: CreateContainerConfigError unt
   const table2 = ok(await kubectl(sim, ['get', 'pods', '-l', 'app=cfg', '--no-headers'], 3)).trim();
   expect(table2).toMatch(/^cfg-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+\d+s$/);
 });
+
+it('crash-after-60s: helm 3 --wait succeeds, then the pods crash and the Deployment loses availability while helm still says deployed', async () => {
+  const chart = writeChart(sim.dir, 'web', webChart);
+  ok(await helm(sim, 3, ['install', 'late', chart, '--set', 'image=crash-after-60s:1', '--wait', '--timeout', '30s']));
+  const deployed = sim.store.get('deployments.apps', 'default', 'late');
+  expect(condition(deployed, 'Available')?.status).toBe('True');
+
+  // 60 scripted seconds later (6 s at 10x) the containers exit 1: availability drops below the minimum.
+  const degraded = await until(sim, 'Available=False after the crash', () => {
+    const d = sim.store.get('deployments.apps', 'default', 'late');
+    return condition(d, 'Available')?.status === 'False' ? d : undefined;
+  });
+  expect(condition(degraded, 'Available')).toMatchObject({ reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' });
+  // Just exited (state.terminated) or already restarted (lastState.terminated).
+  const crashed = podsOf(sim, 'late').find((p) => {
+    const cs = (p.status as Json).containerStatuses?.[0] as Json | undefined;
+    return (cs?.state?.terminated ?? cs?.lastState?.terminated)?.exitCode === 1;
+  });
+  expect(crashed).toBeDefined();
+  expect(ok(await helm(sim, 3, ['status', 'late']))).toMatch(/STATUS: deployed/);
+  const table = ok(await kubectl(sim, ['get', 'deploy', 'late', '--no-headers'], 3));
+  expect(table).toMatch(/^late\s+[01]\/2\s+2\s+[01]\s+\d+s\n$/);
+});
