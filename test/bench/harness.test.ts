@@ -8,7 +8,7 @@ describe('bench/run.js', () => {
   it('rejects an unknown benchmark and a bad --runs with one line and exit code 2', () => {
     const unknown = spawnSync(process.execPath, [runJs, 'nope'], { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toBe('Error: unknown benchmark nope (known: startup)\n');
+    expect(unknown.stderr).toMatch(/^Error: unknown benchmark nope \(known: startup(, [a-z-]+)*\)\n$/);
     const runs = spawnSync(process.execPath, [runJs, '--runs', '0'], { encoding: 'utf8' });
     expect(runs.status).toBe(2);
     expect(runs.stderr).toBe('Error: --runs must be a positive integer, not 0\n');

@@ -14,10 +14,16 @@ function flushRender(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Waits, a turn of the event loop at a time (at most 100), until `condition` holds. */
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await flushRender();
-  if (!condition()) throw new Error('condition not met after 100 turns');
+/**
+ * Waits until `condition` holds, re-checking after every turn of the event loop. Bounded by time, not turns:
+ * on a loaded machine React and Ink may need many turns (and Ink's render throttle real milliseconds).
+ */
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await flushRender();
+  }
 }
 
 function count(haystack: string, needle: string): number {
@@ -46,7 +52,7 @@ describe('LiveUpgradeApp', () => {
     const { lastFrame, frames } = render(<LiveUpgradeApp store={store} color={false} tickMs={0} now={() => at(0)} />);
     const run = crashloopRun();
     for (const e of run.slice(0, 5)) store.dispatch(e);
-    await flushRender();
+    await until(() => (lastFrame() ?? '').includes('✖ CrashLoopBackOff in Pod/web-7d9c-a1'));
     const during = lastFrame() ?? '';
     expect(count(during, '00:02.2 FAILED: CrashLoopBackOff in Pod/web-7d9c-a1')).toBe(1);
     expect(during).toContain('00:00.5 revision 4 stored; watching 1 workload');
@@ -56,8 +62,7 @@ describe('LiveUpgradeApp', () => {
     expect(during.split('\n').at(-3)).toBe('✖ CrashLoopBackOff in Pod/web-7d9c-a1 (container app)');
 
     for (const e of run.slice(5)) store.dispatch(e);
-    await flushRender();
-    await flushRender();
+    await until(() => (lastFrame() ?? '').includes('ROLLED BACK'));
     const end = lastFrame() ?? '';
     expect(count(end, 'FAILED: CrashLoopBackOff in Pod/web-7d9c-a1')).toBe(1);
     expect(end).toContain('00:04.1 rollback: healthy again: every workload rolled out and ready');
@@ -75,7 +80,7 @@ describe('LiveUpgradeApp', () => {
     for (const e of crashloopRun().slice(0, 4)) store.dispatch(e);
     wall = new Date(wall.getTime() + 10_000);
     rerender(<LiveUpgradeApp store={store} color={false} tickMs={0} now={() => wall} />);
-    await flushRender();
+    await until(() => (lastFrame() ?? '').includes('00:12.0'));
     // Last event at 00:02.0 on the service clock, 10 s of wall time since.
     expect(lastFrame()).toContain('00:12.0  timeout in 4:48');
     unmount();
