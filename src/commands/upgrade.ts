@@ -60,9 +60,10 @@ export default class Upgrade extends BaseCommand {
     const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
     if (health.timeoutMs < 1000) throw new UsageError(`--timeout ${flags.timeout} is too short`, { hint: 'use at least 1s' });
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
-    const [{ openUpgradePorts }, { upgrade }, ui, { exitCodeForOutcome }] = await Promise.all([
+    const [{ openUpgradePorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }] = await Promise.all([
       import('../kube/upgrade-deps.js'),
       import('../services/upgrade.js'),
+      import('../services/upgrade-interrupt.js'),
       import('../ui/index.js'),
       import('../domain/upgrade/report.js'),
     ]);
@@ -79,6 +80,20 @@ export default class Upgrade extends BaseCommand {
     const view = live
       ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
       : ui.createPlainRenderer(process.stderr, { color });
+    // Ctrl-C / SIGTERM: the first aborts the upgrade and rolls back (like helm's --atomic on cancel); a second
+    // one exits at once, saying what may be left behind and how to recover.
+    const interrupt = new UpgradeInterrupt();
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals === 1) return interrupt.abort(signal);
+      if ('waitUntilExit' in view) view.unmount();
+      else view.close();
+      process.stderr.write(`${interrupt.abandonMessage()}\n`);
+      process.exit(4);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const report = await upgrade(
         { ...ports, emit: (event) => view.onEvent(event) },
@@ -94,12 +109,15 @@ export default class Upgrade extends BaseCommand {
           noRollback: flags['no-rollback'],
           keepFailedInstall: flags['keep-failed-install'],
           recoverPending: flags['recover-pending'],
+          interrupt,
         },
       );
       if ('waitUntilExit' in view) await view.waitUntilExit();
       process.exitCode = exitCodeForOutcome(report.outcome);
       return report;
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
     }

@@ -36,6 +36,11 @@ export interface SuperviseInput {
   health: HealthOptions;
   /** How long helm gets to stop after SIGTERM before SIGKILL (default 30 s). */
   terminateGraceMs?: number;
+  /**
+   * Aborting it fails the run at once with reason `Interrupted` (helm is stopped like on any failure). Only
+   * the upgrade passes one: a rollback is never interrupted this way.
+   */
+  interrupt?: AbortSignal;
 }
 
 /** How a supervised run ended. */
@@ -108,8 +113,26 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
   let resolveDecision!: (d: Decision) => void;
   const decision = new Promise<Decision>((r) => (resolveDecision = r));
 
+  const interrupted = (): Failure => ({
+    reason: 'Interrupted',
+    object: revision === undefined ? 'Release' : `Release/${input.release}.v${revision}`,
+    message: `interrupted by ${String(input.interrupt?.reason ?? 'the user')} while helm ${input.args[0]} was running`,
+    firstSignalAt: clock.now(),
+  });
+  let decided = false;
+  const decideInterrupted = () => {
+    if (decided) return;
+    decided = true;
+    const failure = interrupted();
+    const now = failure.firstSignalAt;
+    emit({ type: 'verdict', phase: input.phase, verdict: { state: 'failed', progress: monitor.verdict?.progress ?? emptyProgress(now), ...failure }, at: now });
+    resolveDecision({ healthy: false, failure, at: now });
+  };
+
   function decideNow(): void {
     const v: Verdict | undefined = monitor.verdict;
+    // helm got the same Ctrl-C (the whole process group does) and may have exited first.
+    if (input.interrupt?.aborted) return decideInterrupted();
     if (v?.state === 'failed' && !watchLost) return resolveDecision({ healthy: false, failure: failureOf(v), at: clock.now() });
     if (!exit) return;
     if (exit.code !== 0) {
@@ -134,7 +157,10 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     detect();
     decideNow();
   });
+  const onAbort = () => decideNow();
+  input.interrupt?.addEventListener('abort', onAbort, { once: true });
   detect();
+  if (input.interrupt?.aborted) decideNow();
 
   let d: Decision;
   try {
@@ -143,6 +169,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     offChange();
     offError();
     offVerdict();
+    input.interrupt?.removeEventListener('abort', onAbort);
     monitor.stop();
   }
 

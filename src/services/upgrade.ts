@@ -16,6 +16,7 @@ import type { LedgerStore } from '../ports/ledger-store.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
 import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.js';
 import { recoverPending, rollBack, uninstall } from './upgrade-recovery.js';
+import type { UpgradeInterrupt } from './upgrade-interrupt.js';
 import { superviseHelm } from './upgrade-supervise.js';
 
 /** The ports `upgrade` works through; the command builds the real ones, tests pass fakes. */
@@ -52,6 +53,12 @@ export interface UpgradeRequest {
   recoverPending: boolean;
   /** How long helm gets to stop after SIGTERM (default 30 s). */
   terminateGraceMs?: number;
+  /**
+   * Ctrl-C / SIGTERM from the command. Its first abort while helm upgrades stops helm (the revision is recorded
+   * failed) and rolls back with reason `Interrupted`; during the rollback it is only noted. The service keeps
+   * it told where the run is, for the one-line message of a second interrupt.
+   */
+  interrupt?: UpgradeInterrupt;
 }
 
 /**
@@ -63,7 +70,18 @@ export interface UpgradeRequest {
  */
 export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<UpgradeReport> {
   validateReleaseName(req.release);
-  const { clock, emit } = deps;
+  const interrupt = req.interrupt;
+  interrupt?.begin({ release: req.release, namespace: req.namespace, helmGlobalArgs: req.helmGlobalArgs });
+  interrupt?.report({ phase: 'preparing' });
+  const { clock } = deps;
+  let upgrading = false;
+  // The handle learns the attempted revision as soon as it is known, not only when helm returns.
+  const emitOut = deps.emit;
+  const emit = (event: UpgradeEvent) => {
+    if (upgrading && event.type === 'revision-detected') interrupt?.report({ attemptedRevision: event.revision });
+    emitOut(event);
+  };
+  deps = { ...deps, emit };
   const notice = (level: 'info' | 'warn', message: string) => emit({ type: 'notice', level, message, at: clock.now() });
 
   let history = await readHistory(deps.releases, req);
@@ -80,6 +98,12 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
   }
   const helmMajor = await deps.helm.majorVersion();
 
+  const onInterrupt = () => {
+    const phase = interrupt?.current.phase;
+    if (phase === 'upgrade') notice('warn', `interrupted (${interrupt?.reason}): stopping helm, then rolling back; interrupt again to abandon (exits at once)`);
+    else if (phase === 'rollback' || phase === 'uninstall') notice('warn', `interrupted (${interrupt?.reason}): the ${phase} continues; interrupt again to abandon it (exits at once)`);
+  };
+  interrupt?.signal.addEventListener('abort', onInterrupt, { once: true });
   await deps.watch.start();
   try {
     if (!pending.ok) {
@@ -91,7 +115,12 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     const fromRevision = [...history].reverse().find((h) => h.status === 'deployed')?.revision;
     const firstInstall = history.length === 0;
     const base = { release: req.release, namespace: req.namespace, ...(fromRevision === undefined ? {} : { fromRevision }) };
+    if (interrupt?.interrupted) throw new UsageError(`interrupted (${interrupt.reason}) before the upgrade started; nothing was changed`);
+    const planned = chooseRollbackTarget({ history, attemptedRevision: latest(history) + 1, ledger, ...(req.toRevision === undefined ? {} : { override: req.toRevision }) });
+    interrupt?.report({ phase: 'upgrade', ...('revision' in planned ? { target: planned.revision } : {}) });
     emit({ type: 'started', ...base, chart: req.chart, helmMajor, at: clock.now() });
+    upgrading = true;
+    const before = latest(history);
 
     const run = await superviseHelm(deps, {
       release: req.release,
@@ -108,14 +137,22 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       ...(history.length > 0 ? { previousRevision: latest(history) } : {}),
       health: req.health,
       terminateGraceMs: req.terminateGraceMs,
+      ...(interrupt ? { interrupt: interrupt.signal } : {}),
     });
-    const attempted = run.revision;
+    upgrading = false;
+    let attempted = run.revision;
+    if (attempted === undefined && !run.healthy) {
+      // The watch may lag behind a revision helm stored just before it stopped: ask the storage itself.
+      attempted = (await readHistory(deps.releases, req)).find((h) => h.revision > before)?.revision;
+    }
+    if (attempted !== undefined) interrupt?.report({ attemptedRevision: attempted });
     const reportBase: Omit<ReportInput, 'outcome'> = {
       ...base,
       ...(attempted === undefined ? {} : { attemptedRevision: attempted }),
       startedAt: run.startedAt,
     };
     const finish = (input: ReportInput): UpgradeReport => {
+      interrupt?.report({ phase: 'done' });
       const report = buildReport(input);
       emit({ type: 'finished', report, at: clock.now() });
       return report;
@@ -131,7 +168,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
         // helm refused before storing anything (bad chart, bad values, unreachable repository): bad input.
         throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`);
       }
-      notice('warn', 'helm stored no new revision; nothing to roll back');
+      notice('warn', failure.reason === 'Interrupted' ? 'interrupted before helm stored a new revision; nothing was changed' : 'helm stored no new revision; nothing to roll back');
       return finish({ ...reportBase, outcome: 'failed-no-rollback', failure });
     }
     ledger = await record(
@@ -142,7 +179,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     history = await readHistory(deps.releases, req);
     const status = history.find((h) => h.revision === attempted)?.status;
     if (status === 'failed') emit({ type: 'revision-marked-failed', revision: attempted, at: clock.now() });
-    else notice('info', `helm left revision ${attempted} as ${status ?? 'missing'} (its wait ended before the failure showed); it is recorded as failed in the ledger${deps.marker ? ' and, after the rollback, in helm\'s history' : ''}`);
+    else notice('info', `helm left revision ${attempted} as ${status ?? 'missing'} (${status?.startsWith('pending-') ? 'it stopped mid-operation' : 'its wait ended before the failure showed'}); it is recorded as failed in the ledger${deps.marker ? ' and, after the rollback, in helm\'s history' : ''}`);
 
     const plan = afterFailurePlan({
       history,
@@ -157,6 +194,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       return finish({ ...reportBase, outcome: plan.outcome, failure });
     }
     if (plan.action === 'uninstall') {
+      interrupt?.report({ phase: 'uninstall', target: undefined });
       notice('info', plan.message);
       const u = await uninstall(deps, req);
       return finish({
@@ -167,6 +205,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       });
     }
     if (plan.warning) notice('warn', plan.warning);
+    interrupt?.report({ phase: 'rollback', target: plan.toRevision });
     const rb = await rollBack(deps, req, plan.toRevision, latest(history));
     if (status !== 'failed' && deps.marker) {
       // After the rollback helm calls it superseded; say what it was, in helm's own words for a failed upgrade.
@@ -192,6 +231,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       },
     });
   } finally {
+    interrupt?.signal.removeEventListener('abort', onInterrupt);
     deps.watch.stop();
   }
 }

@@ -4,6 +4,7 @@
  * simulator per test file (time scale 5: kubelet and controller durations are 5x faster, our own grace periods
  * and helm's timeouts stay real), one namespace per case so the cases never see each other's objects.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpgradeReport } from '../../src/domain/upgrade/report.js';
@@ -91,6 +92,11 @@ export interface UpgradeE2E {
   major: HelmMajor;
   probe: string;
   autorollback(args: string[]): Promise<CliRun>;
+  /**
+   * Runs the CLI and sends `signal` when a stderr line matches `when`: to the CLI only, or (`group`) to its
+   * whole process group, helm included, as a terminal's Ctrl-C does.
+   */
+  autorollbackInterrupted(args: string[], when: RegExp, signal: NodeJS.Signals, group?: boolean, again?: RegExp): Promise<CliRun & { signalled: boolean }>;
   helm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   status(release: string, namespace: string): Promise<{ status: string; version: number }>;
   historyStatuses(release: string, namespace: string): Promise<Record<number, string>>;
@@ -114,6 +120,43 @@ async function setUp(major: HelmMajor): Promise<UpgradeE2E> {
         throw new Error(`stdout is not JSON:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
       }
       return { code: r.code, stderr: r.stderr, ...(report ? { report } : {}) };
+    },
+    autorollbackInterrupted(args, when, signal, group = false, again) {
+      return new Promise((resolve, reject) => {
+        // detached: the CLI leads its own process group, which helm (its child) joins.
+        const child = spawn(process.execPath, [cli, 'upgrade', ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
+        let stdout = '';
+        let stderr = '';
+        let partial = '';
+        let signalled = false;
+        let signalledAgain = false;
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          partial += c.toString();
+          const lines = partial.split('\n');
+          partial = lines.pop() ?? '';
+          const send = () => (group && child.pid !== undefined ? process.kill(-child.pid, signal) : child.kill(signal));
+          if (!signalled && lines.some((l) => when.test(l))) {
+            signalled = true;
+            send();
+          } else if (signalled && again && !signalledAgain && lines.some((l) => again.test(l))) {
+            signalledAgain = true;
+            send();
+          }
+        });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          try {
+            const report = stdout.trim() ? (JSON.parse(stdout) as UpgradeReport) : undefined;
+            resolve({ code, stderr, signalled, ...(report ? { report } : {}) });
+          } catch {
+            reject(new Error(`stdout is not JSON:\n${stdout}\n--- stderr:\n${stderr}`));
+          }
+        });
+      });
     },
     helm: (args) => helm(sim, major, args),
     async status(release, namespace) {
@@ -255,6 +298,42 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
       expect({ outcome: r.report?.outcome, code: r.code }).toEqual({ outcome: 'rolled-back', code: 3 });
       expect(r.report?.rollback?.toRevision).toBe(1);
       expect(await e.status('app', ns)).toEqual({ status: 'deployed', version: 5 });
+    });
+
+    it('Ctrl-C (SIGINT to the CLI only) while the new revision is still starting: helm stopped, revision failed, rolled back, exit 3', async () => {
+      const ns = 'interrupt';
+      const base = ['app', e.probe, '-n', ns];
+      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
+      // Ready only after 60 simulated seconds: nothing fails, the rollout is simply in progress when interrupted.
+      const r = await e.autorollbackInterrupted([...base, '--set', 'image=slow-start-60s:2', '--no-tui'], /revision 2 stored/, 'SIGINT');
+      expect(r.signalled).toBe(true);
+      expect({ outcome: r.report?.outcome, code: r.code, reason: r.report?.failure?.reason }).toEqual({ outcome: 'rolled-back', code: 3, reason: 'Interrupted' });
+      expect(r.report?.rollback).toMatchObject({ toRevision: 1, newRevision: 3 });
+      expect(r.stderr).toMatch(/interrupted \(SIGINT\): stopping helm, then rolling back/);
+      expect(await e.historyStatuses('app', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
+      expect(deploymentReady(e.sim, ns, 'app')).toBe(true);
+    });
+
+    it('Ctrl-C in a terminal (SIGINT to the whole process group, helm too): still rolled back, exit 3', async () => {
+      const ns = 'interrupt-group';
+      const base = ['app', e.probe, '-n', ns];
+      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
+      const r = await e.autorollbackInterrupted([...base, '--set', 'image=slow-start-60s:2', '--no-tui'], /revision 2 stored/, 'SIGINT', true);
+      expect({ outcome: r.report?.outcome, code: r.code, reason: r.report?.failure?.reason }).toEqual({ outcome: 'rolled-back', code: 3, reason: 'Interrupted' });
+      // helm recorded it failed itself, or left it pending and we recorded it after the rollback.
+      expect(await e.historyStatuses('app', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
+      expect(deploymentReady(e.sim, ns, 'app')).toBe(true);
+    });
+
+    it('a second Ctrl-C abandons at once: exit 4, one line with the state and the exact recovery command', async () => {
+      const ns = 'interrupt-twice';
+      const base = ['app', e.probe, '-n', ns];
+      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
+      const r = await e.autorollbackInterrupted([...base, '--set', 'image=slow-start-60s:2', '--no-tui'], /revision 2 stored/, 'SIGINT', false, /interrupted \(SIGINT\)/);
+      expect(r.code).toBe(4);
+      expect(r.report).toBeUndefined();
+      const last = r.stderr.trim().split('\n').pop() ?? '';
+      expect(last).toMatch(new RegExp(`^interrupted again: abandoned the (upgrade|rollback) of "app"; .*recover with: helm rollback app 1 -n ${ns}$`));
     });
 
     it('a failing first install is uninstalled (exit 3)', async () => {

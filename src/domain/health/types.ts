@@ -89,7 +89,9 @@ export type FailureReason =
   | 'JobFailed'
   | 'Timeout'
   /** helm itself failed (e.g. a resource conflict or its own timeout) while the cluster showed no failure. */
-  | 'HelmFailed';
+  | 'HelmFailed'
+  /** The user interrupted the upgrade (SIGINT / SIGTERM): treated as a failure and rolled back. */
+  | 'Interrupted';
 
 /** Every failure reason, in the stable order used to break ties between equally early signals. */
 export const FAILURE_REASONS: readonly FailureReason[] = [
@@ -109,6 +111,7 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'ProgressDeadlineExceeded',
   'Timeout',
   'HelmFailed',
+  'Interrupted',
 ];
 
 /** The evidence behind a failed verdict. */
