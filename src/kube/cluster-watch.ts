@@ -46,23 +46,28 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
 
   type List = () => Promise<KubernetesListObject<KubernetesObject>>;
   const make = (path: string, list: List, labelSelector?: string) => makeInformer(kc, path, list, labelSelector) as AnyInformer;
-  const informers = {
-    deployments: make(`/apis/apps/v1/namespaces/${ns}/deployments`, () => apps.listNamespacedDeployment({ namespace: ns }) as never),
-    replicaSets: make(`/apis/apps/v1/namespaces/${ns}/replicasets`, () => apps.listNamespacedReplicaSet({ namespace: ns }) as never),
-    statefulSets: make(`/apis/apps/v1/namespaces/${ns}/statefulsets`, () => apps.listNamespacedStatefulSet({ namespace: ns }) as never),
-    daemonSets: make(`/apis/apps/v1/namespaces/${ns}/daemonsets`, () => apps.listNamespacedDaemonSet({ namespace: ns }) as never),
-    jobs: make(`/apis/batch/v1/namespaces/${ns}/jobs`, () => batch.listNamespacedJob({ namespace: ns }) as never),
-    pods: make(`/api/v1/namespaces/${ns}/pods`, () => core.listNamespacedPod({ namespace: ns }) as never),
-    events: make(`/api/v1/namespaces/${ns}/events`, () => core.listNamespacedEvent({ namespace: ns }) as never),
-    records: make(
-      `/api/v1/namespaces/${ns}/${recordsResource}`,
-      () =>
-        (recordsResource === 'secrets'
-          ? core.listNamespacedSecret({ namespace: ns, labelSelector: recordSelector })
-          : core.listNamespacedConfigMap({ namespace: ns, labelSelector: recordSelector })) as never,
-      recordSelector,
-    ),
-  };
+  /** The workload kinds' informers of one namespace. */
+  const workloadInformers = (n: string) => ({
+    deployments: make(`/apis/apps/v1/namespaces/${n}/deployments`, () => apps.listNamespacedDeployment({ namespace: n }) as never),
+    replicaSets: make(`/apis/apps/v1/namespaces/${n}/replicasets`, () => apps.listNamespacedReplicaSet({ namespace: n }) as never),
+    statefulSets: make(`/apis/apps/v1/namespaces/${n}/statefulsets`, () => apps.listNamespacedStatefulSet({ namespace: n }) as never),
+    daemonSets: make(`/apis/apps/v1/namespaces/${n}/daemonsets`, () => apps.listNamespacedDaemonSet({ namespace: n }) as never),
+    jobs: make(`/apis/batch/v1/namespaces/${n}/jobs`, () => batch.listNamespacedJob({ namespace: n }) as never),
+    pods: make(`/api/v1/namespaces/${n}/pods`, () => core.listNamespacedPod({ namespace: n }) as never),
+    events: make(`/api/v1/namespaces/${n}/events`, () => core.listNamespacedEvent({ namespace: n }) as never),
+  });
+  type NamespaceInformers = ReturnType<typeof workloadInformers>;
+  // The release's namespace first; a manifest may name others (watchNamespaces adds them).
+  const byNamespace = new Map<string, NamespaceInformers>([[ns, workloadInformers(ns)]]);
+  const records = make(
+    `/api/v1/namespaces/${ns}/${recordsResource}`,
+    () =>
+      (recordsResource === 'secrets'
+        ? core.listNamespacedSecret({ namespace: ns, labelSelector: recordSelector })
+        : core.listNamespacedConfigMap({ namespace: ns, labelSelector: recordSelector })) as never,
+    recordSelector,
+  );
+  const informers = { ...(byNamespace.get(ns) as NamespaceInformers), records };
 
   const changeListeners = new Set<() => void>();
   const errorListeners = new Set<(err: Error) => void>();
@@ -74,7 +79,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     for (const l of changeListeners) l();
   };
 
-  for (const [name, informer] of Object.entries(informers)) {
+  const wire = (name: string, informer: AnyInformer, namespace: string) => {
     informer.on('change', changed);
     // client-node stops an informer on any error but 410; restart it (a fresh list) with backoff.
     let brokenSince: number | undefined;
@@ -90,7 +95,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       }
       brokenSince ??= Date.now();
       if (Date.now() - brokenSince > giveUpAfterMs) {
-        const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: name, namespace: ns });
+        const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: name, namespace });
         const error = mapped instanceof Error ? mapped : new Error(`watch of ${name} failed: ${String(err)}`);
         for (const l of errorListeners) l(error);
         return;
@@ -109,9 +114,12 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       timers.add(timer);
       delay = Math.min(delay * 2, 5_000);
     });
-  }
+  };
+  for (const [name, informer] of Object.entries(informers)) wire(name, informer, ns);
 
-  const list = <T>(informer: AnyInformer): T[] => informer.list(ns) as unknown as T[];
+  /** Every watched namespace's objects of one kind, release namespace first. */
+  const list = <T>(kind: keyof NamespaceInformers): T[] =>
+    [...byNamespace.entries()].flatMap(([n, i]) => i[kind].list(n) as unknown as T[]);
 
   return {
     async start() {
@@ -126,19 +134,33 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
         startErrors = undefined;
       }
     },
+    async watchNamespaces(namespaces) {
+      const added = [...new Set(namespaces)].filter((n) => n !== '' && !byNamespace.has(n));
+      if (stopped || added.length === 0) return;
+      const fresh = added.map((n) => [n, workloadInformers(n)] as const);
+      for (const [n, set] of fresh) {
+        byNamespace.set(n, set);
+        for (const [name, informer] of Object.entries(set)) wire(name, informer, n);
+      }
+      // A failed first list goes through 'error' (retried with backoff, reported only if it stays broken), so
+      // a namespace we may not read never fails the upgrade by itself; it just stays unseen.
+      await Promise.all(fresh.flatMap(([, set]) => Object.values(set).map((i) => i.start().catch(() => undefined))));
+      if (stopped) for (const [, set] of fresh) for (const i of Object.values(set)) void i.stop();
+      changed();
+    },
     snapshot(): ClusterSnapshot {
       return {
-        deployments: list(informers.deployments),
-        replicaSets: list(informers.replicaSets),
-        statefulSets: list(informers.statefulSets),
-        daemonSets: list(informers.daemonSets),
-        jobs: list(informers.jobs),
-        pods: list(informers.pods),
-        events: list(informers.events),
+        deployments: list('deployments'),
+        replicaSets: list('replicaSets'),
+        statefulSets: list('statefulSets'),
+        daemonSets: list('daemonSets'),
+        jobs: list('jobs'),
+        pods: list('pods'),
+        events: list('events'),
       };
     },
     releaseRecords(): RevisionSummary[] {
-      const summaries = informers.records
+      const summaries = records
         .list(ns)
         .map((o) => summaryFromLabels(o.metadata?.labels ?? {}, o.metadata?.name ?? ''))
         .filter((s): s is RevisionSummary => s !== undefined && s.release === release);
@@ -160,6 +182,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     stopped = true;
     for (const t of timers) clearTimeout(t);
     timers.clear();
-    for (const informer of Object.values(informers)) void informer.stop();
+    void records.stop();
+    for (const set of byNamespace.values()) for (const informer of Object.values(set)) void informer.stop();
   }
 }

@@ -2,7 +2,7 @@ import type { ClusterSnapshot } from '../domain/health/types.js';
 import type { RevisionSummary } from '../domain/release/release.js';
 
 /**
- * A live, informer-backed view of one namespace: the workload kinds, their ReplicaSets and Pods, Events, and
+ * A live, informer-backed view of the release's namespace (and any others added): the workload kinds, their ReplicaSets and Pods, Events, and
  * the release's own storage records (labels only). Adapter: src/kube/cluster-watch.ts; tests use a fake.
  */
 export interface ClusterWatch {
@@ -12,6 +12,12 @@ export interface ClusterWatch {
   snapshot(): ClusterSnapshot;
   /** The release's storage records currently known, oldest first (from their labels). */
   releaseRecords(): RevisionSummary[];
+  /**
+   * Also watches the workload kinds of these namespaces (a release's manifest may name others than its own);
+   * resolves once their first lists are in. Namespaces already watched are ignored. Optional: a watch
+   * without it sees only the release's namespace.
+   */
+  watchNamespaces?(namespaces: readonly string[]): Promise<void>;
   /** Calls `listener` after any change (possibly many times per burst); returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
   /** Calls `listener` when a watch breaks for good (after retries); returns an unsubscribe function. */

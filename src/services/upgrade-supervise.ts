@@ -85,9 +85,18 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     const get = (n: number) => deps.releases.getRevision(input.release, input.namespace, n);
     const previous = input.previousRevision === undefined ? undefined : get(input.previousRevision).catch(() => undefined);
     Promise.all([get(found.revision), previous]).then(
-      ([rel, prev]) => {
-        revision = found.revision;
+      async ([rel, prev]) => {
         const workloads = releaseWorkloads(rel, input.action, input.namespace);
+        // Workloads the manifest puts in other namespaces: watch those too before judging.
+        const others = [...new Set(workloads.map((w) => w.namespace))].filter((n) => n !== input.namespace);
+        if (others.length > 0 && watch.watchNamespaces) {
+          try {
+            await watch.watchNamespaces(others);
+          } catch (err) {
+            emit({ type: 'notice', level: 'warn', message: `cannot watch namespace(s) ${others.join(', ')}: ${(err as Error).message}`, at: clock.now() });
+          }
+        }
+        revision = found.revision;
         emit({ type: 'revision-detected', revision: found.revision, workloads: workloads.length, at: clock.now() });
         monitor.setWorkloads(workloads, prev ? templateChanges(prev.manifest, rel.manifest, input.namespace) : undefined);
       },

@@ -75,6 +75,26 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
     }
   });
 
+  it('watchNamespaces adds the workload kinds of other namespaces the manifest names (release records stay in the release namespace)', async () => {
+    const pod = (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } });
+    sim.store.create('pods', pod('b-before', 'team-b'));
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: 'default', release: 'multi', driver: 'secret' });
+    try {
+      await watch.start();
+      expect(watch.snapshot().pods.map((p) => p.metadata?.name)).not.toContain('b-before');
+      await watch.watchNamespaces?.(['team-b', 'default']);
+      expect(watch.snapshot().pods.filter((p) => p.metadata?.namespace === 'team-b').map((p) => p.metadata?.name)).toEqual(['b-before']);
+      const seen = changeUntil(watch, () => watch.snapshot().pods.some((p) => p.metadata?.name === 'b-after'));
+      sim.store.create('pods', pod('b-after', 'team-b'));
+      await seen;
+      expect(watch.snapshot().pods.some((p) => p.metadata?.name === 'before' && p.metadata.namespace === 'default')).toBe(true);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('an unreachable API server fails start() with a cluster-unavailable error (exit 5)', async () => {
     const k = kube();
     k.kubeConfig.clusters[0] = { ...k.kubeConfig.clusters[0]!, server: 'http://127.0.0.1:9' };

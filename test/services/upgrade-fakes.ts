@@ -120,6 +120,11 @@ export class FakeWatch implements ClusterWatch {
   async start(): Promise<void> {
     this.started = true;
   }
+  /** Each watchNamespaces call's namespaces. */
+  readonly namespacesWatched: string[][] = [];
+  async watchNamespaces(namespaces: readonly string[]): Promise<void> {
+    this.namespacesWatched.push([...namespaces]);
+  }
   snapshot(): ClusterSnapshot {
     return this.current;
   }

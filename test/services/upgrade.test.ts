@@ -293,6 +293,27 @@ describe('upgrade service', () => {
     expect(s.helm.runs).toHaveLength(0);
   });
 
+  it('watches every namespace the manifest names, and judges the workloads there', async () => {
+    const s = setup();
+    const twoNamespaces = (tag: string) => `${manifest(tag)}---\n${manifest(tag).replace(`namespace: ${NS}`, 'namespace: batch-ns').replace('name: web', 'name: worker')}`;
+    const done = upgrade(s.deps, s.request);
+    await s.markFailedOnTerm(2)();
+    s.releases.put(2, 'pending-upgrade', twoNamespaces('2'));
+    await settle();
+    expect(s.watch.namespacesWatched).toEqual([['batch-ns']]);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'revision-detected', revision: 2, workloads: 2 }));
+    const worker = pullingPod('2');
+    s.watch.set({ pods: [readyPod('2'), { ...worker, metadata: { ...worker.metadata, name: 'worker', namespace: 'batch-ns' } }] });
+    const rb = await s.helm.next('rollback');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    rb.exit(0);
+    const report = await done;
+    expect(report).toMatchObject({ outcome: 'rolled-back', failure: { reason: 'ImagePullBackOff', object: 'Pod/worker' } });
+  });
+
   it('helm failing before it stores a revision is a usage error: nothing changed', async () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
