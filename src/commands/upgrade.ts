@@ -12,6 +12,7 @@ export default class Upgrade extends BaseCommand {
     'Every helm flag (-f, --set, --version, --create-namespace, --history-max, --wait-for-jobs, ...) is passed to `helm upgrade --install` unchanged; anything after `--` too.',
     'The rollout is watched from helm\'s first write: CrashLoopBackOff or too many restarts, image pull errors, OOMKilled, config errors, Unschedulable or unready past a grace, ProgressDeadlineExceeded, a failed hook Job or the --timeout fail it at the first signal.',
     'Then helm is stopped (it records the revision as failed) and `helm rollback` goes to the newest earlier revision that was deployed and not judged unhealthy (recorded in the ConfigMap autorollback-<release>); a failed first install is uninstalled.',
+    'Ctrl-C (SIGINT) or SIGTERM while helm upgrades stops it the same way and rolls back (reason Interrupted, exit 3); during the rollback it only warns; a second one exits at once (exit 4) saying what state the release may be in and the exact recovery command.',
     'Exit codes: 0 healthy; 3 failed and rolled back; 4 failed and not recovered (rollback failed, impossible, or --no-rollback); 2 bad usage (nothing changed); 5 cluster unreachable; 1 unexpected.',
   ].join('\n\n');
   static override examples = [
