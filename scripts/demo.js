@@ -37,8 +37,7 @@ const dir = mkdtempSync(join(tmpdir(), 'autorollback-demo-'));
 let sim;
 let interrupted = false;
 let timedOut = false;
-process.on('SIGINT', onInterrupt);
-process.on('SIGTERM', onInterrupt);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onInterrupt);
 const deadline = setTimeout(() => {
   say('demo: FAILED: still running after 110 s; stopping');
   interrupted = timedOut = true;
@@ -143,8 +142,11 @@ function fail(message) {
   process.exit(2);
 }
 
-function onInterrupt() {
-  // Ctrl-C reaches the running child too (same process group); the demo then cleans up after it.
+function onInterrupt(signal) {
   interrupted = true;
-  if (!stopRunningTool()) say('demo: interrupted; cleaning up');
+  // A closed terminal (SIGHUP) must not stop the clean-up with write errors.
+  if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  // Ctrl-C already reached the running child (same process group): `upgrade` then rolls back, and a second signal
+  // would make it give up (exit 4). Only a SIGTERM sent to the demo alone (e.g. a cancelled CI job) is passed on.
+  if (signal === 'SIGTERM') stopRunningTool();
 }
