@@ -15,8 +15,11 @@ interface DemoRun {
   ms: number;
 }
 
-/** Runs the demo without a terminal; kills it after 2 minutes (the demo's own promise is less). */
-function runDemo(args: string[] = []): Promise<DemoRun> {
+/**
+ * Runs the demo without a terminal; kills it after 2 minutes (the demo's own promise is less). `onStderr` sees
+ * the stderr so far after each chunk, with the child to signal.
+ */
+function runDemo(args: string[] = [], onStderr?: (stderr: string, child: ReturnType<typeof spawn>) => void): Promise<DemoRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
@@ -25,7 +28,10 @@ function runDemo(args: string[] = []): Promise<DemoRun> {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      onStderr?.(stderr, child);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -88,6 +94,22 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
 
   it('works the same with --helm 3', async () => {
     expectDemoWentAsPlanned(await runDemo(['--helm', '3']), 3);
+  }, 130_000);
+
+  it('on SIGTERM during the upgrade lets it roll back, then cleans up and exits 130', async () => {
+    const before = demoTempDirs();
+    let sent = false;
+    const r = await runDemo([], (stderr, child) => {
+      // The upgrade's plain log: helm has stored revision 3, so the upgrade is under way.
+      if (!sent && /revision 3 stored/.test(stderr)) sent = child.kill('SIGTERM');
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/^demo: interrupted$/m);
+    // The signal reached the upgrade (its failure reason says so), which still rolled back.
+    expect(r.stderr).toMatch(/\bInterrupted\b/);
+    expect(r.stderr).toMatch(/rolling back to revision 2\b/);
+    expect(demoTempDirs()).toEqual(before);
   }, 130_000);
 
   it('refuses a bad option with one line and exit 2, before starting anything', async () => {
