@@ -79,6 +79,32 @@ spec:
 `,
 };
 
+/** A chart with a Deployment in the release namespace and a worker Deployment in another namespace. */
+const twoNamespaceChart: Record<string, string> = {
+  'Chart.yaml': 'apiVersion: v2\nname: twons\nversion: 0.1.0\n',
+  'values.yaml': 'workerNamespace: workers\nworkerImage: nginx:1.27\n',
+  'templates/deployments.yaml': `{{- range $i, $d := list (dict "name" "front" "ns" $.Release.Namespace "image" "nginx:1.27") (dict "name" "worker" "ns" $.Values.workerNamespace "image" $.Values.workerImage) }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $.Release.Name }}-{{ $d.name }}
+  namespace: {{ $d.ns }}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: {{ $.Release.Name }}-{{ $d.name }} }
+  template:
+    metadata:
+      labels: { app: {{ $.Release.Name }}-{{ $d.name }} }
+    spec:
+      containers:
+        - name: app
+          image: {{ $d.image | quote }}
+{{- end }}
+`,
+};
+
 /** The result of one CLI run. */
 interface CliRun {
   code: number | null;
@@ -334,6 +360,19 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
       expect(r.report).toBeUndefined();
       const last = r.stderr.trim().split('\n').pop() ?? '';
       expect(last).toMatch(new RegExp(`^interrupted again: abandoned the (upgrade|rollback) of "app"; .*recover with: helm rollback app 1 -n ${ns}$`));
+    });
+
+    it('a workload the manifest puts in another namespace is watched too: its failure is caught and rolled back', async () => {
+      const ns = 'twons';
+      const chart = writeChart(e.sim.dir, 'twons', twoNamespaceChart);
+      e.sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'workers' } });
+      expect((await e.helm(['upgrade', '--install', 'app', chart, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
+      const r = await e.autorollback(['app', chart, '-n', ns, '--set', 'workerImage=missing:2', '--timeout', '60s']);
+      expect({ outcome: r.report?.outcome, code: r.code }).toEqual({ outcome: 'rolled-back', code: 3 });
+      expect(['ErrImagePull', 'ImagePullBackOff']).toContain(r.report?.failure?.reason);
+      expect(r.report?.timings.ttdMs).toBeLessThan(5_000);
+      expect(await e.historyStatuses('app', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
+      expect(deploymentReady(e.sim, 'workers', 'app-worker')).toBe(true);
     });
 
     it('a failing first install is uninstalled (exit 3)', async () => {
