@@ -101,6 +101,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
   const onInterrupt = () => {
     const phase = interrupt?.current.phase;
     if (phase === 'upgrade') notice('warn', `interrupted (${interrupt?.reason}): stopping helm, then rolling back; interrupt again to abandon (exits at once)`);
+    else if (phase === 'preparing') notice('warn', `interrupted (${interrupt?.reason}): the upgrade will not start${req.recoverPending ? ' (a running --recover-pending rollback finishes first)' : ''}; interrupt again to exit at once`);
     else if (phase === 'rollback' || phase === 'uninstall') notice('warn', `interrupted (${interrupt?.reason}): the ${phase} continues; interrupt again to abandon it (exits at once)`);
   };
   interrupt?.signal.addEventListener('abort', onInterrupt, { once: true });
@@ -115,7 +116,10 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     const fromRevision = [...history].reverse().find((h) => h.status === 'deployed')?.revision;
     const firstInstall = history.length === 0;
     const base = { release: req.release, namespace: req.namespace, ...(fromRevision === undefined ? {} : { fromRevision }) };
-    if (interrupt?.interrupted) throw new UsageError(`interrupted (${interrupt.reason}) before the upgrade started; nothing was changed`);
+    if (interrupt?.interrupted) {
+      const what = pending.ok ? 'nothing was changed' : 'only the --recover-pending rollback ran';
+      throw new UsageError(`interrupted (${interrupt.reason}) before the upgrade started; ${what}`);
+    }
     const planned = chooseRollbackTarget({ history, attemptedRevision: latest(history) + 1, ledger, ...(req.toRevision === undefined ? {} : { override: req.toRevision }) });
     interrupt?.report({ phase: 'upgrade', ...('revision' in planned ? { target: planned.revision } : {}) });
     emit({ type: 'started', ...base, chart: req.chart, helmMajor, at: clock.now() });

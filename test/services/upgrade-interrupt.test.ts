@@ -1,5 +1,6 @@
 import type { HealthOptions } from '../../src/domain/health/types.js';
 import type { UpgradeEvent } from '../../src/domain/upgrade/events.js';
+import { UsageError } from '../../src/errors/errors.js';
 import { upgrade, type UpgradeRequest } from '../../src/services/upgrade.js';
 import { UpgradeInterrupt } from '../../src/services/upgrade-interrupt.js';
 import { at, NS, pod, running } from '../domain/fixtures.js';
@@ -21,7 +22,7 @@ const startingPod = (tag: string) => {
   return { ...p, status: { ...p.status, conditions, containerStatuses } };
 };
 
-function setup(statuses: Array<'deployed' | 'superseded'> = ['deployed']) {
+function setup(statuses: Array<'deployed' | 'superseded' | 'pending-upgrade'> = ['deployed']) {
   const clock = new FakeClock(at(10).getTime());
   const watch = new FakeWatch();
   const releases = new FakeReleases('web', NS, () => watch.changed());
@@ -166,6 +167,25 @@ describe('upgrade service: interrupts', () => {
     expect(report).toMatchObject({ outcome: 'failed-no-rollback', failure: { reason: 'Interrupted', object: 'Release' } });
     expect(s.notices()).toContain('interrupted before helm stored a new revision; nothing was changed');
     expect(s.helm.verbs()).toEqual(['upgrade']);
+  });
+
+  it('interrupted during a --recover-pending rollback: the rollback finishes, the upgrade never starts', async () => {
+    const s = setup(['deployed', 'pending-upgrade']);
+    const done = upgrade(s.deps, { ...s.request, recoverPending: true });
+    const rb = await s.helm.next('rollback');
+    s.interrupt.abort('SIGINT');
+    expect(s.notices()).toContain('interrupted (SIGINT): the upgrade will not start (a running --recover-pending rollback finishes first); interrupt again to exit at once');
+    s.releases.setStatus(2, 'failed');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    expect(rb.terminated).toBe(false);
+    s.releases.setStatus(3, 'deployed');
+    rb.exit(0);
+    await expect(done).rejects.toThrow(UsageError);
+    await expect(done).rejects.toThrow(/interrupted \(SIGINT\) before the upgrade started; only the --recover-pending rollback ran$/);
+    expect(s.helm.verbs()).toEqual(['rollback']);
   });
 
   it('a revision helm stored just before it stopped is found in the storage even when the watch missed it', async () => {
