@@ -14,6 +14,11 @@ export interface HelmRunnerOptions {
   binary: string;
   /** Environment for every run; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Start helm in its own process group, so a terminal's Ctrl-C (sent to the whole foreground group) reaches
+   * only us and we decide what helm gets: `upgrade` stops helm itself, and must not lose a rollback in flight.
+   */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -25,7 +30,7 @@ export function createHelmRunner(options: HelmRunnerOptions): HelmRunner {
   const runner: HelmRunner = {
     binary: options.binary,
     start(args, runOptions) {
-      return startProcess(options.binary, args, { ...baseEnv, ...(runOptions?.env ?? {}) }, runOptions);
+      return startProcess(options.binary, args, { ...baseEnv, ...(runOptions?.env ?? {}) }, runOptions, options.ownProcessGroup === true);
     },
     majorVersion() {
       major ??= detectMajor(runner);
@@ -82,11 +87,12 @@ function startProcess(
   args: readonly string[],
   env: Record<string, string | undefined>,
   options: HelmRunOptions | undefined,
+  ownProcessGroup: boolean,
 ): HelmProcess {
   let stdout = '';
   let stderr = '';
   let spawnError: Error | undefined;
-  const child = spawn(binary, [...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+  const child = spawn(binary, [...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], shell: false, detached: ownProcessGroup });
   const splitter = (stream: 'stdout' | 'stderr') => {
     let partial = '';
     return {

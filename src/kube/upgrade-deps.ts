@@ -55,7 +55,8 @@ export function openUpgradePorts(flags: UpgradeTargetFlags): UpgradePorts {
     ...(flags.kubeconfig ? ['--kubeconfig', flags.kubeconfig] : []),
   ];
   return {
-    helm: createHelmRunner({ binary: resolveHelmBinary(flags.helmBin, env), env }),
+    // Ctrl-C is ours to handle (stop the upgrade, keep a rollback going): helm must not get it from the terminal.
+    helm: createHelmRunner({ binary: resolveHelmBinary(flags.helmBin, env), env, ownProcessGroup: true }),
     watch: createKubeClusterWatch({ kubeConfig: kube.kubeConfig, server: kube.server, namespace, release: flags.release, driver: store.driver }),
     releases: store,
     ledger: createKubeLedgerStore({ kubeConfig: kube.kubeConfig, server: kube.server }),

@@ -340,13 +340,26 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
       expect(deploymentReady(e.sim, ns, 'app')).toBe(true);
     });
 
-    it('Ctrl-C in a terminal (SIGINT to the whole process group, helm too): still rolled back, exit 3', async () => {
+    it('Ctrl-C in a terminal (SIGINT to the CLI\'s whole process group): still rolled back, exit 3', async () => {
       const ns = 'interrupt-group';
       const base = ['app', e.probe, '-n', ns];
       expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
       const r = await e.autorollbackInterrupted([...base, '--set', 'image=slow-start-60s:2', '--no-tui'], /revision 2 stored/, 'SIGINT', true);
       expect({ outcome: r.report?.outcome, code: r.code, reason: r.report?.failure?.reason }).toEqual({ outcome: 'rolled-back', code: 3, reason: 'Interrupted' });
-      // helm recorded it failed itself, or left it pending and we recorded it after the rollback.
+      expect(await e.historyStatuses('app', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
+      expect(deploymentReady(e.sim, ns, 'app')).toBe(true);
+    });
+
+    it('Ctrl-C in a terminal during the rollback: the rollback goes on (helm runs in its own process group), exit 3', async () => {
+      const ns = 'interrupt-rollback';
+      const base = ['app', e.probe, '-n', ns];
+      // Revision 1 takes 20 simulated seconds (4 s) to get ready, so the rollback to it is still running when interrupted.
+      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--set', 'image=slow-start-20s:1', '--wait', '--timeout', '60s'])).code).toBe(0);
+      const r = await e.autorollbackInterrupted([...base, '--set', 'image=missing:2', '--no-tui'], /rollback: revision 3 stored/, 'SIGINT', true);
+      expect(r.signalled).toBe(true);
+      expect({ outcome: r.report?.outcome, code: r.code }).toEqual({ outcome: 'rolled-back', code: 3 });
+      expect(['ErrImagePull', 'ImagePullBackOff']).toContain(r.report?.failure?.reason);
+      expect(r.stderr).toMatch(/interrupted \(SIGINT\): the rollback continues; interrupt again to abandon it/);
       expect(await e.historyStatuses('app', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
       expect(deploymentReady(e.sim, ns, 'app')).toBe(true);
     });

@@ -33,6 +33,16 @@ describe('helm runner', () => {
     await expect(runHelm(runner, ['upgrade'])).rejects.toThrow('helm upgrade exited with code 3: boom');
   });
 
+  it('ownProcessGroup starts helm as the leader of its own process group (a terminal Ctrl-C does not reach it)', async () => {
+    const bin = script('pgid', 'read -r _ _ _ _ pgid _ < /proc/$$/stat; echo "$$ $pgid"');
+    const own = await createHelmRunner({ binary: bin, ownProcessGroup: true }).start([]).exited;
+    const [pid, pgid] = own.stdout.trim().split(' ');
+    expect(pgid).toBe(pid);
+    const shared = await createHelmRunner({ binary: bin }).start([]).exited;
+    const [pid2, pgid2] = shared.stdout.trim().split(' ');
+    expect(pgid2).not.toBe(pid2);
+  });
+
   it('terminate() sends SIGTERM, which helm handles (it records the revision failed and exits 1)', async () => {
     const bin = script('waits', 'trap \'echo "Release x has been cancelled."; exit 1\' TERM; echo waiting; while true; do sleep 0.05; done');
     const runner = createHelmRunner({ binary: bin });
