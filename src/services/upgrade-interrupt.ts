@@ -85,7 +85,7 @@ export class UpgradeInterrupt {
       case 'upgrade':
         return `interrupted again: abandoned the upgrade of "${ctx.release}"; ${revision} may be left failed or pending (helm may still be stopping); recover with: ${recover}`;
       case 'rollback':
-        return `interrupted again: abandoned the rollback of "${ctx.release}" to revision ${s.target ?? '?'}; the release may be left pending-rollback or unhealthy; if no helm command is still running, recover with: ${recover}`;
+        return `interrupted again: abandoned the rollback of "${ctx.release}" to revision ${s.target ?? '?'} (helm may still finish it in the background); otherwise the release may be left pending-rollback or unhealthy; once no helm command runs, recover with: ${recover}`;
       case 'uninstall':
         return `interrupted again: abandoned the uninstall of the failed first install of "${ctx.release}"; it may be partly removed; recover with: ${recover}`;
       case 'done':
