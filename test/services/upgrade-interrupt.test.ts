@@ -132,7 +132,7 @@ describe('upgrade service: interrupts', () => {
     expect(s.interrupt.current).toMatchObject({ phase: 'rollback', target: 1, attemptedRevision: 2 });
     s.interrupt.abort('SIGTERM');
     expect(s.notices()).toContainEqual('interrupted (SIGTERM): the rollback continues; interrupt again to abandon it (exits at once)');
-    expect(s.interrupt.abandonMessage()).toMatch(/^interrupted again: abandoned the rollback of "web" to revision 1; .*recover with: helm rollback web 1 -n prod --kube-context prod$/);
+    expect(s.interrupt.abandonMessage()).toMatch(/^interrupted again: abandoned the rollback of "web" to revision 1 \(helm may still finish it in the background\); .*recover with: helm rollback web 1 -n prod --kube-context prod$/);
     expect(rb.terminated).toBe(false);
     s.releases.put(3, 'pending-rollback', manifest('1'));
     await settle();
