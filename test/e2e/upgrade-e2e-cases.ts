@@ -212,8 +212,11 @@ function deploymentReady(sim: TestSim, namespace: string, name: string): boolean
 }
 
 /** The failure modes that must end in exit 3 with the release back on revision 1, healthy. */
-const failureModes: Array<{ mode: string; set: string[]; flags?: string[]; reasons: string[] }> = [
+const failureModes: Array<{ mode: string; set: string[]; installSet?: string[]; flags?: string[]; reasons: string[] }> = [
   { mode: 'crashloop', set: ['image=crashloop:1'], reasons: ['CrashLoopBackOff', 'TooManyRestarts'] },
+  // No readiness probe: the pod is Ready the moment its container starts, so the Deployment's counts say
+  // "ready" until its container exits; that moment must not pass for healthy.
+  { mode: 'crashloop-no-probe', set: ['image=crashloop:1'], installSet: ['readiness=false', 'replicas=1'], reasons: ['CrashLoopBackOff', 'TooManyRestarts'] },
   { mode: 'missing-image', set: ['image=missing:1'], reasons: ['ErrImagePull', 'ImagePullBackOff'] },
   { mode: 'oom', set: ['image=oom:1'], reasons: ['OOMKilled'] },
   { mode: 'missing-configmap', set: ['configMapRef=does-not-exist'], reasons: ['CreateContainerConfigError'] },
@@ -265,8 +268,9 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
     for (const m of failureModes.filter((f) => modes.includes(f.mode))) {
       it(`${m.mode}: exit 3, reason ${m.reasons.join('/')}, release back on revision 1 and healthy`, async () => {
         const ns = `mode-${m.mode}`;
-        expect((await e.helm(['upgrade', '--install', 'app', e.probe, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
-        const sets = m.set.flatMap((s) => ['--set', s]);
+        const installSets = (m.installSet ?? []).flatMap((s) => ['--set', s]);
+        expect((await e.helm(['upgrade', '--install', 'app', e.probe, '-n', ns, '--create-namespace', ...installSets, '--wait', '--timeout', '60s'])).code).toBe(0);
+        const sets = [...(m.installSet ?? []), ...m.set].flatMap((s) => ['--set', s]);
         const r = await e.autorollback(['app', e.probe, '-n', ns, ...sets, ...(m.flags ?? []), '--timeout', '90s']);
         expect({ outcome: r.report?.outcome, code: r.code }).toEqual({ outcome: 'rolled-back', code: 3 });
         expect(m.reasons).toContain(r.report?.failure?.reason);

@@ -1,6 +1,6 @@
 import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
-import { findCondition, formatDuration, toDate } from './kube-util.js';
-import { assessPod } from './pod-rules.js';
+import { formatDuration } from './kube-util.js';
+import { assessPod, podEnded, readySince } from './pod-rules.js';
 import { podProgress, recentWarnings } from './progress.js';
 import {
   FAILURE_REASONS,
@@ -71,7 +71,8 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
     return { state: 'failed', progress, ...failure };
   }
   if (pending.length === 0) {
-    const stableAt = lastBecameReady(assessments);
+    // With the window disabled there is nothing to be early for: ready pods are enough.
+    const stableAt = options.minStableMs > 0 ? lastBecameReady(assessments) : undefined;
     const until = stableAt === undefined ? undefined : stableAt + options.minStableMs;
     if (until === undefined || until <= now.getTime()) return { state: 'healthy', progress };
     return { state: 'progressing', progress, recheckAt: new Date(until), stabilizingUntil: new Date(until) };
@@ -80,14 +81,18 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
   return { state: 'progressing', progress, recheckAt: new Date(next) };
 }
 
-/** The latest Ready=True transition among the long-running pods of the new revision, in ms. */
+/**
+ * When the last long-running pod of the new revision last changed (turned ready, or a container started or
+ * exited), in ms, as late as second-truncated timestamps allow. Only called once every workload is done,
+ * which (see finish in workload-rules) means each of these pods is ready by its own status.
+ */
 function lastBecameReady(assessments: readonly WorkloadAssessment[]): number | undefined {
   let latest: number | undefined;
   for (const a of assessments) {
     if (a.podRules !== 'all') continue;
     for (const pod of a.pods) {
-      const ready = findCondition(pod.status?.conditions, 'Ready');
-      const since = ready?.status === 'True' ? toDate(ready.lastTransitionTime)?.getTime() : undefined;
+      if (podEnded(pod)) continue;
+      const since = readySince(pod);
       if (since !== undefined && (latest === undefined || since > latest)) latest = since;
     }
   }

@@ -22,6 +22,18 @@ export function floorToSecond(date: Date): number {
   return Math.floor(date.getTime() / 1000) * 1000;
 }
 
+/**
+ * The latest real instant a recorded timestamp can stand for, in ms. The API server stores most timestamps
+ * (condition transitions, container start/finish, event times) truncated to the second, so "12:00:04Z" means
+ * some moment in [12:00:04, 12:00:05). A grace period or stability window counted from the recorded value
+ * could end up to a second early; counting from the end of that second never does. A timestamp with a
+ * sub-second part (MicroTime, or a test fixture) is taken as exact.
+ */
+export function latestInstant(date: Date): number {
+  const t = date.getTime();
+  return t % 1000 === 0 ? t + 1000 : t;
+}
+
 /** The earliest of some optional dates. */
 export function earliest(...dates: Array<Date | undefined>): Date | undefined {
   let best: Date | undefined;

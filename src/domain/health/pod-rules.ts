@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { Failure, FailureReason, HealthOptions } from './types.js';
-import { earliest, findCondition, formatDuration, toDate } from './kube-util.js';
+import { earliest, findCondition, formatDuration, latestInstant, toDate } from './kube-util.js';
 
 /**
  * Which pod rules apply: `all` for long-running workloads; `fatal-only` for Job pods (a crashing Job pod is
@@ -56,7 +56,8 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
   const scheduled = findCondition(pod.status?.conditions, 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
     const since = toDate(scheduled.lastTransitionTime) ?? podStart(pod) ?? now;
-    const due = new Date(since.getTime() + options.unschedulableGraceMs);
+    // Counted from the end of the recorded second, so the grace never ends early (see latestInstant).
+    const due = new Date(latestInstant(since) + options.unschedulableGraceMs);
     if (now.getTime() >= due.getTime()) {
       result.failures.push({
         reason: 'Unschedulable',
@@ -141,6 +142,9 @@ function assessContainer(
       },
     };
   }
+  // A container that has just exited (state.terminated, restartCount not yet raised) is not counted here:
+  // the pod is then not ready, so the rollout stays progressing until the kubelet restarts it (and counts the
+  // restart) or backs off (CrashLoopBackOff), which names the failure better than a count would.
   const restarts = c.restartCount ?? 0;
   if (restarts > 0 && restarts >= options.maxRestarts) {
     return {
@@ -156,7 +160,7 @@ function assessContainer(
   // Init containers have no readiness; a running-but-unready app container gets a grace period.
   const startedAt = toDate(c.state?.running?.startedAt);
   if (!isInit && startedAt && c.ready !== true) {
-    const due = new Date(startedAt.getTime() + options.unreadyGraceMs);
+    const due = new Date(latestInstant(startedAt) + options.unreadyGraceMs);
     if (now.getTime() < due.getTime()) return { dueAt: due };
     const probe = latestUnhealthy(pod, container, startedAt, ctx.events);
     return {
@@ -170,6 +174,44 @@ function assessContainer(
     };
   }
   return {};
+}
+
+/** Whether a pod has ended (an evicted or finished pod): its controller no longer counts it. */
+export function podEnded(pod: V1Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/**
+ * Whether a pod of a long-running workload is ready by its own status, not by its controller's counts (which
+ * lag one sync behind): the Ready condition is True and every app container (and sidecar) is running and
+ * ready. A container without a readiness probe is ready the moment it starts, so a container that has just
+ * exited may still be counted ready by the ReplicaSet; here it is not.
+ */
+export function podReady(pod: V1Pod): boolean {
+  if (findCondition(pod.status?.conditions, 'Ready')?.status !== 'True') return false;
+  return longRunning(pod).every((c) => c.state?.running !== undefined && c.ready !== false);
+}
+
+/**
+ * When a ready pod last changed, in ms, as late as the timestamps allow (see latestInstant): its Ready
+ * transition, and every long-running container's start and last exit (a fast restart need not flip Ready).
+ * Undefined when nothing dates it.
+ */
+export function readySince(pod: V1Pod): number | undefined {
+  const times = [toDate(findCondition(pod.status?.conditions, 'Ready')?.lastTransitionTime)];
+  for (const c of longRunning(pod)) {
+    times.push(toDate(c.state?.running?.startedAt), toDate(c.lastState?.terminated?.finishedAt));
+  }
+  let latest: number | undefined;
+  for (const t of times) if (t && (latest === undefined || latestInstant(t) > latest)) latest = latestInstant(t);
+  return latest;
+}
+
+/** The statuses of the app containers and of the sidecars (init containers with restartPolicy Always). */
+function longRunning(pod: V1Pod): V1ContainerStatus[] {
+  const sidecars = new Set((pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []).filter((c) => sidecars.has(c.name))];
 }
 
 /** Default of {@link HealthOptions.mountGraceMs}. */
@@ -186,7 +228,7 @@ function assessMount(pod: V1Pod, object: string, ctx: PodRuleContext): { failure
   const events = podEvents(pod, '', ctx.events).filter((e) => e.type === 'Warning' && e.reason === 'FailedMount');
   const first = earliest(...events.map(eventFirst));
   if (!first) return {};
-  const due = new Date(first.getTime() + (ctx.options.mountGraceMs ?? DEFAULT_MOUNT_GRACE_MS));
+  const due = new Date(latestInstant(first) + (ctx.options.mountGraceMs ?? DEFAULT_MOUNT_GRACE_MS));
   if (ctx.now.getTime() < due.getTime()) return { dueAt: due };
   const latest = [...events].sort((a, b) => (eventLast(b)?.getTime() ?? 0) - (eventLast(a)?.getTime() ?? 0))[0];
   return {

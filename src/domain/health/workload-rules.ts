@@ -1,6 +1,6 @@
 import type { V1ObjectMeta, V1Pod, V1PodSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
-import type { PodRuleMode } from './pod-rules.js';
+import { podEnded, podReady, type PodRuleMode } from './pod-rules.js';
 import type { ClusterSnapshot, Failure, HealthOptions, WorkloadProgress } from './types.js';
 import { findCondition, floorToSecond, isControlledBy, matchesSelector, toDate } from './kube-util.js';
 
@@ -127,7 +127,19 @@ function base(ref: WorkloadRef, desired: number, present: boolean): WorkloadAsse
   };
 }
 
+/**
+ * Records whether the workload is done. A long-running workload is done only when its controller's counts say
+ * so AND each of its new pods is ready by its own status: the counts lag the pods by a controller sync, so a
+ * pod whose container has just exited can still be counted ready (see podReady).
+ */
 function finish(a: WorkloadAssessment, done: boolean): WorkloadAssessment {
+  if (done && a.podRules === 'all') {
+    const unready = a.pods.find((p) => !podEnded(p) && !podReady(p));
+    if (unready) {
+      done = false;
+      a.waitingFor = `pod ${unready.metadata?.name ?? ''} to be ready`;
+    }
+  }
   a.done = done;
   a.progress.done = done;
   return a;

@@ -134,16 +134,16 @@ describe('evaluateRollout: every failure reason', () => {
     {
       name: 'Unschedulable once the grace has passed, dated by PodScheduled=False',
       snap: webMidRollout(unschedulablePod({ name: 'web-5f6c7d8e9b-x1', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(1) })),
-      now: at(31),
-      expected: { reason: 'Unschedulable', object: podX, firstSignalAt: at(1), message: /unschedulable for 30s: 0\/3 nodes are available: 3 Insufficient cpu/ },
+      now: at(32),
+      expected: { reason: 'Unschedulable', object: podX, firstSignalAt: at(1), message: /unschedulable for 31s: 0\/3 nodes are available: 3 Insufficient cpu/ },
     },
     {
       name: 'Unready once --unready-grace after the container started has passed',
       snap: webMidRollout(newPodWith([running('app', at(3), { ready: false })]), {
         events: [event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', fieldPath: 'spec.containers{app}' }, reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', first: at(8), last: at(120), count: 12 })],
       }),
-      now: at(123),
-      expected: { reason: 'Unready', object: podX, container: 'app', firstSignalAt: at(3), message: /not ready 2m0s after it started: Readiness probe failed: HTTP probe failed with statuscode: 503/ },
+      now: at(124),
+      expected: { reason: 'Unready', object: podX, container: 'app', firstSignalAt: at(3), message: /not ready 2m1s after it started: Readiness probe failed: HTTP probe failed with statuscode: 503/ },
     },
     {
       name: 'ProgressDeadlineExceeded from the Deployment condition',
@@ -193,13 +193,21 @@ describe('evaluateRollout: grace and timeout boundaries', () => {
   const unready = webMidRollout(newPodWith([running('app', at(3), { ready: false })]));
   const creating = webMidRollout(newPodWith([waiting('app', 'ContainerCreating', undefined)]));
 
+  // Kubernetes records these times truncated to the second (PodScheduled at "…:01Z" happened somewhere in
+  // [1 s, 2 s)), so every grace counts from the END of the recorded second: it may fire up to 1 s late, never
+  // early. A timestamp with a sub-second part is exact and counts from itself.
+  const unschedulableExact = webMidRollout(unschedulablePod({ name: 'web-5f6c7d8e9b-x1', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(1.25) }));
   it.each([
-    ['unschedulable 1 ms before the 30s grace', unschedulable, at(30.999), {}, 'progressing', at(31)],
-    ['unschedulable exactly at the grace', unschedulable, at(31), {}, 'failed', undefined],
-    ['unschedulable with a longer grace', unschedulable, at(31), { unschedulableGraceMs: 60_000 }, 'progressing', at(61)],
-    ['unready 1 ms before the 120s grace', unready, at(122.999), {}, 'progressing', at(123)],
-    ['unready exactly at the grace', unready, at(123), {}, 'failed', undefined],
-    ['unready with a shorter grace', unready, at(13), { unreadyGraceMs: 10_000 }, 'failed', undefined],
+    ['unschedulable at the recorded time + 30s grace (the real start may be up to 1 s later)', unschedulable, at(31), {}, 'progressing', at(32)],
+    ['unschedulable 1 ms before the end of the recorded second + grace', unschedulable, at(31.999), {}, 'progressing', at(32)],
+    ['unschedulable once the full grace has surely passed', unschedulable, at(32), {}, 'failed', undefined],
+    ['unschedulable with a longer grace', unschedulable, at(32), { unschedulableGraceMs: 60_000 }, 'progressing', at(62)],
+    ['unschedulable since a sub-second timestamp: 1 ms before its grace', unschedulableExact, at(31.249), {}, 'progressing', at(31.25)],
+    ['unschedulable since a sub-second timestamp: exactly at its grace', unschedulableExact, at(31.25), {}, 'failed', undefined],
+    ['unready at the recorded start + 120s grace', unready, at(123), {}, 'progressing', at(124)],
+    ['unready 1 ms before the end of the recorded second + grace', unready, at(123.999), {}, 'progressing', at(124)],
+    ['unready once the full grace has surely passed', unready, at(124), {}, 'failed', undefined],
+    ['unready with a shorter grace', unready, at(14), { unreadyGraceMs: 10_000 }, 'failed', undefined],
     ['1 ms before the timeout', creating, at(299.999), {}, 'progressing', at(300)],
     ['at the timeout', creating, at(300), {}, 'failed', undefined],
   ] as const)('%s', (_name, snap, now, o, state, recheckAt) => {
@@ -214,9 +222,10 @@ describe('evaluateRollout: grace and timeout boundaries', () => {
     event({ involved: { kind: 'Pod', name: 'web-5f6c7d8e9b-x1', uid: 'uid-web-5f6c7d8e9b-x1' }, reason: 'FailedMount', message: 'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found', first: at(first), last: at(last), count: 3 });
 
   it.each([
-    ['1 ms before the 30s mount grace', at(31.999), {}, 'progressing', at(32)],
-    ['at the mount grace', at(32), {}, 'failed', undefined],
-    ['with a shorter mount grace', at(12), { mountGraceMs: 10_000 }, 'failed', undefined],
+    ['at the first event + 30s mount grace (counted from the end of its second)', at(32), {}, 'progressing', at(33)],
+    ['1 ms before the mount grace surely passed', at(32.999), {}, 'progressing', at(33)],
+    ['once the mount grace surely passed', at(33), {}, 'failed', undefined],
+    ['with a shorter mount grace', at(13), { mountGraceMs: 10_000 }, 'failed', undefined],
   ] as const)('FailedMount %s', (_name, now, o, state, recheckAt) => {
     const v = evaluate(mountFailing([failedMount(2, 20)]), now, o);
     expect(v.state).toBe(state);
@@ -240,11 +249,11 @@ describe('evaluateRollout: grace and timeout boundaries', () => {
 
   it('recheckAt is the earliest pending grace among several pods, or the deadline', () => {
     const snap = webMidRollout([
-      newWebPod('u1', { containers: [running('app', at(50), { ready: false })] }), // due at 170
-      unschedulablePod({ name: 'web-5f6c7d8e9b-u2', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(10) }), // due at 40
+      newWebPod('u1', { containers: [running('app', at(50), { ready: false })] }), // due at 171 (end of second 50 + 120)
+      unschedulablePod({ name: 'web-5f6c7d8e9b-u2', owner: WEB_NEW_RS, labels: { app: 'web', 'pod-template-hash': '5f6c7d8e9b' }, since: at(10) }), // due at 41
     ]);
-    expect(evaluate(snap, at(20))).toMatchObject({ state: 'progressing', recheckAt: at(40) });
-    expect(evaluate(snap, at(20), { unschedulableGraceMs: 1_000_000 })).toMatchObject({ state: 'progressing', recheckAt: at(170) });
+    expect(evaluate(snap, at(20))).toMatchObject({ state: 'progressing', recheckAt: at(41) });
+    expect(evaluate(snap, at(20), { unschedulableGraceMs: 1_000_000 })).toMatchObject({ state: 'progressing', recheckAt: at(171) });
     expect(evaluate(snap, at(20), { unschedulableGraceMs: 1_000_000, unreadyGraceMs: 1_000_000 })).toMatchObject({ state: 'progressing', recheckAt: at(300) });
   });
 });
@@ -335,16 +344,19 @@ describe('evaluateRollout: healthy', () => {
     expect(evaluate(snap, at(25)).state).toBe('progressing');
   });
 
+  // The pods turned Ready at "…:04Z" (second resolution: some moment in [4 s, 5 s)), so the 5 s window counts
+  // from the end of that second and ends at 10 s: never healthy before every pod has surely been ready 5 s.
   it.each([
-    ['1 ms before the last pod has been ready for --min-stable (5s)', at(8.999), {}, 'progressing'],
-    ['once the last pod has been ready for 5s', at(9), {}, 'healthy'],
+    ['5 s after the recorded Ready transition (the real one may be up to 1 s later)', at(9), {}, 'progressing'],
+    ['1 ms before the last pod has surely been ready for --min-stable (5s)', at(9.999), {}, 'progressing'],
+    ['once the last pod has surely been ready for 5s', at(10), {}, 'healthy'],
     ['with the stability window disabled', at(4), { minStableMs: 0 }, 'healthy'],
   ] as const)('stability: %s', (_name, now, o, state) => {
     const v = evaluate(healthy(), now, o);
     expect(v.state).toBe(state);
     if (v.state === 'progressing') {
-      expect(v.stabilizingUntil).toEqual(at(9));
-      expect(v.recheckAt).toEqual(at(9));
+      expect(v.stabilizingUntil).toEqual(at(10));
+      expect(v.recheckAt).toEqual(at(10));
       expect(v.progress.workloads[0]?.done).toBe(true);
     }
   });
