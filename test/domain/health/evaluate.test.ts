@@ -4,7 +4,7 @@ import { generationBaseline } from '../../../src/domain/health/workload-rules.js
 import { DEFAULT_HEALTH_OPTIONS, type ClusterSnapshot, type HealthOptions, type Verdict } from '../../../src/domain/health/types.js';
 import type { WorkloadRef } from '../../../src/domain/manifest/workload-ref.js';
 import {
-  NS, T0, at, event, newWebPod, oldWebPod, running, snapshot, terminated, unschedulablePod, waiting,
+  NS, T0, at, dbPod, dbRef, event, newWebPod, oldWebPod, running, snapshot, terminated, unschedulablePod, waiting,
   daemonSet, replicaSet, statefulSet, webDeployment, webDeploymentHealthy, webNewRs, webOldRs, webRef, WEB_NEW_RS, WEB_OLD_RS,
   type PodOpts,
 } from '../fixtures.js';
@@ -387,6 +387,105 @@ describe('evaluateRollout: healthy', () => {
     const base = healthy();
     const snap = { ...base, pods: [newWebPod('x1', { containers: [running('app', at(20), { restartCount: 2, lastTerminated: crash(at(19)) })] }), ...base.pods.slice(1)] };
     expect(evaluate(snap, at(25))).toMatchObject({ state: 'failed', reason: 'TooManyRestarts' });
+  });
+});
+
+describe('evaluateRollout: healthy needs the new pods themselves ready and stable, not only the counts', () => {
+  // One replica, no readiness probe: the pod turned Ready when its container started (3 s); the controllers
+  // counted it ready; the container then exited. The counts lag the pod by one controller sync.
+  const countsSayReady = (p: V1Pod): ClusterSnapshot =>
+    snapshot({ deployments: [webDeploymentHealthy({ replicas: 1 })], replicaSets: [webOldRs(0), webNewRs(1, 1)], pods: [p] });
+  const notReady = (since: Date) => [
+    { type: 'PodReadyToStartContainers', status: 'True', lastTransitionTime: at(2) },
+    { type: 'Initialized', status: 'True', lastTransitionTime: at(2) },
+    { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app]', lastTransitionTime: since },
+    { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [app]', lastTransitionTime: since },
+    { type: 'PodScheduled', status: 'True', lastTransitionTime: at(1) },
+  ];
+  const readyAt = (since: Date) => [
+    { type: 'PodReadyToStartContainers', status: 'True', lastTransitionTime: at(2) },
+    { type: 'Initialized', status: 'True', lastTransitionTime: at(2) },
+    { type: 'Ready', status: 'True', lastTransitionTime: since },
+    { type: 'ContainersReady', status: 'True', lastTransitionTime: since },
+    { type: 'PodScheduled', status: 'True', lastTransitionTime: at(1) },
+  ];
+  const justExited = newWebPod('x1', {
+    phase: 'Running',
+    containers: [terminated('app', { exitCode: 1, reason: 'Error', startedAt: at(3), finishedAt: at(5) })],
+    conditions: notReady(at(5)),
+  });
+
+  it('a pod without a readiness probe whose container just exited (Error, no restart yet) is not healthy, though the counts say ready', () => {
+    for (const now of [at(5.2), at(9), at(20)]) {
+      const v = evaluate(countsSayReady(justExited), now);
+      expect(v.state).toBe('progressing');
+      if (v.state !== 'progressing') continue;
+      expect(v.stabilizingUntil).toBeUndefined();
+      expect(v.progress.workloads[0]).toMatchObject({ done: false, ready: 1 });
+      expect(v.progress.pods[0]).toMatchObject({ ready: false, reason: 'Error', restarts: 0 });
+    }
+  });
+
+  it('the same pod still counted Ready by a lagging Ready condition is not healthy either (container state wins)', () => {
+    const lagging = newWebPod('x1', { phase: 'Running', containers: [terminated('app', { exitCode: 1, reason: 'Error', startedAt: at(3), finishedAt: at(5) })], conditions: readyAt(at(3)) });
+    expect(evaluate(countsSayReady(lagging), at(20))).toMatchObject({ state: 'progressing' });
+  });
+
+  it('a pod that stays unready while the counts say ready ends in Timeout, naming the pod', () => {
+    expect(evaluate(countsSayReady(justExited), at(300))).toMatchObject({
+      state: 'failed', reason: 'Timeout', object: 'Deployment/web', message: expect.stringMatching(/waiting for Deployment\/web: pod web-5f6c7d8e9b-x1 to be ready$/),
+    });
+  });
+
+  it('once the kubelet backs off, the same pod fails with CrashLoopBackOff', () => {
+    const backOff = newWebPod('x1', {
+      phase: 'Running',
+      containers: [waiting('app', 'CrashLoopBackOff', 'back-off 10s restarting failed container=app', { restartCount: 1, lastTerminated: crash(at(7)) })],
+      conditions: notReady(at(5)),
+    });
+    expect(evaluate(countsSayReady(backOff), at(7.5))).toMatchObject({ state: 'failed', reason: 'CrashLoopBackOff', firstSignalAt: at(7) });
+  });
+
+  // Restarted at 20 s after exiting at 19.5 s; without a probe, Ready may never have been reported False in
+  // between (the kubelet's status updates coalesce), so its lastTransitionTime still says 4 s.
+  const restarted = newWebPod('x1', {
+    containers: [running('app', at(20), { restartCount: 1, lastTerminated: crash(at(19.5)) })],
+    conditions: readyAt(at(4)),
+  });
+
+  it.each([
+    ['progressing right after the restart', at(20.5), 'progressing'],
+    ['progressing 5 s after the recorded restart (the real one may be up to 1 s later)', at(25), 'progressing'],
+    ['progressing 1 ms before 5 s after the end of the restart\'s second', at(25.999), 'progressing'],
+    ['healthy once the restarted container has surely run 5 s', at(26), 'healthy'],
+  ] as const)('a ready pod whose container restarted inside the window: %s', (_name, now, state) => {
+    const v = evaluate(countsSayReady(restarted), now);
+    expect(v.state).toBe(state);
+    if (v.state === 'progressing') expect(v).toMatchObject({ stabilizingUntil: at(26), recheckAt: at(26) });
+  });
+
+  it('a stable ready pod with sub-second timestamps counts from them exactly', () => {
+    const p = newWebPod('x1', { containers: [running('app', at(3.25))], conditions: readyAt(at(3.5)) });
+    expect(evaluate(countsSayReady(p), at(8.499)).state).toBe('progressing');
+    expect(evaluate(countsSayReady(p), at(8.5)).state).toBe('healthy');
+  });
+
+  it('a stable ready pod is healthy', () => {
+    expect(evaluate(countsSayReady(newWebPod('x1')), at(30)).state).toBe('healthy');
+  });
+
+  it('an ended (evicted) pod of the new ReplicaSet does not block healthy; its replacement is judged', () => {
+    const evicted = newWebPod('x0', { phase: 'Failed', containers: [terminated('app', { exitCode: 137, reason: 'Error', startedAt: at(3), finishedAt: at(6) })], conditions: notReady(at(6)) });
+    expect(evaluate({ ...countsSayReady(newWebPod('x1')), pods: [evicted, newWebPod('x1')] }, at(30)).state).toBe('healthy');
+    expect(evaluate({ ...countsSayReady(justExited), pods: [evicted, justExited] }, at(30)).state).toBe('progressing');
+  });
+
+  it('a StatefulSet whose counts say ready but whose updated pod just exited is not healthy', () => {
+    const exited = dbPod(0, 'rev2', { phase: 'Running', containers: [terminated('db', { exitCode: 1, reason: 'Error', startedAt: at(3), finishedAt: at(5) })], conditions: notReady(at(5)) });
+    const snap = snapshot({ statefulSets: [statefulSet({ replicas: 1, current: 'rev2', update: 'rev2', ready: 1 })], pods: [exited] });
+    const ready = { ...snap, pods: [dbPod(0, 'rev2')] };
+    const judge = (s: ClusterSnapshot) => evaluate(s, at(30), {}, [dbRef]).state;
+    expect([judge(snap), judge(ready)]).toEqual(['progressing', 'healthy']);
   });
 });
 
