@@ -1,7 +1,7 @@
 // `npm run demo` as CI runs it: `node scripts/demo.js` with pipes (no TTY), after `npm run build` (pretest).
 // The demo starts kube-sim in its own process and drives the real helm and the built CLI against it.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,6 +13,8 @@ interface DemoRun {
   stdout: string;
   stderr: string;
   ms: number;
+  /** The run's own temp dir (TMPDIR): whatever the demo leaves behind is found here, not among other processes'. */
+  tmp: string;
 }
 
 /**
@@ -22,7 +24,8 @@ interface DemoRun {
 function runDemo(args: string[] = [], onStderr?: (stderr: string, child: ReturnType<typeof spawn>) => void): Promise<DemoRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    const tmp = mkdtempSync(join(tmpdir(), 'demo-test-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TMPDIR: tmp };
     delete env.CI; // the demo must be plain because stdout/stderr are pipes, not because CI is set
     const child = spawn(process.execPath, [demo, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -36,14 +39,16 @@ function runDemo(args: string[] = [], onStderr?: (stderr: string, child: ReturnT
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, stdout, stderr, ms: Date.now() - started, tmp });
     });
   });
 }
 
-/** The demo's temp folders (the simulator's kubeconfig, helm homes) currently in the temp dir. */
-function demoTempDirs(): string[] {
-  return readdirSync(tmpdir()).filter((n) => n.startsWith('autorollback-demo-'));
+/** What a demo run left in its own temp dir (its simulator's kubeconfig, helm homes: nothing, if it cleaned up). */
+function leftovers(r: DemoRun): string[] {
+  const left = readdirSync(r.tmp);
+  rmSync(r.tmp, { recursive: true, force: true });
+  return left;
 }
 
 describe('npm run demo (scripts/demo.js) without a TTY', () => {
@@ -68,10 +73,8 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
   }
 
   describe('with helm 4 (the default)', () => {
-    let before: string[];
     let r: DemoRun;
     beforeAll(async () => {
-      before = demoTempDirs();
       r = await runDemo();
     }, 130_000);
 
@@ -80,7 +83,7 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
     });
 
     it('removes its temp folders', () => {
-      expect(demoTempDirs()).toEqual(before);
+      expect(leftovers(r)).toEqual([]);
     });
 
     it('suggests only commands that exist', () => {
@@ -93,11 +96,12 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
   });
 
   it('works the same with --helm 3', async () => {
-    expectDemoWentAsPlanned(await runDemo(['--helm', '3']), 3);
+    const r = await runDemo(['--helm', '3']);
+    expectDemoWentAsPlanned(r, 3);
+    expect(leftovers(r)).toEqual([]);
   }, 130_000);
 
   it('on SIGTERM during the upgrade lets it roll back, then cleans up and exits 130', async () => {
-    const before = demoTempDirs();
     let sent = false;
     const r = await runDemo([], (stderr, child) => {
       // The upgrade's plain log: helm has stored revision 3, so the upgrade is under way.
@@ -109,7 +113,7 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
     // The signal reached the upgrade (its failure reason says so), which still rolled back.
     expect(r.stderr).toMatch(/\bInterrupted\b/);
     expect(r.stderr).toMatch(/rolling back to revision 2\b/);
-    expect(demoTempDirs()).toEqual(before);
+    expect(leftovers(r)).toEqual([]);
   }, 130_000);
 
   it('refuses a bad option with one line and exit 2, before starting anything', async () => {
@@ -117,5 +121,6 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['demo: --helm must be 3 or 4, got "5"']);
     expect(r.stdout).toBe('');
+    expect(leftovers(r)).toEqual([]);
   });
 });

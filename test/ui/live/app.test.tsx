@@ -149,7 +149,9 @@ describe('renderLiveUpgrade', () => {
     tty.columns = 100;
     const handle = renderLiveUpgrade(undefined, { stdout: asStream(tty), color: false, tickMs: 0 });
     for (const e of crashloopRun().slice(0, 4)) handle.onEvent(e);
-    await flushRender();
+    // Ink listens for resizes from the start; the view's own listener is attached by an effect after its first
+    // commit, which a loaded machine can delay: emit only once both are there.
+    await until(() => tty.listenerCount('resize') >= 2);
     tty.columns = 50;
     tty.output = '';
     tty.emit('resize');
