@@ -11,63 +11,15 @@
 // per cell: helm's numbers are dominated by its timeout, ours by the cluster's own timings.
 // Modes: BENCH_TTR_MODES=crashloop,oom (default: all); majors: BENCH_TTR_MAJORS=3 (default 3,4).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A small chart whose failure modes are values (the same as test/e2e/upgrade-e2e-cases.ts). */
-const chartFiles = {
-  'Chart.yaml': 'apiVersion: v2\nname: probe\nversion: 0.1.0\nappVersion: "1.0"\n',
-  'values.yaml': 'image: nginx:1.27\nreplicas: 2\nconfigMapRef: ""\nmemory: 32Mi\nprogressDeadlineSeconds: 600\nhook:\n  enabled: false\n  image: busybox\n',
-  'templates/deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  replicas: {{ .Values.replicas }}
-  progressDeadlineSeconds: {{ .Values.progressDeadlineSeconds }}
-  selector:
-    matchLabels: { app: {{ .Release.Name }} }
-  template:
-    metadata:
-      labels: { app: {{ .Release.Name }} }
-    spec:
-      containers:
-        - name: app
-          image: {{ .Values.image | quote }}
-          {{- if .Values.configMapRef }}
-          envFrom:
-            - configMapRef: { name: {{ .Values.configMapRef | quote }} }
-          {{- end }}
-          resources:
-            requests: { memory: {{ .Values.memory | quote }}, cpu: 10m }
-          readinessProbe:
-            httpGet: { path: /, port: 80 }
-            initialDelaySeconds: 2
-            periodSeconds: 2
-`,
-  'templates/hook.yaml': `{{- if .Values.hook.enabled }}
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: {{ .Release.Name }}-pre
-  annotations:
-    helm.sh/hook: pre-upgrade
-    helm.sh/hook-delete-policy: before-hook-creation
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: pre
-          image: {{ .Values.hook.image | quote }}
-{{- end }}
-`,
-};
+/** The e2e tests' chart whose failure modes are values (test/charts/probe). */
+const probeChart = join(root, 'test', 'charts', 'probe');
 
 /** The failure modes and the values that cause them (our flags stay at their defaults). */
 export const modes = {
@@ -191,11 +143,7 @@ export const benchmark = {
     const dir = mkdtempSync(join(tmpdir(), 'bench-ttr-'));
     const sim = await startSim({ timeScale: 1, kubeconfigPath: join(dir, 'kubeconfig') });
     const evidence = evidenceRecorder(sim.store);
-    const chart = join(dir, 'probe');
-    for (const [f, content] of Object.entries(chartFiles)) {
-      mkdirSync(dirname(join(chart, f)), { recursive: true });
-      writeFileSync(join(chart, f), content);
-    }
+    const chart = probeChart;
     const envFor = (major) => {
       const home = join(dir, `h${major}`);
       for (const d of ['home', 'cache', 'config', 'data', 'kube']) mkdirSync(join(home, d), { recursive: true });

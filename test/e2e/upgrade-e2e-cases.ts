@@ -15,69 +15,8 @@ const repo = process.cwd();
 const cli = join(repo, 'bin', 'run.js');
 const webapp = join(repo, 'examples', 'webapp');
 
-/** A small chart whose every failure mode is a value: image, a ConfigMap reference, memory, deadline, hook. */
-const probeChart: Record<string, string> = {
-  'Chart.yaml': 'apiVersion: v2\nname: probe\nversion: 0.1.0\nappVersion: "1.0"\n',
-  'values.yaml': [
-    'image: nginx:1.27',
-    'replicas: 2',
-    'configMapRef: ""',
-    'readiness: true',
-    'memory: 32Mi',
-    'progressDeadlineSeconds: 600',
-    'hook:',
-    '  enabled: false',
-    '  image: busybox',
-    '',
-  ].join('\n'),
-  'templates/deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  replicas: {{ .Values.replicas }}
-  progressDeadlineSeconds: {{ .Values.progressDeadlineSeconds }}
-  selector:
-    matchLabels: { app: {{ .Release.Name }} }
-  template:
-    metadata:
-      labels: { app: {{ .Release.Name }} }
-    spec:
-      containers:
-        - name: app
-          image: {{ .Values.image | quote }}
-          {{- if .Values.configMapRef }}
-          envFrom:
-            - configMapRef: { name: {{ .Values.configMapRef | quote }} }
-          {{- end }}
-          resources:
-            requests: { memory: {{ .Values.memory | quote }}, cpu: 10m }
-          {{- if .Values.readiness }}
-          readinessProbe:
-            httpGet: { path: /, port: 80 }
-            initialDelaySeconds: 2
-            periodSeconds: 2
-          {{- end }}
-`,
-  'templates/hook.yaml': `{{- if .Values.hook.enabled }}
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: {{ .Release.Name }}-pre
-  annotations:
-    helm.sh/hook: pre-upgrade
-    helm.sh/hook-delete-policy: before-hook-creation
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: pre
-          image: {{ .Values.hook.image | quote }}
-{{- end }}
-`,
-};
+/** A small chart whose every failure mode is a value (image, a ConfigMap reference, memory, deadline, hook); shared with the benchmark. */
+const probeChart = join(repo, 'test', 'charts', 'probe');
 
 /** A chart with a Deployment in the release namespace and a worker Deployment in another namespace. */
 const twoNamespaceChart: Record<string, string> = {
@@ -131,7 +70,7 @@ export interface UpgradeE2E {
 async function setUp(major: HelmMajor): Promise<UpgradeE2E> {
   if (!existsSync(join(repo, 'dist', 'bundle', 'run.mjs'))) throw new Error('dist/bundle/run.mjs missing: run `npm run build` first');
   const sim = await withSim({ timeScale: 5 });
-  const probe = writeChart(sim.dir, 'probe', probeChart);
+  const probe = probeChart;
   const env = helmEnv(sim, major, { HELM_BIN: helmBinary(major), CI: '1', NO_COLOR: '1' });
   const ctx: UpgradeE2E = {
     sim,
