@@ -91,7 +91,7 @@ describe('history verdicts, rollbacks and marks', () => {
     ledger.entries = [
       { revision: 1, verdict: 'healthy', decidedAt: decided },
       { revision: 2, verdict: 'failed', reason: 'CrashLoopBackOff', decidedAt: decided },
-      { revision: 5, verdict: 'verified' as 'healthy', decidedAt: decided },
+      { revision: 5, verdict: 'verified', decidedAt: decided },
     ];
     return { store, ledger };
   }
