@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { kubeFlags } from '../cli/shared-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { HistoryReport } from '../services/history.js';
 
@@ -18,10 +19,7 @@ export default class History extends BaseCommand {
   };
 
   static override flags = {
-    namespace: Flags.string({ char: 'n', description: 'namespace of the release [default: $HELM_NAMESPACE, the context namespace, "default"]' }),
-    'kube-context': Flags.string({ description: 'kubeconfig context to use [default: $HELM_KUBECONTEXT, current-context]' }),
-    kubeconfig: Flags.string({ description: 'path to the kubeconfig file [default: $KUBECONFIG, ~/.kube/config]' }),
-    driver: Flags.string({ description: 'release storage driver: secret or configmap [default: $HELM_DRIVER, secret]' }),
+    ...kubeFlags,
     max: Flags.integer({ description: 'how many of the newest revisions to show', default: 10, min: 1 }),
   };
 
@@ -29,18 +27,13 @@ export default class History extends BaseCommand {
     const { args, flags } = await this.parse(History);
     validateReleaseName(args.release); // before touching kubeconfig or cluster
     // Loaded lazily so `--help` and bad input never pay for @kubernetes/client-node.
-    const [{ openReleaseStore }, { history }, view] = await Promise.all([
-      import('../kube/open-release-store.js'),
+    const [{ openPorts }, { history }, view] = await Promise.all([
+      import('../kube/ports.js'),
       import('../services/history.js'),
       import('../ui/history-view.js'),
     ]);
-    const { store, namespace } = openReleaseStore({
-      kubeconfig: flags.kubeconfig,
-      context: flags['kube-context'],
-      namespace: flags.namespace,
-      driver: flags.driver,
-    });
-    const report = await history(store, { release: args.release, namespace, max: flags.max });
+    const { releases, namespace } = openPorts({ release: args.release, ...flags });
+    const report = await history(releases, { release: args.release, namespace, max: flags.max });
     this.log(view.renderHistoryTable(report));
     const footer = view.renderHistoryFooter(report);
     if (footer && !this.jsonEnabled()) this.logToStderr(footer);
