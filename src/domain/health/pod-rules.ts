@@ -95,12 +95,8 @@ function assessContainer(
   mode: PodRuleMode,
   ctx: PodRuleContext,
 ): { failure?: Failure; dueAt?: Date } {
-  const { options, now } = ctx;
   const container = c.name;
   const waiting = c.state?.waiting;
-  const terminated = c.state?.terminated;
-  const last = c.lastState?.terminated;
-
   const fatal = waiting?.reason ? FATAL_WAITING[waiting.reason] : undefined;
   if (waiting?.reason && fatal) {
     const reason = fatal;
@@ -110,7 +106,7 @@ function assessContainer(
         object,
         container,
         message: waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason,
-        firstSignalAt: eventTime(pod, container, reason, ctx.events) ?? fallbackSignal(pod) ?? now,
+        firstSignalAt: eventTime(pod, container, reason, ctx.events) ?? fallbackSignal(pod) ?? ctx.now,
       },
     };
   }
