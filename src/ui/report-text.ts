@@ -69,7 +69,7 @@ function headline(r: UpgradeReport): string {
     case 'rollback-failed':
       return `ROLLBACK FAILED: ${r.release} ${attempted} failed and was not recovered; act now`;
     case 'failed-no-rollback':
-      return `FAILED: ${r.release} ${attempted} failed; left as it is (rollback disabled)`;
+      return `FAILED: ${r.release} ${attempted} failed; left as it is (${r.noRollbackReason ?? 'rollback disabled'})`;
   }
 }
 

@@ -7,7 +7,9 @@ import type { Failure, FailureReason } from '../health/types.js';
  * - `rolled-back`: it failed and the release is healthy again on the rollback target (or uninstalled, for a
  *   failed first install);
  * - `rollback-failed`: it failed and the rollback failed or was impossible;
- * - `failed-no-rollback`: it failed and `--no-rollback` (or `--keep-failed-install`) asked us not to act.
+ * - `failed-no-rollback`: it failed and `--no-rollback` (or `--keep-failed-install`) asked us not to act, or a
+ *   rollback could not help (`noRollbackReason` says why: healthy workloads and helm gave up, a LoadBalancer
+ *   address no rollback would bring).
  */
 export type UpgradeOutcome = 'healthy' | 'rolled-back' | 'rollback-failed' | 'failed-no-rollback';
 
@@ -31,6 +33,8 @@ export interface UpgradeReport {
     /** When this tool decided the rollout had failed. */
     detectedAt: string;
   };
+  /** Why nothing was rolled back although the revision failed (outcome `failed-no-rollback`), when not a flag. */
+  noRollbackReason?: string;
   /** Present when a rollback (or an uninstall of a failed first install) was attempted. */
   rollback?: {
     /** Target revision; null when the action was an uninstall. */
@@ -62,6 +66,7 @@ export interface ReportInput {
   healthyAt?: Date;
   failure?: Failure & { detectedAt: Date };
   rollback?: { toRevision?: number; newRevision?: number; startedAt: Date; completedAt?: Date };
+  noRollbackReason?: string;
 }
 
 /** Builds the `--json` report, computing ttd/ttr from the times given. Pure. */
@@ -80,6 +85,7 @@ export function buildReport(input: ReportInput): UpgradeReport {
     // A signal stamped in the future (clock skew between nodes and us) must not give a negative TTD.
     report.timings.ttdMs = Math.max(0, f.detectedAt.getTime() - f.firstSignalAt.getTime());
   }
+  if (input.noRollbackReason) report.noRollbackReason = input.noRollbackReason;
   if (input.rollback) {
     const r = input.rollback;
     report.rollback = {
