@@ -3,7 +3,9 @@ import { BaseCommand, isTruthy } from '../cli/base-command.js';
 import { DEFAULT_HEALTH_OPTIONS } from '../domain/health/types.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { UpgradeReport } from '../domain/upgrade/report.js';
+import { listenForInterrupts } from '../cli/terminal-interrupt.js';
 import { UsageError } from '../errors/errors.js';
+import { ExitCode } from '../errors/exit-codes.js';
 import { checkPassthroughFlags, parseDuration, splitUpgradeArgv, wantsWaitForJobs } from '../helm/upgrade-args.js';
 
 export default class Upgrade extends BaseCommand {
@@ -82,19 +84,18 @@ export default class Upgrade extends BaseCommand {
       ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
       : ui.createPlainRenderer(process.stderr, { color });
     // Ctrl-C / SIGTERM: the first aborts the upgrade and rolls back (like helm's --atomic on cancel); a second
-    // one exits at once, saying what may be left behind and how to recover.
+    // one exits at once, saying what may be left behind and how to recover. On a terminal Ctrl-C is read as a
+    // key (raw mode), so helm, which shares the terminal's process group, never gets it.
     const interrupt = new UpgradeInterrupt();
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals === 1) return interrupt.abort(signal);
-      if ('waitUntilExit' in view) view.unmount();
-      else view.close();
-      process.stderr.write(`${interrupt.abandonMessage()}\n`);
-      process.exit(4);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const interrupts = listenForInterrupts({
+      terminal: process.stdin.isTTY === true && process.stderr.isTTY === true,
+      onInterrupt: (signal, count) => {
+        if (count === 1) return interrupt.abort(signal);
+        if ('waitUntilExit' in view) view.unmount();
+        else view.close();
+        this.exitNow({ exitCode: ExitCode.RollbackFailed, message: interrupt.abandonMessage() });
+      },
+    });
     try {
       const report = await upgrade(
         { ...ports, emit: (event) => view.onEvent(event) },
@@ -117,8 +118,7 @@ export default class Upgrade extends BaseCommand {
       process.exitCode = exitCodeForOutcome(report.outcome);
       return report;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
     }
