@@ -1,5 +1,6 @@
 import { Command } from '@oclif/core';
 import { describeCliError, failureLine, jsonError, type CliFailure, type CommandShape } from './cli-error.js';
+import { listenForInterrupts, type InterruptListener, type InterruptName } from './terminal-interrupt.js';
 
 /**
  * Base of every command: the one place where errors become a single stderr line and an exit code
@@ -27,6 +28,16 @@ export abstract class BaseCommand extends Command {
   protected exitNow(failure: CliFailure): never {
     this.report(failure);
     process.exit(failure.exitCode);
+  }
+
+  /**
+   * Counts Ctrl-C / SIGTERM for a long-running command (see terminal-interrupt.ts): while the command draws on
+   * a terminal (stdin and stderr are TTYs, live view or plain log), Ctrl-C is read as a key in raw mode so that
+   * helm, in the same process group, never gets it; one signal delivered twice counts once. Dispose it in a
+   * `finally`; the terminal is also restored when the process exits.
+   */
+  protected listenForInterrupts(onInterrupt: (name: InterruptName, count: number) => void): InterruptListener {
+    return listenForInterrupts({ terminal: process.stdin.isTTY === true && process.stderr.isTTY === true, onInterrupt });
   }
 
   /** Whether --json was given (before any `--`); false when the command has no --json. */

@@ -1,12 +1,10 @@
 import { Args, Flags } from '@oclif/core';
-import { BaseCommand, isTruthy } from '../cli/base-command.js';
-import { DEFAULT_HEALTH_OPTIONS } from '../domain/health/types.js';
+import { BaseCommand } from '../cli/base-command.js';
+import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { UpgradeReport } from '../domain/upgrade/report.js';
-import { listenForInterrupts } from '../cli/terminal-interrupt.js';
-import { UsageError } from '../errors/errors.js';
 import { ExitCode } from '../errors/exit-codes.js';
-import { checkPassthroughFlags, parseDuration, splitUpgradeArgv, wantsWaitForJobs } from '../helm/upgrade-args.js';
+import { checkPassthroughFlags, splitUpgradeArgv, wantsWaitForJobs } from '../helm/upgrade-args.js';
 
 export default class Upgrade extends BaseCommand {
   static override summary = 'Run helm upgrade --install, judge the rollout live, and roll back to the last known good revision on failure.';
@@ -31,20 +29,14 @@ export default class Upgrade extends BaseCommand {
   };
 
   static override flags = {
-    timeout: Flags.string({ description: 'give up on the rollout after this long (helm gets a margin more)', default: '5m' }),
-    'max-restarts': Flags.string({ description: 'fail when a container of a new pod restarted this often', default: '2' }),
-    'unschedulable-grace': Flags.string({ description: 'fail when a new pod stays unschedulable this long', default: '30s' }),
-    'unready-grace': Flags.string({ description: 'fail when a started container stays unready this long', default: '120s' }),
+    ...healthFlags,
     'to-revision': Flags.string({ description: 'roll back to this revision instead of the last known good one (validated before anything runs)' }),
     'no-rollback': Flags.boolean({ description: 'only detect and report a failure; change nothing (exit 4)', default: false }),
     'keep-failed-install': Flags.boolean({ description: 'leave a failed first install in place instead of uninstalling it', default: false }),
     'recover-pending': Flags.boolean({ description: 'roll back a release stuck in pending-* before upgrading, instead of refusing', default: false }),
-    'no-tui': Flags.boolean({ description: 'plain log lines instead of the live view (also when CI is set or stderr is not a TTY)', default: false }),
-    'helm-bin': Flags.string({ description: 'helm binary [default: $HELM_BIN, then helm on PATH]' }),
-    driver: Flags.string({ description: 'release storage driver: secret or configmap [default: $HELM_DRIVER, secret]' }),
-    namespace: Flags.string({ char: 'n', description: 'namespace of the release [default: $HELM_NAMESPACE, the context namespace, "default"]' }),
-    'kube-context': Flags.string({ description: 'kubeconfig context [default: $HELM_KUBECONTEXT, current-context]' }),
-    kubeconfig: Flags.string({ description: 'kubeconfig file [default: $KUBECONFIG, ~/.kube/config]' }),
+    ...tuiFlag,
+    ...helmBinFlag,
+    ...kubeFlags,
   };
 
   async run(): Promise<UpgradeReport> {
@@ -52,33 +44,18 @@ export default class Upgrade extends BaseCommand {
     const { args, flags } = await this.parse(Upgrade, split.own);
     validateReleaseName(args.release);
     checkPassthroughFlags(split.helm);
-    const health = {
-      timeoutMs: parseDuration(flags.timeout, 'timeout'),
-      maxRestarts: positiveInt(flags['max-restarts'], 'max-restarts'),
-      unschedulableGraceMs: parseDuration(flags['unschedulable-grace'], 'unschedulable-grace'),
-      unreadyGraceMs: parseDuration(flags['unready-grace'], 'unready-grace'),
-      waitForJobs: wantsWaitForJobs(split.helm),
-      minStableMs: DEFAULT_HEALTH_OPTIONS.minStableMs,
-    };
+    const health = parseHealthOptions(flags, { waitForJobs: wantsWaitForJobs(split.helm) });
     const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
-    if (health.timeoutMs < 1000) throw new UsageError(`--timeout ${flags.timeout} is too short`, { hint: 'use at least 1s' });
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
-    const [{ openUpgradePorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }] = await Promise.all([
-      import('../kube/upgrade-deps.js'),
+    const [{ openPorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }] = await Promise.all([
+      import('../kube/ports.js'),
       import('../services/upgrade.js'),
       import('../services/upgrade-interrupt.js'),
       import('../ui/index.js'),
       import('../domain/upgrade/report.js'),
     ]);
-    const ports = openUpgradePorts({
-      release: args.release,
-      kubeconfig: flags.kubeconfig,
-      context: flags['kube-context'],
-      namespace: flags.namespace,
-      driver: flags.driver,
-      helmBin: flags['helm-bin'],
-    });
-    const live = !flags['no-tui'] && !isTruthy(process.env.CI) && process.stderr.isTTY === true;
+    const ports = openPorts({ release: args.release, ...flags });
+    const live = wantsLiveView(flags, process.stderr, process.env);
     const color = ui.colorEnabled(process.stderr, process.env);
     const view = live
       ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
@@ -87,14 +64,11 @@ export default class Upgrade extends BaseCommand {
     // one exits at once, saying what may be left behind and how to recover. On a terminal Ctrl-C is read as a
     // key (raw mode), so helm, which shares the terminal's process group, never gets it.
     const interrupt = new UpgradeInterrupt();
-    const interrupts = listenForInterrupts({
-      terminal: process.stdin.isTTY === true && process.stderr.isTTY === true,
-      onInterrupt: (signal, count) => {
-        if (count === 1) return interrupt.abort(signal);
-        if ('waitUntilExit' in view) view.unmount();
-        else view.close();
-        this.exitNow({ exitCode: ExitCode.RollbackFailed, message: interrupt.abandonMessage() });
-      },
+    const interrupts = this.listenForInterrupts((signal, count) => {
+      if (count === 1) return interrupt.abort(signal);
+      if ('waitUntilExit' in view) view.unmount();
+      else view.close();
+      this.exitNow({ exitCode: ExitCode.RollbackFailed, message: interrupt.abandonMessage() });
     });
     try {
       const report = await upgrade(
@@ -123,10 +97,4 @@ export default class Upgrade extends BaseCommand {
       else view.close();
     }
   }
-}
-
-/** A flag value that must be a whole number >= 1, else a one-line usage error. */
-function positiveInt(text: string, flag: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`--${flag} must be a whole number >= 1, got "${text}"`);
-  return Number(text);
 }

@@ -14,6 +14,10 @@ export const ExitCode = {
   RollbackFailed: 4,
   /** The Kubernetes API was unreachable or refused access (403). Nothing in the cluster was changed. */
   ClusterUnavailable: 5,
+  /** A watchdog stood down without acting: a newer revision was deployed, or another watchdog holds the release. */
+  StoodDown: 6,
+  /** `diff`: the two revisions differ (0 means they do not), for scripts. */
+  DiffChanges: 7,
 } as const;
 
 /** One of the exit codes above. */
@@ -27,4 +31,6 @@ export const exitCodeTable: ReadonlyArray<{ code: ExitCodeValue; meaning: string
   { code: ExitCode.RolledBack, meaning: 'upgrade failed and was rolled back; release healthy on the target revision' },
   { code: ExitCode.RollbackFailed, meaning: 'upgrade failed and the rollback failed or was impossible: page a human' },
   { code: ExitCode.ClusterUnavailable, meaning: 'Kubernetes API unreachable or access denied; nothing was changed' },
+  { code: ExitCode.StoodDown, meaning: 'watchdog stood down (a newer revision was deployed, or another watchdog holds the release); nothing was rolled back' },
+  { code: ExitCode.DiffChanges, meaning: '`diff` found differences between the two revisions (0: none)' },
 ];

@@ -1,65 +1,14 @@
 import { goDuration, helmTimeoutMs } from '../helm/upgrade-args.js';
 import { lastErrorLine } from '../helm/helm-runner.js';
-import { describeFailure } from '../domain/upgrade/events.js';
+import { rollbackAndJudge, type RecoveryResult, type RollbackAndJudgeDeps, type RollbackAndJudgeRequest } from './rollback-and-judge.js';
 import type { UpgradeDeps, UpgradeRequest } from './upgrade.js';
-import { superviseHelm } from './upgrade-supervise.js';
 
-/** How a rollback (or uninstall) went. */
-export interface RecoveryResult {
-  ok: boolean;
-  startedAt: Date;
-  /** When its rollout was judged healthy (or the uninstall finished). */
-  completedAt?: Date;
-  /** The revision helm created for a rollback. */
-  newRevision?: number;
-  /** Why it failed. */
-  message?: string;
-}
+export type { RecoveryResult } from './rollback-and-judge.js';
 
 type Req = Pick<UpgradeRequest, 'release' | 'namespace' | 'helmGlobalArgs' | 'helmEnv' | 'health' | 'terminateGraceMs'>;
 
-/**
- * `helm rollback RELEASE TARGET --wait`, its rollout judged with the same rules as the upgrade. A failed
- * verdict stops helm and counts as a failed rollback.
- */
-export async function rollBack(deps: UpgradeDeps, req: Req, toRevision: number, afterRevision: number): Promise<RecoveryResult> {
-  deps.emit({ type: 'rollback-started', toRevision, at: deps.clock.now() });
-  const run = await superviseHelm(deps, {
-    release: req.release,
-    namespace: req.namespace,
-    args: [
-      'rollback', req.release, String(toRevision),
-      '--namespace', req.namespace, ...req.helmGlobalArgs,
-      '--wait', '--timeout', goDuration(helmTimeoutMs(req.health.timeoutMs)),
-    ],
-    env: req.helmEnv,
-    phase: 'rollback',
-    action: 'rollback',
-    afterRevision,
-    // The cluster holds the spec of the newest revision (the failed one), whatever its status.
-    ...(afterRevision > 0 ? { previousRevision: afterRevision } : {}),
-    health: req.health,
-    terminateGraceMs: req.terminateGraceMs,
-  });
-  const result: RecoveryResult = {
-    ok: run.healthy,
-    startedAt: run.startedAt,
-    ...(run.revision === undefined ? {} : { newRevision: run.revision }),
-  };
-  if (run.healthy) result.completedAt = run.healthyAt;
-  else if (run.failure) result.message = `rollback to revision ${toRevision} failed: ${describeFailure(run.failure)}: ${run.failure.message}`;
-  deps.emit({
-    type: 'rollback-finished',
-    ok: result.ok,
-    ...(result.newRevision === undefined ? {} : { newRevision: result.newRevision }),
-    ...(result.message === undefined ? {} : { message: result.message }),
-    at: deps.clock.now(),
-  });
-  return result;
-}
-
 /** `helm uninstall RELEASE --wait`, for a first install that never worked (what helm's --atomic does). */
-export async function uninstall(deps: UpgradeDeps, req: Req): Promise<RecoveryResult> {
+export async function uninstall(deps: Pick<UpgradeDeps, 'helm' | 'clock' | 'emit'>, req: Req): Promise<RecoveryResult> {
   const startedAt = deps.clock.now();
   deps.emit({ type: 'uninstall-started', at: startedAt });
   const args = [
@@ -77,12 +26,33 @@ export async function uninstall(deps: UpgradeDeps, req: Req): Promise<RecoveryRe
   return { ok, startedAt, ...(ok ? { completedAt } : {}), ...(message ? { message } : {}) };
 }
 
-/** `--recover-pending`: roll a release stuck in pending-* back to its last known good revision, or uninstall it. */
+/**
+ * `--recover-pending` (upgrade and rollback): roll a release stuck in pending-* back to its last known good
+ * revision, or uninstall it when it never had one.
+ */
 export async function recoverPending(
-  deps: UpgradeDeps,
+  deps: RollbackAndJudgeDeps & Pick<UpgradeDeps, 'helm'>,
   req: Req,
   recoverTo: number | undefined,
   latestRevision: number,
 ): Promise<RecoveryResult> {
-  return recoverTo === undefined ? uninstall(deps, req) : rollBack(deps, req, recoverTo, latestRevision);
+  if (recoverTo === undefined) return uninstall(deps, req);
+  return rollbackAndJudge(deps, rollbackRequest(req, recoverTo, latestRevision));
+}
+
+/**
+ * The rollback request for an upgrade's recovery: only the fields that apply to `helm rollback` (the upgrade's
+ * own helm flags, values and chart must never reach it).
+ */
+export function rollbackRequest(req: Req, toRevision: number, afterRevision: number): RollbackAndJudgeRequest {
+  return {
+    release: req.release,
+    namespace: req.namespace,
+    toRevision,
+    afterRevision,
+    helmGlobalArgs: req.helmGlobalArgs,
+    ...(req.helmEnv === undefined ? {} : { helmEnv: req.helmEnv }),
+    health: req.health,
+    ...(req.terminateGraceMs === undefined ? {} : { terminateGraceMs: req.terminateGraceMs }),
+  };
 }

@@ -15,7 +15,8 @@ import type { HelmRunner } from '../ports/helm-runner.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
 import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.js';
-import { recoverPending, rollBack, uninstall } from './upgrade-recovery.js';
+import { rollbackAndJudge } from './rollback-and-judge.js';
+import { recoverPending, rollbackRequest, uninstall } from './upgrade-recovery.js';
 import type { UpgradeInterrupt } from './upgrade-interrupt.js';
 import { superviseHelm } from './upgrade-supervise.js';
 
@@ -211,7 +212,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     }
     if (plan.warning) notice('warn', plan.warning);
     interrupt?.report({ phase: 'rollback', target: plan.toRevision });
-    const rb = await rollBack(deps, req, plan.toRevision, latest(history));
+    const rb = await rollbackAndJudge(deps, rollbackRequest(req, plan.toRevision, latest(history)));
     if (status !== 'failed' && deps.marker) {
       // After the rollback helm calls it superseded; say what it was, in helm's own words for a failed upgrade.
       try {
@@ -220,9 +221,6 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       } catch (err) {
         notice('warn', `could not record revision ${attempted} as failed in helm's history: ${(err as Error).message}`);
       }
-    }
-    if (rb.ok && rb.newRevision !== undefined) {
-      ledger = await record(deps, req, ledger, { revision: rb.newRevision, verdict: 'healthy', decidedAt: rb.completedAt ?? clock.now() }, notice);
     }
     return finish({
       ...reportBase,

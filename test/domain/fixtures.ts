@@ -363,12 +363,13 @@ export const agentRef: WorkloadRef = {
   templateLabels: { app: 'agent' }, images: { agent: 'agent:2' }, selector: { matchLabels: { app: 'agent' } },
 };
 
-export function daemonSet(o: { desired: number; updated: number; ready: number; generation?: number; observedGeneration?: number }): V1DaemonSet {
+export function daemonSet(o: { desired: number; updated: number; ready: number; available?: number; generation?: number; observedGeneration?: number; minReadySeconds?: number }): V1DaemonSet {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name: 'agent', namespace: NS, uid: 'uid-ds-agent', generation: o.generation ?? 3 },
     spec: {
+      ...(o.minReadySeconds !== undefined ? { minReadySeconds: o.minReadySeconds } : {}),
       selector: { matchLabels: { app: 'agent' } },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
       template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:2' }] } },
@@ -380,7 +381,7 @@ export function daemonSet(o: { desired: number; updated: number; ready: number; 
       numberMisscheduled: 0,
       updatedNumberScheduled: o.updated,
       numberReady: o.ready,
-      numberAvailable: o.ready,
+      numberAvailable: o.available ?? o.ready,
     },
   };
 }

@@ -117,6 +117,9 @@ describe('upgrade service', () => {
     // Revision 2 is deployed in helm's eyes but the ledger says it failed: the target is 1.
     expect(rb.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
     expect(rb.args).toEqual(expect.arrayContaining(['--namespace', NS, '--kube-context', 'prod', '--wait']));
+    // The upgrade's own flags (values, --set) never reach helm rollback.
+    expect(rb.args).not.toContain('values.yaml');
+    expect(rb.args).not.toContain('--set');
     expect(s.events.map((e) => e.type)).toEqual(expect.arrayContaining(['revision-marked-failed', 'rollback-started']));
     s.releases.put(4, 'pending-rollback', manifest('1'));
     await settle();

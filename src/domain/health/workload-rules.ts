@@ -333,11 +333,14 @@ function assessDaemonSet(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssess
   a.progress.ready = s.numberReady ?? 0;
   a.progress.available = s.numberAvailable ?? 0;
   const ready = s.numberReady ?? 0;
+  // Ready is not enough: with minReadySeconds a pod is available only once it stayed ready that long, and
+  // kubectl rollout status and kstatus both wait for numberAvailable (as the Deployment rule does).
+  const available = s.numberAvailable ?? 0;
   const done =
-    live.spec?.updateStrategy?.type === 'OnDelete'
-      ? ready === desired
-      : (s.updatedNumberScheduled ?? 0) === desired && ready === desired;
-  a.waitingFor = `${s.updatedNumberScheduled ?? 0}/${desired} updated, ${ready}/${desired} ready`;
+    (live.spec?.updateStrategy?.type === 'OnDelete' || (s.updatedNumberScheduled ?? 0) === desired) &&
+    ready === desired &&
+    available === desired;
+  a.waitingFor = `${s.updatedNumberScheduled ?? 0}/${desired} updated, ${ready}/${desired} ready, ${available}/${desired} available`;
   return finish(a, done);
 }
 

@@ -79,6 +79,22 @@ export function hookWorkloads(
   return refs;
 }
 
+/**
+ * Every object of a rendered manifest (List kinds flattened), in manifest order; documents that are not valid
+ * YAML are skipped (parseManifest reports them).
+ */
+export function manifestObjects(manifest: string): Record<string, unknown>[] {
+  const objects: Record<string, unknown>[] = [];
+  for (const doc of splitDocuments(manifest)) {
+    try {
+      objects.push(...flattenLists(loadYaml(doc)));
+    } catch {
+      // reported by parseManifest where it matters
+    }
+  }
+  return objects;
+}
+
 /** Helm joins documents with `---` lines; splitting first lets one bad document not hide the others. */
 function splitDocuments(manifest: string): string[] {
   return manifest

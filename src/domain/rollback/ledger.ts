@@ -5,12 +5,20 @@
  * chosen as a rollback target.
  */
 
+/**
+ * A revision's verdict: `healthy` (its rollout came up), `verified` (it also stayed healthy through a
+ * watchdog's whole bake), `failed` (its rollout or its bake failed).
+ */
+export type LedgerVerdict = 'healthy' | 'verified' | 'failed';
+
 /** The verdict recorded for one revision. */
 export interface LedgerEntry {
   revision: number;
-  verdict: 'healthy' | 'failed';
+  verdict: LedgerVerdict;
   /** The failure reason code (e.g. `CrashLoopBackOff`), for failed verdicts. */
   reason?: string;
+  /** For `verified`: how long the watchdog baked it, in ms. */
+  bakedMs?: number;
   /** When the verdict was reached. */
   decidedAt: Date;
   /** Time to detect, for failed verdicts. */
@@ -47,6 +55,7 @@ export function encodeLedger(entries: readonly LedgerEntry[]): Record<string, st
     const value: Record<string, unknown> = { verdict: e.verdict, decidedAt: e.decidedAt.toISOString() };
     if (e.reason !== undefined) value.reason = e.reason;
     if (e.ttdMs !== undefined) value.ttdMs = e.ttdMs;
+    if (e.bakedMs !== undefined) value.bakedMs = e.bakedMs;
     data[`${ENTRY_PREFIX}${e.revision}`] = JSON.stringify(value);
   }
   return data;
@@ -90,6 +99,11 @@ export function recordVerdict(entries: readonly LedgerEntry[], entry: LedgerEntr
   return normalize([...entries.filter((e) => e.revision !== entry.revision), entry]);
 }
 
+/** Revisions the ledger records as verified by a watchdog's clean bake. */
+export function verifiedRevisions(entries: readonly LedgerEntry[]): Set<number> {
+  return new Set(entries.filter((e) => e.verdict === 'verified').map((e) => e.revision));
+}
+
 /** Revisions the ledger records as failed. */
 export function unhealthyRevisions(entries: readonly LedgerEntry[]): Set<number> {
   return new Set(entries.filter((e) => e.verdict === 'failed').map((e) => e.revision));
@@ -104,12 +118,13 @@ function decodeEntry(revision: number, raw: string | undefined): LedgerEntry | s
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
   const v = value as Record<string, unknown>;
-  if (v.verdict !== 'healthy' && v.verdict !== 'failed') return `unknown verdict ${JSON.stringify(v.verdict)}`;
+  if (v.verdict !== 'healthy' && v.verdict !== 'verified' && v.verdict !== 'failed') return `unknown verdict ${JSON.stringify(v.verdict)}`;
   const decidedAt = typeof v.decidedAt === 'string' ? new Date(v.decidedAt) : undefined;
   if (!decidedAt || Number.isNaN(decidedAt.getTime())) return 'no valid decidedAt';
   const entry: LedgerEntry = { revision, verdict: v.verdict, decidedAt };
   if (typeof v.reason === 'string') entry.reason = v.reason;
   if (typeof v.ttdMs === 'number' && Number.isFinite(v.ttdMs) && v.ttdMs >= 0) entry.ttdMs = v.ttdMs;
+  if (typeof v.bakedMs === 'number' && Number.isFinite(v.bakedMs) && v.bakedMs >= 0) entry.bakedMs = v.bakedMs;
   return entry;
 }
 

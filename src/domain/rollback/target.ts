@@ -81,3 +81,27 @@ function validateOverride(
 function describe(revisions: readonly RevisionInfo[]): string {
   return revisions.map((h) => `${h.revision} ${h.status}`).join(', ');
 }
+
+/** Input of {@link manualRollbackTarget}. */
+export interface ManualTargetInput {
+  history: readonly RevisionInfo[];
+  ledger: readonly LedgerEntry[];
+  /**
+   * The revision a deployed rollback revision went back to (helm's description "Rollback to N"): its content
+   * is what runs now, so it is no target either.
+   */
+  deployedRollbackOf?: number;
+}
+
+/**
+ * The default target of a rollback by hand: the last known good revision before the one running now (the
+ * deployed revision, else the newest), chosen exactly as `upgrade` chooses it, skipping the revision a deployed
+ * rollback went back to (same content as what runs).
+ */
+export function manualRollbackTarget(input: ManualTargetInput): RollbackTarget {
+  const sorted = [...input.history].sort((a, b) => b.revision - a.revision);
+  const from = sorted.find((h) => h.status === 'deployed') ?? sorted[0];
+  if (!from) return { none: 'the release has no revisions' };
+  const history = input.history.filter((h) => h.revision !== input.deployedRollbackOf);
+  return chooseRollbackTarget({ history, attemptedRevision: from.revision, ledger: input.ledger });
+}

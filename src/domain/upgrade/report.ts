@@ -76,14 +76,7 @@ export function buildReport(input: ReportInput): UpgradeReport {
   };
   if (input.failure) {
     const f = input.failure;
-    report.failure = {
-      reason: f.reason,
-      object: f.object,
-      ...(f.container === undefined ? {} : { container: f.container }),
-      message: f.message,
-      firstSignalAt: f.firstSignalAt.toISOString(),
-      detectedAt: f.detectedAt.toISOString(),
-    };
+    report.failure = failureJson(f);
     // A signal stamped in the future (clock skew between nodes and us) must not give a negative TTD.
     report.timings.ttdMs = Math.max(0, f.detectedAt.getTime() - f.firstSignalAt.getTime());
   }
@@ -102,6 +95,18 @@ export function buildReport(input: ReportInput): UpgradeReport {
     report.timings.ttrMs = Math.max(0, input.rollback.completedAt.getTime() - input.startedAt.getTime());
   }
   return report;
+}
+
+/** A failure with its reason code, as reports print it (times as RFC 3339 strings). Shared with the watchdog's report. */
+export function failureJson<R extends string>(f: { reason: R; object: string; container?: string; message: string; firstSignalAt: Date; detectedAt: Date }) {
+  return {
+    reason: f.reason,
+    object: f.object,
+    ...(f.container === undefined ? {} : { container: f.container }),
+    message: f.message,
+    firstSignalAt: f.firstSignalAt.toISOString(),
+    detectedAt: f.detectedAt.toISOString(),
+  };
 }
 
 /** The process exit code for an outcome (see the README's exit-code table). */

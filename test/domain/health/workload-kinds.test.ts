@@ -52,6 +52,10 @@ describe('DaemonSet', () => {
     ['updated but not ready', daemonSet({ desired: 3, updated: 3, ready: 2 }), 'progressing'],
     ['generation not observed', daemonSet({ desired: 3, updated: 3, ready: 3, generation: 4, observedGeneration: 3 }), 'progressing'],
     ['no eligible nodes', daemonSet({ desired: 0, updated: 0, ready: 0 }), 'healthy'],
+    // kubectl rollout status and kstatus wait for numberAvailable == desiredNumberScheduled.
+    ['minReadySeconds 60: 2/2 ready, 0/2 available', daemonSet({ desired: 2, updated: 2, ready: 2, available: 0, minReadySeconds: 60 }), 'progressing'],
+    ['minReadySeconds 60: 2/2 ready, 1/2 available', daemonSet({ desired: 2, updated: 2, ready: 2, available: 1, minReadySeconds: 60 }), 'progressing'],
+    ['minReadySeconds 60: 2/2 available', daemonSet({ desired: 2, updated: 2, ready: 2, available: 2, minReadySeconds: 60 }), 'healthy'],
   ] as const)('%s -> %s', (_name, ds, state) => {
     expect(evaluate([agentRef], snapshot({ daemonSets: [ds] }), at(20)).state).toBe(state);
   });
@@ -170,7 +174,7 @@ describe('several workloads', () => {
       state: 'failed',
       reason: 'Timeout',
       object: 'DaemonSet/agent',
-      message: 'timed out after 5m0s waiting for DaemonSet/agent: 1/2 updated, 2/2 ready',
+      message: 'timed out after 5m0s waiting for DaemonSet/agent: 1/2 updated, 2/2 ready, 2/2 available',
     });
     const allDone = snapshot({ statefulSets: [sts], daemonSets: [daemonSet({ desired: 2, updated: 2, ready: 2 })] });
     expect(evaluate([dbRef, agentRef], allDone, at(10)).state).toBe('healthy');

@@ -1,3 +1,4 @@
+import type { KubeFlagValues } from '../cli/shared-flags.js';
 import { createHelmRunner, resolveHelmBinary } from '../helm/helm-runner.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
@@ -11,19 +12,21 @@ import { createKubeLedgerStore } from './ledger-store.js';
 import { openReleaseStore } from './open-release-store.js';
 import { createKubeReleaseMarker } from './release-marker.js';
 
-/** The flags that say where the release lives and which helm to run. */
-export interface UpgradeTargetFlags {
+/**
+ * The one composition root: every command that reaches the cluster builds its ports here, from the shared
+ * kube/helm flags (src/cli/shared-flags.ts). Commands import this module lazily (in run()), so `--help` never
+ * loads @kubernetes/client-node.
+ */
+
+/** Which release, and the shared flags that say where it lives and which helm to run (oclif's names). */
+export interface PortsFlags extends KubeFlagValues {
   release: string;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  driver?: string;
-  helmBin?: string;
+  /** Environment for the HELM_* / KUBECONFIG defaults and for helm; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The real ports of `upgrade`, plus what the request needs to reach the same cluster through helm. */
-export interface UpgradePorts {
+/** The real ports every command works through, plus what a request needs to reach the same cluster through helm. */
+export interface Ports {
   helm: HelmRunner;
   watch: ClusterWatch;
   releases: ReleaseStore;
@@ -38,25 +41,26 @@ export interface UpgradePorts {
 }
 
 /**
- * Builds the client-node and helm adapters for `upgrade` from helm-style flags. Makes no request; bad input
- * (driver, kubeconfig, context) throws a one-line UsageError.
+ * Builds the client-node and helm adapters from helm-style flags. Makes no request (the watch starts only
+ * when a service starts it); bad input (driver, kubeconfig, context) throws a one-line UsageError.
  */
-export function openUpgradePorts(flags: UpgradeTargetFlags): UpgradePorts {
+export function openPorts(flags: PortsFlags): Ports {
   const env = flags.env ?? process.env;
+  const context = flags['kube-context'];
   const { store, namespace, kube } = openReleaseStore({
     kubeconfig: flags.kubeconfig,
-    context: flags.context,
+    context,
     namespace: flags.namespace,
     driver: flags.driver,
     env,
   });
   const helmGlobalArgs = [
-    ...(flags.context ? ['--kube-context', flags.context] : []),
+    ...(context ? ['--kube-context', context] : []),
     ...(flags.kubeconfig ? ['--kubeconfig', flags.kubeconfig] : []),
   ];
   return {
-    // Ctrl-C is ours to handle (stop the upgrade, keep a rollback going): helm must not get it from the terminal.
-    helm: createHelmRunner({ binary: resolveHelmBinary(flags.helmBin, env), env, ownProcessGroup: true }),
+    // Ctrl-C is ours to handle (stop an upgrade, keep a rollback going): helm must not get it from the terminal.
+    helm: createHelmRunner({ binary: resolveHelmBinary(flags['helm-bin'], env), env, ownProcessGroup: true }),
     watch: createKubeClusterWatch({ kubeConfig: kube.kubeConfig, server: kube.server, namespace, release: flags.release, driver: store.driver }),
     releases: store,
     ledger: createKubeLedgerStore({ kubeConfig: kube.kubeConfig, server: kube.server }),

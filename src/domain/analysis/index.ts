@@ -1,0 +1,4 @@
+export * from './condition.js';
+export * from './check.js';
+export * from './judge.js';
+export * from './status.js';

@@ -1,0 +1,111 @@
+import type { Failure, HealthOptions } from '../domain/health/types.js';
+import type { LedgerEntry } from '../domain/rollback/ledger.js';
+import { describeFailure } from '../domain/upgrade/events.js';
+import { goDuration, helmTimeoutMs } from '../helm/upgrade-args.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
+import { superviseHelm, type SuperviseDeps } from './upgrade-supervise.js';
+
+/**
+ * The one rollback of the plugin: `helm rollback RELEASE N --wait`, its rollout judged live with the same
+ * verdict engine as an upgrade, the verdict recorded in the ledger. `upgrade` (automatic rollback),
+ * `rollback`, the history picker and the watchdog all go through {@link rollbackAndJudge}.
+ */
+
+/** The ports a rollback needs. The watch must already be started (the caller owns its lifetime). */
+export interface RollbackAndJudgeDeps extends SuperviseDeps {
+  /** Where the verdict of the revision helm creates is recorded; none: not recorded. */
+  ledger?: LedgerStore;
+}
+
+/** What to roll back to, and how. */
+export interface RollbackAndJudgeRequest {
+  release: string;
+  namespace: string;
+  /** The revision to go back to (already validated by the caller). */
+  toRevision: number;
+  /** The newest revision stored now: the one the cluster holds the spec of, whatever its status. */
+  afterRevision: number;
+  /** Flags every helm call needs to reach the cluster (`--kube-context X`, `--kubeconfig F`). */
+  helmGlobalArgs: readonly string[];
+  /** Extra environment for helm (HELM_DRIVER). */
+  helmEnv?: Readonly<Record<string, string>>;
+  health: HealthOptions;
+  /**
+   * helm rollback flags passed through unchanged (`--cleanup-on-fail`, `--no-hooks`, `--force`,
+   * `--history-max N`, `--recreate-pods`, ...). `--wait` is always added; `--timeout` comes from `health`.
+   */
+  helmArgs?: readonly string[];
+  /** How long helm gets to stop after SIGTERM (default 30 s). */
+  terminateGraceMs?: number;
+}
+
+/** How a rollback (or uninstall) went. */
+export interface RecoveryResult {
+  ok: boolean;
+  startedAt: Date;
+  /** When its rollout was judged healthy (or the uninstall finished). */
+  completedAt?: Date;
+  /** The revision helm created for a rollback. */
+  newRevision?: number;
+  /** Why it failed. */
+  message?: string;
+  /** The evidence, when the rollout of the rollback was judged failed. */
+  failure?: Failure & { detectedAt: Date };
+}
+
+/**
+ * Runs `helm rollback RELEASE TO --wait --timeout T [helmArgs]` while judging the rollout with the same rules
+ * as an upgrade. A failed verdict stops helm and counts as a failed rollback. Emits `rollback-started`, the
+ * rollout's `revision-detected`/`progress`/`verdict` events (phase `rollback`) and `rollback-finished`; records
+ * the new revision's verdict in the ledger when one is given (a ledger that cannot be written is a notice).
+ */
+export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: RollbackAndJudgeRequest): Promise<RecoveryResult> {
+  const { clock, emit } = deps;
+  emit({ type: 'rollback-started', toRevision: req.toRevision, at: clock.now() });
+  const run = await superviseHelm(deps, {
+    release: req.release,
+    namespace: req.namespace,
+    args: [
+      'rollback', req.release, String(req.toRevision),
+      '--namespace', req.namespace, ...req.helmGlobalArgs,
+      ...(req.helmArgs ?? []),
+      '--wait', '--timeout', goDuration(helmTimeoutMs(req.health.timeoutMs)),
+    ],
+    env: req.helmEnv,
+    phase: 'rollback',
+    action: 'rollback',
+    afterRevision: req.afterRevision,
+    ...(req.afterRevision > 0 ? { previousRevision: req.afterRevision } : {}),
+    health: req.health,
+    terminateGraceMs: req.terminateGraceMs,
+  });
+  const result: RecoveryResult = {
+    ok: run.healthy,
+    startedAt: run.startedAt,
+    ...(run.revision === undefined ? {} : { newRevision: run.revision }),
+  };
+  if (run.healthy) result.completedAt = run.healthyAt;
+  else if (run.failure) {
+    result.failure = run.failure;
+    result.message = `rollback to revision ${req.toRevision} failed: ${describeFailure(run.failure)}: ${run.failure.message}`;
+  }
+  if (deps.ledger && result.newRevision !== undefined) {
+    const f = result.failure;
+    const entry: LedgerEntry = f
+      ? { revision: result.newRevision, verdict: 'failed', reason: f.reason, decidedAt: f.detectedAt, ttdMs: Math.max(0, f.detectedAt.getTime() - f.firstSignalAt.getTime()) }
+      : { revision: result.newRevision, verdict: 'healthy', decidedAt: result.completedAt ?? clock.now() };
+    try {
+      await deps.ledger.record(req.release, req.namespace, entry);
+    } catch (err) {
+      emit({ type: 'notice', level: 'warn', message: `could not record revision ${entry.revision} in the autorollback ledger: ${(err as Error).message}`, at: clock.now() });
+    }
+  }
+  emit({
+    type: 'rollback-finished',
+    ok: result.ok,
+    ...(result.newRevision === undefined ? {} : { newRevision: result.newRevision }),
+    ...(result.message === undefined ? {} : { message: result.message }),
+    at: clock.now(),
+  });
+  return result;
+}

@@ -1,0 +1,97 @@
+import type { HealthOptions } from '../../src/domain/health/types.js';
+import type { UpgradeEvent } from '../../src/domain/upgrade/events.js';
+import { rollbackAndJudge, type RollbackAndJudgeRequest } from '../../src/services/rollback-and-judge.js';
+import { at, NS, pod, running, waiting } from '../domain/fixtures.js';
+import { FakeClock, FakeHelm, FakeLedger, FakeReleases, FakeWatch, settle } from './upgrade-fakes.js';
+
+const health: HealthOptions = { maxRestarts: 2, unschedulableGraceMs: 30_000, unreadyGraceMs: 120_000, timeoutMs: 300_000, waitForJobs: false, minStableMs: 0 };
+
+const manifest = (tag: string) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: ${NS}\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/app:${tag}\n`;
+const withImage = (p: ReturnType<typeof pod>, tag: string) => ({ ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } });
+const readyPod = (tag: string) => withImage(pod({ name: 'web', containers: [{ ...running('app', at(3)), image: `registry.example.com/app:${tag}` }] }), tag);
+const pullingPod = (tag: string) => withImage(pod({ name: 'web', containers: [waiting('app', 'ImagePullBackOff', 'Back-off pulling image')] }), tag);
+
+function setup() {
+  const clock = new FakeClock(at(10).getTime());
+  const watch = new FakeWatch();
+  const releases = new FakeReleases('web', NS, () => watch.changed());
+  releases.put(1, 'superseded', manifest('1'));
+  releases.put(2, 'failed', manifest('2'));
+  watch.releases = releases;
+  const helm = new FakeHelm();
+  const ledger = new FakeLedger();
+  const events: UpgradeEvent[] = [];
+  const deps = { helm, watch, releases, ledger, clock, emit: (e: UpgradeEvent) => events.push(e) };
+  const req: RollbackAndJudgeRequest = {
+    release: 'web',
+    namespace: NS,
+    toRevision: 1,
+    afterRevision: 2,
+    helmGlobalArgs: ['--kube-context', 'prod'],
+    helmEnv: { HELM_DRIVER: 'secret' },
+    health,
+    helmArgs: ['--cleanup-on-fail', '--history-max', '5', '--no-hooks'],
+  };
+  return { clock, watch, releases, helm, ledger, events, deps, req };
+}
+
+describe('rollbackAndJudge', () => {
+  it('runs helm rollback N --wait with the pass-through flags, judges the rollout healthy and records it', async () => {
+    const s = setup();
+    const done = rollbackAndJudge(s.deps, s.req);
+    const proc = await s.helm.next('rollback');
+    expect(proc.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
+    expect(proc.args).toEqual(expect.arrayContaining(['--namespace', NS, '--kube-context', 'prod', '--cleanup-on-fail', '--no-hooks', '--wait']));
+    expect(proc.args[proc.args.indexOf('--history-max') + 1]).toBe('5');
+    expect(proc.args[proc.args.indexOf('--timeout') + 1]).toBe('360s');
+    expect(proc.options?.env).toEqual({ HELM_DRIVER: 'secret' });
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    s.releases.setStatus(3, 'deployed');
+    proc.exit(0);
+    const result = await done;
+    expect(result).toMatchObject({ ok: true, newRevision: 3 });
+    expect(result.completedAt).toBeInstanceOf(Date);
+    expect(s.ledger.entries).toEqual([expect.objectContaining({ revision: 3, verdict: 'healthy' })]);
+    const types = s.events.map((e) => e.type);
+    expect(types[0]).toBe('rollback-started');
+    expect(types).toContain('revision-detected');
+    expect(types[types.length - 1]).toBe('rollback-finished');
+    expect(s.events.find((e) => e.type === 'verdict')).toMatchObject({ phase: 'rollback', verdict: { state: 'healthy' } });
+  });
+
+  it('a rollback whose own rollout fails stops helm, reports the evidence and records the new revision failed', async () => {
+    const s = setup();
+    const done = rollbackAndJudge(s.deps, s.req);
+    const proc = await s.helm.next('rollback');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('1')] });
+    const result = await done;
+    expect(proc.terminated).toBe(true);
+    expect(result.ok).toBe(false);
+    expect(result.failure).toMatchObject({ reason: 'ImagePullBackOff', object: 'Pod/web' });
+    expect(result.message).toMatch(/^rollback to revision 1 failed: ImagePullBackOff in Pod\/web/);
+    expect(s.ledger.entries).toEqual([expect.objectContaining({ revision: 3, verdict: 'failed', reason: 'ImagePullBackOff' })]);
+    expect(s.events[s.events.length - 1]).toMatchObject({ type: 'rollback-finished', ok: false, newRevision: 3 });
+  });
+
+  it('a ledger that cannot be written is a warning, never a failed rollback', async () => {
+    const s = setup();
+    s.ledger.record = async () => {
+      throw new Error('configmaps is forbidden');
+    };
+    const done = rollbackAndJudge(s.deps, s.req);
+    const proc = await s.helm.next('rollback');
+    s.releases.put(3, 'deployed', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    proc.exit(0);
+    expect((await done).ok).toBe(true);
+    expect(s.events).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'notice', level: 'warn', message: expect.stringContaining('configmaps is forbidden') })]));
+  });
+});
