@@ -61,6 +61,16 @@ export interface SimConfig {
   timeScale?: number;
   /** Fault spec for the fault injector, passed through unparsed (`--faults` overrides). */
   faults?: unknown;
+  /** The load-balancer controller giving Services of type LoadBalancer an ingress address. */
+  loadBalancer: SimLoadBalancerConfig;
+}
+
+/** `loadBalancer:` in the config. */
+export interface SimLoadBalancerConfig {
+  /** false: no controller, LoadBalancer Services stay `<pending>` (default true). */
+  enabled: boolean;
+  /** Simulated seconds until a Service gets its address (default 2; scaled by the time scale). */
+  delaySeconds: number;
 }
 
 /** A bad configuration; the message is one line naming the file and field. */
@@ -76,12 +86,14 @@ export function defaultSimConfig(): SimConfig {
   return {
     nodes: [1, 2, 3].map((n) => ({ name: `sim-node-${n}`, cpu: '4', memory: '8Gi', pods: 110 })),
     images: [],
+    loadBalancer: { enabled: true, delaySeconds: 2 },
   };
 }
 
 const nodeKeys = new Set(['name', 'cpu', 'memory', 'pods', 'labels', 'taints']);
 const imageKeys = new Set(['match', 'pull', 'exitCode', 'exitAfter', 'readyAfter', 'ready', 'liveness', 'memory', 'oom', 'pullSeconds']);
-const topKeys = new Set(['nodes', 'images', 'pullSeconds', 'timeScale', 'faults']);
+const topKeys = new Set(['nodes', 'images', 'pullSeconds', 'timeScale', 'faults', 'loadBalancer']);
+const loadBalancerKeys = new Set(['enabled', 'delaySeconds']);
 
 /**
  * Parses a YAML configuration. Absent sections keep the defaults (no `nodes:` gives the three default nodes).
@@ -193,6 +205,20 @@ export function simConfigFrom(doc: unknown, source = 'sim config'): SimConfig {
     config.timeScale = top.timeScale as number;
   }
   if (top.faults !== undefined) config.faults = top.faults;
+  if (top.loadBalancer !== undefined) {
+    const lb = top.loadBalancer;
+    if (!isRecord(lb)) fail('loadBalancer', 'expected a mapping such as {enabled: false}');
+    const raw = lb as Record<string, unknown>;
+    for (const k of Object.keys(raw)) if (!loadBalancerKeys.has(k)) fail(`loadBalancer.${k}`, `unknown field (known: ${[...loadBalancerKeys].join(', ')})`);
+    if (raw.enabled !== undefined) {
+      if (typeof raw.enabled !== 'boolean') fail('loadBalancer.enabled', 'expected true or false');
+      config.loadBalancer.enabled = raw.enabled as boolean;
+    }
+    if (raw.delaySeconds !== undefined) {
+      if (typeof raw.delaySeconds !== 'number' || !(raw.delaySeconds >= 0)) fail('loadBalancer.delaySeconds', 'expected a number of seconds >= 0');
+      config.loadBalancer.delaySeconds = raw.delaySeconds as number;
+    }
+  }
   return config;
 }
 
@@ -251,7 +277,9 @@ export const COMPLETION_SECONDS = 2;
  * `slow-start-<N>s` -> ready after N s; `crashloop` -> exits 1 about 2 s after start; `oom` -> OOMKilled (137)
  * about 2 s after start; `unready` -> runs, readiness never passes; `fail` -> a run-to-completion container exits 1;
  * an invalid reference -> InvalidImageName; anything else pulls, becomes ready, and run-to-completion containers
- * exit 0 after about 2 s. Then the first config rule whose glob matches overrides the fields it sets.
+ * exit 0 after about 2 s. An image pinned by digest is run by digest: its tag is ignored by the conventions
+ * (`app:crashloop@sha256:...` is an ordinary image; `crashloop-app@sha256:...` still crash-loops). Then the first
+ * config rule whose glob matches the reference as written overrides the fields it sets.
  */
 export function behaviourForImage(image: string, config: Partial<Pick<SimConfig, 'images' | 'pullSeconds'>>): ImageBehaviour {
   const b: ImageBehaviour = {
@@ -261,10 +289,14 @@ export function behaviourForImage(image: string, config: Partial<Pick<SimConfig,
     readyAfterSeconds: 0,
     livenessFails: false,
   };
-  const lower = image.toLowerCase();
+  // Pinned by digest (`name:tag@sha256:...`), a real cluster pulls the digest and ignores the tag: the conventions
+  // then read the name and digest only (config rules below still match the reference as written).
+  const ref = parseImage(image);
+  const pinned = !('error' in ref) && ref.digest !== undefined;
+  const lower = (pinned ? image.replace(/:[\w][\w.-]{0,127}@/, '@') : image).toLowerCase();
   const crashAfter = /crash-after-(\d+(?:\.\d+)?)s/.exec(lower);
   const slowStart = /slow-start-(\d+(?:\.\d+)?)s/.exec(lower);
-  if ('error' in parseImage(image)) b.pull = 'invalid';
+  if ('error' in ref) b.pull = 'invalid';
   else if (lower.includes('missing')) b.pull = 'missing';
   if (crashAfter) {
     b.exit = { code: 1, afterSeconds: Number(crashAfter[1]), oom: false };

@@ -90,7 +90,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
 
   const components: Component[] = [];
   if (workloads) {
-    components.push(startControllers(store, clock));
+    components.push(startControllers(store, clock, {}, { loadBalancer: config.loadBalancer.enabled ? { delayMs: config.loadBalancer.delaySeconds * 1000 } : false }));
     components.push(startScheduler(store, clock));
     components.push(startKubelet(store, clock, config));
   }

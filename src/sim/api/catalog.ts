@@ -88,6 +88,13 @@ export const builtinResourceTypes: readonly ResourceType[] = [
     { plural: 'storageclasses', kind: 'StorageClass', shortNames: ['sc'], namespaced: false },
     { plural: 'csidrivers', kind: 'CSIDriver', namespaced: false },
   ]),
+  // Stored and served only: the simulator never calls a webhook nor evaluates a policy's CEL expressions.
+  ...group('admissionregistration.k8s.io', 'v1', [
+    { plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'] },
+    { plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'] },
+    { plural: 'validatingadmissionpolicies', kind: 'ValidatingAdmissionPolicy', namespaced: false, categories: ['api-extensions'], sub: ['status'] },
+    { plural: 'validatingadmissionpolicybindings', kind: 'ValidatingAdmissionPolicyBinding', namespaced: false, categories: ['api-extensions'] },
+  ]),
   ...group('scheduling.k8s.io', 'v1', [{ plural: 'priorityclasses', kind: 'PriorityClass', shortNames: ['pc'], namespaced: false }]),
 ];
 

@@ -74,6 +74,21 @@ export function applyDefaults(resource: ResourceKey, object: KubeObject): KubeOb
     case 'networkpolicies.networking.k8s.io':
       defaultNetworkPolicy(ensure(o, 'spec'));
       break;
+    case 'validatingwebhookconfigurations.admissionregistration.k8s.io':
+    case 'mutatingwebhookconfigurations.admissionregistration.k8s.io':
+      if (Array.isArray(o.webhooks)) for (const w of o.webhooks) if (isObj(w)) defaultWebhook(w, resource.startsWith('mutating'));
+      break;
+    case 'validatingadmissionpolicies.admissionregistration.k8s.io': {
+      const spec = ensure(o, 'spec');
+      spec.failurePolicy ??= 'Fail';
+      if (isObj(spec.matchConstraints)) defaultMatchResources(spec.matchConstraints);
+      break;
+    }
+    case 'validatingadmissionpolicybindings.admissionregistration.k8s.io': {
+      const spec = ensure(o, 'spec');
+      if (isObj(spec.matchResources)) defaultMatchResources(spec.matchResources);
+      break;
+    }
     case 'rolebindings.rbac.authorization.k8s.io':
     case 'clusterrolebindings.rbac.authorization.k8s.io':
       if (Array.isArray(o.subjects)) {
@@ -296,6 +311,25 @@ function defaultVolume(v: Json): void {
   if (isObj(v.downwardAPI) && Array.isArray(v.downwardAPI.items)) {
     for (const item of v.downwardAPI.items) if (isObj(item?.fieldRef)) item.fieldRef.apiVersion ??= 'v1';
   }
+}
+
+/** admissionregistration/v1 SetDefaults_ValidatingWebhook / _MutatingWebhook (and their rules and service port). */
+function defaultWebhook(w: Json, mutating: boolean): void {
+  w.failurePolicy ??= 'Fail';
+  w.matchPolicy ??= 'Equivalent';
+  w.namespaceSelector ??= {};
+  w.objectSelector ??= {};
+  w.timeoutSeconds ??= 10;
+  if (mutating) w.reinvocationPolicy ??= 'Never';
+  if (Array.isArray(w.rules)) for (const r of w.rules) if (isObj(r)) r.scope ??= '*';
+  if (isObj(w.clientConfig) && isObj(w.clientConfig.service)) w.clientConfig.service.port ??= 443;
+}
+
+/** SetDefaults_MatchResources of admission policies and their bindings. */
+function defaultMatchResources(m: Json): void {
+  m.matchPolicy ??= 'Equivalent';
+  m.namespaceSelector ??= {};
+  m.objectSelector ??= {};
 }
 
 function defaultNetworkPolicy(spec: Json): void {

@@ -541,6 +541,32 @@ const PRINTERS: Record<string, Printer> = {
       ];
     },
   },
+  'validatingwebhookconfigurations.admissionregistration.k8s.io': {
+    columns: [NAME, col('Webhooks', 'Webhooks indicates the number of webhooks in the configuration', 0, 'integer'), AGE],
+    cells: (o, now) => [o.metadata.name, (o.webhooks ?? []).length, since(o.metadata.creationTimestamp, now)],
+  },
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io': {
+    columns: [NAME, col('Webhooks', 'Webhooks indicates the number of webhooks in the configuration', 0, 'integer'), AGE],
+    cells: (o, now) => [o.metadata.name, (o.webhooks ?? []).length, since(o.metadata.creationTimestamp, now)],
+  },
+  'validatingadmissionpolicies.admissionregistration.k8s.io': {
+    columns: [NAME, col('Validations', 'Validations indicates the number of validation rules', 0, 'integer'), col('ParamKind', 'ParamKind specifies the kind of resources used to parameterize this policy'), AGE],
+    cells: (o, now) => [
+      o.metadata.name,
+      (o.spec?.validations ?? []).length,
+      o.spec?.paramKind ? `${o.spec.paramKind.apiVersion}/${o.spec.paramKind.kind}` : '<unset>',
+      since(o.metadata.creationTimestamp, now),
+    ],
+  },
+  'validatingadmissionpolicybindings.admissionregistration.k8s.io': {
+    columns: [NAME, col('PolicyName', 'PolicyName indicates the policy definition which the policy binding binded to'), col('ParamRef', 'ParamRef indicates the param resource which sets the configration param'), AGE],
+    cells: (o, now) => [
+      o.metadata.name,
+      o.spec?.policyName ?? '',
+      o.spec?.paramRef ? `${o.spec.paramRef.namespace ? `${o.spec.paramRef.namespace}/` : ''}${o.spec.paramRef.name ?? '*'}` : '<unset>',
+      since(o.metadata.creationTimestamp, now),
+    ],
+  },
   'leases.coordination.k8s.io': {
     columns: [NAME, col('Holder', 'The holder of the lease.'), AGE],
     cells: (o, now) => [o.metadata.name, o.spec?.holderIdentity ?? '', since(o.metadata.creationTimestamp, now)],

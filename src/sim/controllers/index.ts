@@ -9,6 +9,7 @@ import { daemonSetController } from './daemonset.js';
 import { deploymentController } from './deployment.js';
 import { endpointsController } from './endpoints.js';
 import { jobController } from './job.js';
+import { type LoadBalancerOptions, loadBalancerController } from './load-balancer.js';
 import { persistentVolumeController } from './persistent-volumes.js';
 import { replicaSetController } from './replicaset.js';
 import { statefulSetController } from './statefulset.js';
@@ -22,7 +23,19 @@ export interface RunningControllers {
   whenIdle(): Promise<void>;
 }
 
+/** Which optional controllers run. */
+export interface ControllerSet {
+  /** The load-balancer (cloud service) controller; false: none, as on a cluster without one (default on, 2 s). */
+  loadBalancer?: LoadBalancerOptions | false;
+}
+
 /** Starts all workload controllers over `store`; `clock` times progress deadlines, minReadySeconds and backoffs. */
-export function startControllers(store: ObjectStore, clock: SimClock, options: RuntimeOptions = {}): RunningControllers {
-  return startRuntime(store, clock, [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, endpointsController, persistentVolumeController], options);
+export function startControllers(store: ObjectStore, clock: SimClock, options: RuntimeOptions = {}, set: ControllerSet = {}): RunningControllers {
+  const lb = set.loadBalancer === undefined ? { delayMs: 2000 } : set.loadBalancer;
+  return startRuntime(
+    store,
+    clock,
+    [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, endpointsController, persistentVolumeController, ...(lb ? [loadBalancerController(lb)] : [])],
+    options,
+  );
 }

@@ -180,6 +180,10 @@ export function serverSideApply(request: ApplyRequest): KubeObject {
     if (!liveValue.found) continue;
     const appliedValue = resolve(applied, path);
     if (deepEqual(liveValue.value, appliedValue.value)) continue;
+    // An empty struct or map (`spec: {}`) is not a value of its own: structured-merge-diff compares leaves only,
+    // so applying `{}` over a filled-in map changes nothing another manager owns (helm 4 --create-namespace
+    // applies `spec: {}` over a namespace `kubectl create ns` made).
+    if (isObject(appliedValue.value) && Object.keys(appliedValue.value).length === 0 && isObject(liveValue.value)) continue;
     for (const other of others) {
       if (other.set.has(p)) conflicts.push({ manager: other.entry.manager, apiVersion: other.entry.apiVersion, path });
     }

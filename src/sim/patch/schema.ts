@@ -99,6 +99,9 @@ const KINDS: Record<string, SchemaNode> = {
   PersistentVolumeClaim: withConditions({}),
   'apiextensions.k8s.io/CustomResourceDefinition': withConditions({}),
   'policy/PodDisruptionBudget': withConditions({}),
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { fields: { metadata: objectMeta, webhooks: byName() } },
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': { fields: { metadata: objectMeta, webhooks: byName() } },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': withConditions({}),
   'autoscaling/HorizontalPodAutoscaler': withConditions({}),
 };
 

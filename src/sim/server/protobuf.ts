@@ -324,12 +324,26 @@ function elementType(field: protobuf.Field): { goType: string; applyExpected: st
   return { goType: field.type === 'bytes' ? '[]uint8' : 'string', applyExpected: 'string', accepts: (v) => typeof v === 'string' };
 }
 
+/**
+ * Messages that are kinds of their own (they embed TypeMeta in Go: `apiVersion` and `kind` are declared JSON
+ * fields). Protobuf leaves TypeMeta out of the message, so wherever such a message is embedded in another one
+ * (StatefulSet `volumeClaimTemplates[]` are PersistentVolumeClaims) those two fields are added back here.
+ */
+const kindMessages: ReadonlySet<string> = new Set(Object.values(protobufKinds));
+
 function walkDeclared(type: protobuf.Type, value: unknown, path: FieldPathStep[], report: FieldReport): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   const fields = declaredFields(type);
   const isMeta = type.name === 'ObjectMeta';
+  const embedsTypeMeta = kindMessages.has(type.name);
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const entry = fields.get(key);
+    if (!entry && embedsTypeMeta && (key === 'apiVersion' || key === 'kind')) {
+      if (child !== null && typeof child !== 'string') {
+        report.typeError ??= { path: [...path, key], struct: 'TypeMeta', got: jsonType(child), goType: 'string', applyExpected: 'string' };
+      }
+      continue;
+    }
     if (!entry) {
       // Nested ObjectMeta (pod templates) carries fields this small schema leaves out (managedFields, ...).
       if (!isMeta) report.undeclared.push([...path, key]);

@@ -27,6 +27,16 @@ describe('behaviourForImage: built-in conventions', () => {
     if ('exit' in expected) expect(b.exit).toEqual(exit);
   });
 
+  it('an image pinned by digest runs by digest: the tag is ignored by the conventions, the name still counts', () => {
+    const digest = 'sha256:' + 'c'.repeat(64);
+    expect(behaviourForImage(`example.com/app:crashloop@${digest}`, none).exit).toBeUndefined();
+    expect(behaviourForImage(`example.com/app:missing@${digest}`, none).pull).toBe('ok');
+    expect(behaviourForImage(`example.com/crashloop-app:1.0@${digest}`, none).exit).toEqual({ code: 1, afterSeconds: 2, oom: false });
+    expect(behaviourForImage(`example.com/app:crashloop`, none).exit).toEqual({ code: 1, afterSeconds: 2, oom: false });
+    // Config rules still match the reference as written, tag included.
+    expect(behaviourForImage(`example.com/app:bad@${digest}`, parseSimConfig('images: [{match: "*:bad@*", pull: missing}]')).pull).toBe('missing');
+  });
+
   it('config rules override conventions; first matching glob wins', () => {
     const config = parseSimConfig(`
 images:
@@ -110,6 +120,10 @@ nodes:
     ['images: [{match: "*", exitAfter: -1}]', 'sim config: images[0].exitAfter: expected a number of seconds >= 0'],
     ['images: [{match: "*", colour: red}]', /^sim config: images\[0\]\.colour: unknown field/],
     ['timeScale: 0', 'sim config: timeScale: expected a number > 0'],
+    ['loadBalancer: off', 'sim config: loadBalancer: expected a mapping such as {enabled: false}'],
+    ['loadBalancer: {enabled: no-thanks}', 'sim config: loadBalancer.enabled: expected true or false'],
+    ['loadBalancer: {delay: 1}', 'sim config: loadBalancer.delay: unknown field (known: enabled, delaySeconds)'],
+    ['loadBalancer: {delaySeconds: -1}', 'sim config: loadBalancer.delaySeconds: expected a number of seconds >= 0'],
   ])('rejects %s with one clear line', (text, message) => {
     let error: unknown;
     try {
@@ -122,6 +136,12 @@ nodes:
     expect(m.includes('\n')).toBe(false);
     if (typeof message === 'string') expect(m).toBe(message);
     else expect(m).toMatch(message);
+  });
+
+  it('loadBalancer: on by default after 2 s; a switch turns it off', () => {
+    expect(defaultSimConfig().loadBalancer).toEqual({ enabled: true, delaySeconds: 2 });
+    expect(parseSimConfig('loadBalancer: {enabled: false}').loadBalancer).toEqual({ enabled: false, delaySeconds: 2 });
+    expect(parseSimConfig('loadBalancer: {delaySeconds: 0.5}').loadBalancer).toEqual({ enabled: true, delaySeconds: 0.5 });
   });
 
   it('simConfigFrom validates an object config (startSim({config: {...}})) and fills defaults', () => {

@@ -134,6 +134,17 @@ describe('server-side apply', () => {
     expect((forced.metadata.managedFields as any[]).map((e) => e.manager)).toEqual(['helm']);
   });
 
+  it('an empty map applied over a filled-in one another manager owns is no conflict (helm 4 --create-namespace over kubectl create ns)', () => {
+    // kubectl create wrote `spec: {}`; the server then filled it in.
+    const created = trackUpdate({ before: undefined, after: stored({ ...manifest({}), spec: {} } as unknown as KubeObject), manager: 'kubectl-create', schema: schemaFor(deployments), hasStatus: true, now: t0 });
+    const filled: KubeObject = { ...created, spec: { replicas: 3 } };
+    const out = apply(filled, { ...manifest({}), spec: {} });
+    expect((out.spec as any).replicas).toBe(3);
+    // A leaf value under that map still conflicts.
+    const owned = trackUpdate({ before: filled, after: { ...filled, spec: { replicas: 4 } }, manager: 'kubectl-scale', schema: schemaFor(deployments), hasStatus: true, now: t0 });
+    expect(() => apply(owned, { ...manifest({}), spec: { replicas: 1 } })).toThrow(/conflict with "kubectl-scale"/);
+  });
+
   it('same value is shared ownership: no conflict, and no pruning while the other manager still owns it', () => {
     const v1 = stored(apply(undefined, manifest({ replicas: 2 })));
     const other = stored(apply(v1, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } }, 'autoscaler'));

@@ -523,6 +523,50 @@ describe('unknown fields of built-in kinds', () => {
   });
 });
 
+describe('objects embedded where the real schema embeds them', () => {
+  const statefulSet = (claim: Record<string, unknown>) => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db' },
+    spec: {
+      serviceName: 'db',
+      selector: { matchLabels: { app: 'db' } },
+      template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres' }] } },
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } }, ...claim }],
+    },
+  });
+  const applyIt = (body: unknown) =>
+    fetch(`${sim.url}/apis/apps/v1/namespaces/default/statefulsets/db?fieldManager=helm&fieldValidation=Strict&force=false`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/apply-patch+yaml' },
+      body: JSON.stringify(body),
+    });
+
+  it('accepts apiVersion/kind of the PersistentVolumeClaims in volumeClaimTemplates, still rejects an undeclared field there', async () => {
+    const strict = await fetch(`${sim.url}/apis/apps/v1/namespaces/default/statefulsets?fieldValidation=Strict`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...statefulSet({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }), metadata: { name: 'db-strict' } }),
+    });
+    expect(strict.status).toBe(201);
+    const res = await applyIt(statefulSet({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }));
+    expect(res.status).toBe(201);
+    expect((sim.store.get('statefulsets.apps', 'default', 'db')?.spec as any).volumeClaimTemplates[0]).toMatchObject({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' });
+    const typo = await applyIt(statefulSet({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', specc: {} }));
+    expect(typo.status).toBe(500);
+    expect(((await typo.json()) as { message: string }).message).toBe(
+      'failed to create typed patch object (default/db; apps/v1, Kind=StatefulSet): .spec.volumeClaimTemplates[0].specc: field not declared in schema',
+    );
+    // apiVersion/kind are not declared on pod templates (no TypeMeta there).
+    const template = await fetch(`${sim.url}/apis/apps/v1/namespaces/default/statefulsets?fieldValidation=Strict`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...statefulSet({}), metadata: { name: 'db-template' }, spec: { ...statefulSet({}).spec, template: { kind: 'PodTemplate', ...statefulSet({}).spec.template } } }),
+    });
+    expect(template.status).toBe(400);
+  });
+});
+
 describe('values of the wrong type in built-in kinds', () => {
   const deployment = (spec: Record<string, unknown>, labels: Record<string, unknown> = { app: 'x' }) => ({
     apiVersion: 'apps/v1',
