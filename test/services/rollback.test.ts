@@ -3,15 +3,11 @@ import type { Hook, ReleaseStatus } from '../../src/domain/release/release.js';
 import type { UpgradeEvent } from '../../src/domain/upgrade/events.js';
 import { UsageError } from '../../src/errors/errors.js';
 import { planRollback, rollback, type RollbackRequest } from '../../src/services/rollback.js';
-import { at, NS, pod, running, waiting } from '../domain/fixtures.js';
+import { at, NS } from '../domain/fixtures.js';
+import { podManifest as manifest, pullingPod, readyPod } from './pods.js';
 import { FakeClock, FakeHelm, FakeLedger, FakeReleases, FakeWatch, settle } from './upgrade-fakes.js';
 
 const health: HealthOptions = { maxRestarts: 2, unschedulableGraceMs: 30_000, unreadyGraceMs: 120_000, timeoutMs: 300_000, waitForJobs: false, minStableMs: 0 };
-const manifest = (tag: string) =>
-  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: ${NS}\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/app:${tag}\n`;
-const withImage = (p: ReturnType<typeof pod>, tag: string) => ({ ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } });
-const readyPod = (tag: string) => withImage(pod({ name: 'web', containers: [{ ...running('app', at(3)), image: `registry.example.com/app:${tag}` }] }), tag);
-const pullingPod = (tag: string) => withImage(pod({ name: 'web', containers: [waiting('app', 'ImagePullBackOff', 'Back-off pulling image')] }), tag);
 const migrationHook: Hook = {
   name: 'db-migrate', kind: 'Job', path: 'web/templates/migrate.yaml', events: ['pre-upgrade'], lastRun: { phase: 'Succeeded' }, weight: 0, deletePolicies: [],
   manifest: 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: db-migrate\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n          image: flyway/flyway:10\n',
