@@ -17,6 +17,7 @@ const OWN_VALUE_FLAGS = new Set([
   'namespace',
   'kube-context',
   'kubeconfig',
+  'summary-file',
 ]);
 /** Our boolean flags. */
 const OWN_BOOLEAN_FLAGS = new Set(['no-rollback', 'keep-failed-install', 'recover-pending', 'no-tui', 'json', 'help']);
