@@ -18,6 +18,7 @@ const OWN_VALUE_FLAGS = new Set([
   'kube-context',
   'kubeconfig',
   'summary-file',
+  'notify',
 ]);
 /** Our boolean flags. */
 const OWN_BOOLEAN_FLAGS = new Set(['no-rollback', 'keep-failed-install', 'recover-pending', 'no-tui', 'json', 'help']);

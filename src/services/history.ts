@@ -1,16 +1,29 @@
+import { historyMarks, ledgerByRevision, rollbackOf, verdictLabel } from '../domain/history/index.js';
 import type { ReleaseStatus, RevisionSummary } from '../domain/release/release.js';
 import { validateReleaseName } from '../domain/release-name.js';
+import type { LedgerEntry } from '../domain/rollback/ledger.js';
+import type { LedgerStore } from '../ports/ledger-store.js';
 import { RevisionNotFoundError, UndecodableRecordError, type ReleaseStore } from '../ports/release-store.js';
+import { createRevisionCache, type RevisionCache } from './revision-cache.js';
 
 /** What to show. */
 export interface HistoryRequest {
   release: string;
   namespace: string;
-  /** How many of the newest revisions to show (and decode); default 10. */
+  /** How many of the newest revisions to show (and decode); default 10, 0 for all. */
   max?: number;
 }
 
-/** One line of history, as `helm history` shows it. */
+/** What `history` reads through. */
+export interface HistoryDeps {
+  releases: ReleaseStore;
+  /** The autorollback ledger, for the VERDICT column; without it every verdict is unknown. */
+  ledger?: LedgerStore;
+  /** Decoded revisions, shared with the picker; default a fresh cache over `releases`. */
+  cache?: RevisionCache;
+}
+
+/** One line of history, as `helm history` shows it plus the autorollback verdict. */
 export interface HistoryRow {
   revision: number;
   /** When the revision was last deployed (ISO 8601), else the record's modifiedAt/createdAt label. */
@@ -20,6 +33,12 @@ export interface HistoryRow {
   chart: string;
   appVersion: string;
   description: string;
+  /** The ledger's verdict (`healthy`, `failed`, `verified`), absent when the ledger has none. */
+  verdict?: string;
+  /** Why it failed, for a failed verdict. */
+  reason?: string;
+  /** For a rollback revision: the revision it went back to (from helm's "Rollback to N"). */
+  rollbackTo?: number;
 }
 
 /** The history of one release. */
@@ -30,8 +49,14 @@ export interface HistoryReport {
   driver: string;
   /** Every stored revision (the rows are the newest `max` of them). */
   totalRevisions: number;
+  /** The newest revision with status deployed. */
+  deployedRevision?: number;
+  /** The revision `rollback` would go to by default. */
+  lastKnownGood?: number;
   /** Oldest first. */
   rows: HistoryRow[];
+  /** Lines about what could not be read (the ledger), for stderr. */
+  warnings: string[];
 }
 
 /** Default for `--max`. */
@@ -39,29 +64,53 @@ export const defaultHistoryMax = 10;
 
 /**
  * Lists a release's revisions: labels for all of them (cheap), bodies only for the newest `max` (for chart,
- * app version and description). A body that cannot be decoded still gets a row, from its labels.
+ * app version and description), verdicts from the ledger. A body that cannot be decoded still gets a row.
  */
-export async function history(store: ReleaseStore, request: HistoryRequest): Promise<HistoryReport> {
+export async function history(deps: HistoryDeps, request: HistoryRequest): Promise<HistoryReport> {
   validateReleaseName(request.release);
   const max = request.max ?? defaultHistoryMax;
-  const summaries = await store.listHistory(request.release, request.namespace);
+  const cache = deps.cache ?? createRevisionCache(deps.releases, request.release, request.namespace);
+  const [summaries, ledger] = await Promise.all([deps.releases.listHistory(request.release, request.namespace), readLedger(deps, request)]);
   const shown = max > 0 ? summaries.slice(-max) : summaries;
+  const verdicts = ledgerByRevision(ledger.entries);
   // A revision pruned (helm --history-max) between the list and the get simply drops out.
-  const rows = (await Promise.all(shown.map((s) => row(store, request, s)))).filter((r): r is HistoryRow => r !== undefined);
+  const rows = (await Promise.all(shown.map((s) => row(cache, s, verdicts.get(s.revision))))).filter((r): r is HistoryRow => r !== undefined);
+  const deployed = [...summaries].reverse().find((s) => s.status === 'deployed');
+  const deployedRow = deployed && (rows.find((r) => r.revision === deployed.revision) ?? (await row(cache, deployed, undefined)));
+  const marks = historyMarks(summaries, ledger.entries, deployedRow?.rollbackTo);
   return {
     release: request.release,
     namespace: request.namespace,
-    driver: store.driver,
+    driver: deps.releases.driver,
     totalRevisions: summaries.length,
+    ...(marks.deployed === undefined ? {} : { deployedRevision: marks.deployed }),
+    ...(marks.lastKnownGood === undefined ? {} : { lastKnownGood: marks.lastKnownGood }),
     rows,
+    warnings: ledger.warnings,
   };
 }
 
-async function row(store: ReleaseStore, request: HistoryRequest, summary: RevisionSummary): Promise<HistoryRow | undefined> {
-  const fromLabels = summary.modifiedAt ?? summary.createdAt;
+/** The VERDICT cell of a row. */
+export function rowVerdict(row: Pick<HistoryRow, 'verdict' | 'reason'>): string {
+  return row.verdict === undefined ? '-' : verdictLabel({ verdict: row.verdict as LedgerEntry['verdict'], ...(row.reason ? { reason: row.reason } : {}) });
+}
+
+async function readLedger(deps: HistoryDeps, request: HistoryRequest): Promise<{ entries: LedgerEntry[]; warnings: string[] }> {
+  if (!deps.ledger) return { entries: [], warnings: [] };
   try {
-    const rel = await store.getRevision(request.release, request.namespace, summary.revision);
+    return await deps.ledger.read(request.release, request.namespace);
+  } catch (err) {
+    return { entries: [], warnings: [`verdicts unknown: cannot read the autorollback ledger (${(err as Error).message})`] };
+  }
+}
+
+async function row(cache: RevisionCache, summary: RevisionSummary, entry: LedgerEntry | undefined): Promise<HistoryRow | undefined> {
+  const fromLabels = summary.modifiedAt ?? summary.createdAt;
+  const verdict = entry ? { verdict: entry.verdict, ...(entry.reason ? { reason: entry.reason } : {}) } : {};
+  try {
+    const rel = await cache.get(summary.revision);
     const updated = rel.lastDeployed ?? fromLabels;
+    const back = rollbackOf(rel.description);
     return {
       revision: summary.revision,
       ...(updated ? { updated: updated.toISOString() } : {}),
@@ -70,6 +119,8 @@ async function row(store: ReleaseStore, request: HistoryRequest, summary: Revisi
       chart: rel.chart.name ? `${rel.chart.name}-${rel.chart.version}` : '',
       appVersion: rel.chart.appVersion,
       description: rel.description,
+      ...verdict,
+      ...(back === undefined ? {} : { rollbackTo: back }),
     };
   } catch (err) {
     if (err instanceof RevisionNotFoundError) return undefined;
@@ -81,6 +132,7 @@ async function row(store: ReleaseStore, request: HistoryRequest, summary: Revisi
       chart: '',
       appVersion: '',
       description: `(undecodable record: ${err.message})`,
+      ...verdict,
     };
   }
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
 import { releaseRecord, startFakeApi, writeKubeconfig, type FakeApi } from '../kube/fake-api.js';
@@ -38,9 +39,9 @@ describe('helm-autorollback history', () => {
     const env = { KUBECONFIG: api.kubeconfigPath, HELM_DRIVER: 'configmap' };
     const table = await run(['history', 'web', '-n', 'team'], env);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^REVISION\s+UPDATED\s+STATUS\s+CHART\s+APP VERSION\s+DESCRIPTION$/);
-    expect(table.stdout).toMatch(/^1\s+2026-11-01 10:01:00 UTC\s+superseded\s+demo-1\.0\.1\s+2\.0\s+rev 1$/m);
-    expect(table.stdout).toMatch(/^2\s+.*\s+deployed\s+demo-1\.0\.2\s/m);
+    expect(table.stdout.split('\n')[0]).toMatch(/^REVISION\s+UPDATED\s+STATUS\s+VERDICT\s+CHART\s+APP VERSION\s+DESCRIPTION$/);
+    expect(table.stdout).toMatch(/^1\s+2026-11-01 10:01:00 UTC\s+superseded\s+-\s+demo-1\.0\.1\s+2\.0\s+rev 1$/m);
+    expect(table.stdout).toMatch(/^2\s+.*\s+deployed\s+-\s+demo-1\.0\.2\s/m);
 
     const json = await run(['history', 'web', '--json', '--max', '1'], { ...env, HELM_NAMESPACE: 'team' });
     expect(json.code).toBe(0);
@@ -154,6 +155,16 @@ describe.each([3, 4] as const)('history of releases made by the real helm %i on 
     expect(report.rows.map((r) => r.status)).toEqual(['superseded', 'deployed']);
 
     const table = await run(['history', 'app', '-n', 'default'], env);
-    expect(table.stdout).toMatch(/^3\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+deployed\s+app-0\.3\.0\s+9\.9\s+Upgrade complete$/m);
+    expect(table.stdout).toMatch(/^3\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+deployed\s+-\s+app-0\.3\.0\s+9\.9\s+Upgrade complete$/m);
+
+    // A rollback to 1 (not N-1): the row says which revision it went back to; -o json/yaml carry the same report.
+    await helm(['rollback', 'app', '1', '-n', 'default'], env);
+    const asJson = await run(['history', 'app', '-o', 'json'], env);
+    const after = JSON.parse(asJson.stdout) as { deployedRevision: number; lastKnownGood: number; rows: Array<Record<string, unknown>> };
+    expect(after.rows.at(-1)).toMatchObject({ revision: 4, status: 'deployed', description: 'Rollback to 1', rollbackTo: 1 });
+    // Revision 1 holds what runs now, so the last known good is 3.
+    expect(after).toMatchObject({ deployedRevision: 4, lastKnownGood: 3 });
+    const asYaml = await run(['history', 'app', '-o', 'yaml'], env);
+    expect(loadYaml(asYaml.stdout)).toEqual(after);
   });
 });

@@ -626,6 +626,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         `${object.kind} in version "${version}" cannot be handled as a ${object.kind}: json: cannot unmarshal ${typeError.got} into Go struct field ${typeError.struct}.${goFieldPath(typeError.path)} of type ${typeError.goType}`,
       );
     }
+    const micro = microTimeProblem(object);
+    if (micro) throw badRequest(`${object.kind} in version "${version}" cannot be handled as a ${object.kind}: ${micro}`);
     const undeclared = report.undeclared;
     if (undeclared.length === 0) return object;
     const directive = query.get('fieldValidation') ?? 'Warn';
@@ -845,4 +847,23 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return url;
     },
   };
+}
+
+/** Go's layout for metav1.MicroTime, which the API server parses strictly (exactly six fractional digits). */
+const RFC3339_MICRO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A Lease's acquireTime / renewTime are MicroTime: the real server rejects any other form (e.g. the three
+ * fractional digits of JavaScript's toISOString) while decoding, with Go's time.Parse wording.
+ */
+function microTimeProblem(object: KubeObject): string | undefined {
+  if (object.kind !== 'Lease' || !object.apiVersion.startsWith('coordination.k8s.io/')) return undefined;
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  for (const field of ['acquireTime', 'renewTime']) {
+    const v = spec[field];
+    if (typeof v !== 'string' || RFC3339_MICRO.test(v)) continue;
+    const frac = /:\d{2}(\.\d*)?(Z|[+-]\d{2}:\d{2})?$/.exec(v);
+    return `parsing time "${v}" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "${frac ? `${frac[1] ?? ''}${frac[2] ?? ''}` : v}" as ".000000"`;
+  }
+  return undefined;
 }

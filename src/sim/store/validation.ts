@@ -214,6 +214,12 @@ export function validateSpec(resource: ResourceKey, type: ResourceType, object: 
       });
     }
   }
+  if (resource === 'leases.coordination.k8s.io') {
+    const duration = spec?.leaseDurationSeconds;
+    if (typeof duration === 'number' && duration <= 0) causes.push({ field: 'spec.leaseDurationSeconds', message: `Invalid value: ${duration}: must be greater than 0` });
+    const transitions = spec?.leaseTransitions;
+    if (typeof transitions === 'number' && transitions < 0) causes.push({ field: 'spec.leaseTransitions', message: `Invalid value: ${transitions}: must be greater than or equal to 0` });
+  }
   if ((resource === 'configmaps' || resource === 'secrets') && previous?.immutable === true) {
     for (const field of ['data', 'binaryData', 'stringData']) {
       if (!sameJson(object[field], previous[field])) causes.push({ field, message: 'Forbidden: field is immutable when `immutable` is set' });

@@ -1,0 +1,3 @@
+export * from './targets.js';
+export * from './payloads.js';
+export * from './from-upgrade.js';
