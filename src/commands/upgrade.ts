@@ -107,6 +107,7 @@ export default class Upgrade extends BaseCommand {
           noRollback: flags['no-rollback'],
           keepFailedInstall: flags['keep-failed-install'],
           recoverPending: flags['recover-pending'],
+          forceStatefulSetRollback: flags['force-statefulset-rollback'],
           interrupt,
         },
       );
