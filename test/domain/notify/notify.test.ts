@@ -5,9 +5,12 @@ import {
   parseNotifyTarget,
   summaryLine,
   upgradeNotification,
+  watchdogNotification,
   type NotificationEvent,
 } from '../../../src/domain/notify/index.js';
 import type { UpgradeReport } from '../../../src/domain/upgrade/report.js';
+import type { WatchdogReport } from '../../../src/domain/watchdog/report.js';
+import type { WatchdogNoticeKind } from '../../../src/domain/watchdog/types.js';
 
 const at = new Date('2026-03-01T12:00:00.000Z');
 const rolledBack: NotificationEvent = {
@@ -137,5 +140,33 @@ describe('upgradeNotification', () => {
       message: 'pod web-1 is in CrashLoopBackOff',
       at,
     });
+  });
+});
+
+describe('watchdogNotification', () => {
+  const base: WatchdogReport = {
+    release: 'web',
+    namespace: 'prod',
+    revision: 5,
+    outcome: 'rolled-back',
+    armedAt: '2026-03-01T11:50:00.000Z',
+    deadline: '2026-03-01T12:00:00.000Z',
+    endedAt: '2026-03-01T11:55:00.000Z',
+    holder: 'ci-1',
+    metrics: [],
+  };
+  const failure = { reason: 'MetricFailed' as const, object: 'metric/error-rate', message: 'error-rate = 0.5 (fails if > 0.05): failure limit reached', firstSignalAt: '', detectedAt: '' };
+  const rollback = { toRevision: 4, newRevision: 6, startedAt: '', completedAt: null };
+  it.each<[string, WatchdogNoticeKind, Partial<WatchdogReport>, Partial<NotificationEvent>]>([
+    ['a rollback', 'rolled-back', { failure, rollback }, { toRevision: 4, newRevision: 6, reason: 'MetricFailed', message: 'metric/error-rate: error-rate = 0.5 (fails if > 0.05): failure limit reached' }],
+    ['a failed rollback', 'rollback-failed', { outcome: 'rollback-failed', failure, rollback: { ...rollback, newRevision: null } }, { toRevision: 4, newRevision: null, reason: 'MetricFailed', message: 'metric/error-rate: error-rate = 0.5 (fails if > 0.05): failure limit reached' }],
+    ['a stand-down', 'stood-down', { outcome: 'stood-down', standDown: { reason: 'newer-revision', detail: 'revision 6 was deployed' } }, { reason: 'newer-revision', message: 'revision 6 was deployed' }],
+    ['verified', 'verified', { outcome: 'verified' }, {}],
+  ])('%s', (_name, kind, patch, expected) => {
+    const n = watchdogNotification(kind, { ...base, ...patch }, at);
+    expect(n).toEqual({ kind, source: 'watchdog', release: 'web', namespace: 'prod', revision: 5, at: new Date('2026-03-01T11:55:00.000Z'), ...expected });
+  });
+  it('uses now when the report has no end yet', () => {
+    expect(watchdogNotification('verified', { ...base, endedAt: null }, at).at).toBe(at);
   });
 });
