@@ -2,23 +2,10 @@
  * The history picker's state: a pure reducer over union-typed actions, and the key map from Ink's input to
  * actions. The view (./view.tsx) only draws this state; loading bodies, diffs and plans happens outside.
  */
-import type { ReleaseStatus } from '../../domain/release/release.js';
+import type { PickerRevision } from '../../services/picker.js';
 
 /** One revision in the list (newest first). Body fields fill in once the row has been on screen. */
-export interface PickerEntry {
-  revision: number;
-  status: ReleaseStatus;
-  /** ISO 8601. */
-  updated?: string;
-  /** The ledger's verdict (`healthy`, `failed`, `verified`), absent when none. */
-  verdict?: string;
-  reason?: string;
-  chart?: string;
-  appVersion?: string;
-  description?: string;
-  /** For a rollback revision: the revision it went back to. */
-  rollbackTo?: number;
-}
+export type PickerEntry = PickerRevision;
 
 /** The detail tabs, in order. */
 export const pickerTabs = ['values', 'manifest', 'hooks', 'guards'] as const;
