@@ -1,8 +1,10 @@
 import { Args, Flags } from '@oclif/core';
+import { notifyFlags, parseNotifyFlags } from '../cli/analysis-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { UpgradeReport } from '../domain/upgrade/report.js';
+import { ExitCode } from '../errors/exit-codes.js';
 import { checkPassthroughFlags, splitUpgradeArgv, wantsWaitForJobs } from '../helm/upgrade-args.js';
 
 export default class Upgrade extends BaseCommand {
@@ -12,6 +14,7 @@ export default class Upgrade extends BaseCommand {
     'The rollout is watched from helm\'s first write: CrashLoopBackOff or too many restarts, image pull errors, OOMKilled, config errors, Unschedulable or unready past a grace, ProgressDeadlineExceeded, a failed hook Job or the --timeout fail it at the first signal.',
     'Then helm is stopped (it records the revision as failed) and `helm rollback` goes to the newest earlier revision that was deployed and not judged unhealthy (recorded in the ConfigMap autorollback-<release>); a failed first install is uninstalled.',
     'Ctrl-C (SIGINT) or SIGTERM while helm upgrades stops it the same way and rolls back (reason Interrupted, exit 3); during the rollback it only warns; a second one exits at once (exit 4) saying what state the release may be in and the exact recovery command.',
+    '--notify URL (repeatable) POSTs an event when the upgrade rolls back or the rollback fails: generic JSON, Slack\'s incoming-webhook format (hooks.slack.com or slack=URL), or a CDEvents service.rolledback CloudEvent (cdevents=URL). Sent in the background after the outcome is known, retried up to 3 times; waited for at most 10 s before exit; URLs are never printed.',
     'Exit codes: 0 healthy; 3 failed and rolled back; 4 failed and not recovered (rollback failed, impossible, or --no-rollback); 2 bad usage (nothing changed); 5 cluster unreachable; 1 unexpected.',
   ].join('\n\n');
   static override examples = [
@@ -33,6 +36,7 @@ export default class Upgrade extends BaseCommand {
     'no-rollback': Flags.boolean({ description: 'only detect and report a failure; change nothing (exit 4)', default: false }),
     'keep-failed-install': Flags.boolean({ description: 'leave a failed first install in place instead of uninstalling it', default: false }),
     'recover-pending': Flags.boolean({ description: 'roll back a release stuck in pending-* before upgrading, instead of refusing', default: false }),
+    ...notifyFlags,
     ...tuiFlag,
     ...helmBinFlag,
     ...kubeFlags,
@@ -45,14 +49,18 @@ export default class Upgrade extends BaseCommand {
     checkPassthroughFlags(split.helm);
     const health = parseHealthOptions(flags, { waitForJobs: wantsWaitForJobs(split.helm) });
     const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
+    const notifyTargets = parseNotifyFlags(flags.notify);
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
-    const [{ openPorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }] = await Promise.all([
+    const [{ openPorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }, { openNotifier }] = await Promise.all([
       import('../kube/ports.js'),
       import('../services/upgrade.js'),
       import('../services/upgrade-interrupt.js'),
       import('../ui/index.js'),
       import('../domain/upgrade/report.js'),
+      import('../notify/open-notifier.js'),
     ]);
+    // --notify: posted in the background once the report is final; never delays the rollback.
+    const notifier = openNotifier(notifyTargets, process.stderr);
     const ports = openPorts({ release: args.release, ...flags });
     const live = wantsLiveView(flags, process.stderr, process.env);
     const color = ui.colorEnabled(process.stderr, process.env);
@@ -60,22 +68,18 @@ export default class Upgrade extends BaseCommand {
       ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
       : ui.createPlainRenderer(process.stderr, { color });
     // Ctrl-C / SIGTERM: the first aborts the upgrade and rolls back (like helm's --atomic on cancel); a second
-    // one exits at once, saying what may be left behind and how to recover.
+    // one exits at once, saying what may be left behind and how to recover. On a terminal Ctrl-C is read as a
+    // key (raw mode), so helm, which shares the terminal's process group, never gets it.
     const interrupt = new UpgradeInterrupt();
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals === 1) return interrupt.abort(signal);
+    const interrupts = this.listenForInterrupts((signal, count) => {
+      if (count === 1) return interrupt.abort(signal);
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
-      process.stderr.write(`${interrupt.abandonMessage()}\n`);
-      process.exit(4);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+      this.exitNow({ exitCode: ExitCode.RollbackFailed, message: interrupt.abandonMessage() });
+    });
     try {
       const report = await upgrade(
-        { ...ports, emit: (event) => view.onEvent(event) },
+        { ...ports, emit: (event) => (view.onEvent(event), notifier.onUpgradeEvent(event)) },
         {
           release: args.release,
           chart: args.chart,
@@ -88,6 +92,7 @@ export default class Upgrade extends BaseCommand {
           noRollback: flags['no-rollback'],
           keepFailedInstall: flags['keep-failed-install'],
           recoverPending: flags['recover-pending'],
+          forceStatefulSetRollback: flags['force-statefulset-rollback'],
           interrupt,
         },
       );
@@ -95,10 +100,10 @@ export default class Upgrade extends BaseCommand {
       process.exitCode = exitCodeForOutcome(report.outcome);
       return report;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
+      await notifier.finish();
     }
   }
 }

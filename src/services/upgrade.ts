@@ -13,6 +13,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import type { HelmRunner } from '../ports/helm-runner.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { PodDeleter } from '../ports/pod-deleter.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
 import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.js';
 import { rollbackAndJudge } from './rollback-and-judge.js';
@@ -32,6 +33,8 @@ export interface UpgradeDeps {
   emit: (event: UpgradeEvent) => void;
   /** Records a revision as failed in helm's storage when helm itself did not (its --wait was satisfied first). */
   marker?: ReleaseMarker;
+  /** Deletes pods for the forced StatefulSet rollback; none: no forced rollback. */
+  pods?: PodDeleter;
 }
 
 /** What to upgrade and how; the command fills it from flags. */
@@ -54,6 +57,8 @@ export interface UpgradeRequest {
   recoverPending: boolean;
   /** How long helm gets to stop after SIGTERM (default 30 s). */
   terminateGraceMs?: number;
+  /** The forced StatefulSet rollback on a failed upgrade (default true; `--no-force-statefulset-rollback`). */
+  forceStatefulSetRollback?: boolean;
   /**
    * Ctrl-C / SIGTERM from the command. Its first abort while helm upgrades stops helm (the revision is recorded
    * failed) and rolls back with reason `Interrupted`; during the rollback it is only noted. The service keeps
@@ -71,6 +76,8 @@ export interface UpgradeRequest {
  */
 export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<UpgradeReport> {
   validateReleaseName(req.release);
+  // Which helm this is (and whether it can be used at all) is known before anything else runs.
+  const helmMajor = await deps.helm.majorVersion();
   const interrupt = req.interrupt;
   interrupt?.begin({ release: req.release, namespace: req.namespace, helmGlobalArgs: req.helmGlobalArgs });
   interrupt?.report({ phase: 'preparing' });
@@ -97,7 +104,6 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     const check = chooseRollbackTarget({ history, attemptedRevision: latest(history) + 1, ledger, override: req.toRevision });
     if ('none' in check) throw new UsageError(check.none);
   }
-  const helmMajor = await deps.helm.majorVersion();
 
   const onInterrupt = () => {
     const phase = interrupt?.current.phase;

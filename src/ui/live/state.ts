@@ -68,6 +68,8 @@ export interface RollbackView extends RolloutView {
 
 /** Everything the views draw. Built only by {@link reduceUpgradeEvent}; never mutated. */
 export interface UpgradeViewState {
+  /** `rollback` when the run is a rollback asked for by hand (no upgrade); default an upgrade. */
+  mode?: 'upgrade' | 'rollback';
   release?: string;
   namespace?: string;
   chart?: string;
@@ -224,12 +226,24 @@ export function reduceUpgradeEvent(state: UpgradeViewState, event: UpgradeEvent)
       next = { ...next, markedFailed: event.revision };
       add('warn', `revision ${event.revision} recorded as failed in helm's history`);
       break;
-    case 'rollback-started':
+    case 'rollback-started': {
       next = {
         ...next,
         rollback: { logged: EMPTY_KEYS, kind: 'rollback', toRevision: event.toRevision, startedAt: event.at },
       };
-      add('warn', `rolling back to revision ${event.toRevision}`);
+      const m = event.manual;
+      if (m) {
+        next = { ...next, mode: 'rollback', release: m.release, namespace: m.namespace, fromRevision: m.fromRevision, helmMajor: m.helmMajor };
+        const from = m.fromRevision === undefined ? '' : ` from revision ${m.fromRevision}`;
+        add('warn', `rolling back ${m.release} in namespace ${m.namespace}${from} to revision ${event.toRevision}${m.helmMajor ? ` (helm ${m.helmMajor})` : ''}`);
+      } else add('warn', `rolling back to revision ${event.toRevision}`);
+      break;
+    }
+    case 'guard-findings':
+      for (const f of event.findings) {
+        add(f.severity === 'block' ? 'error' : f.severity === 'warn' ? 'warn' : 'info', `guard ${f.guard}: ${oneLine(f.message)}`);
+        if (f.fix && f.severity !== 'info') add('info', `  fix: ${oneLine(f.fix)}`);
+      }
       break;
     case 'uninstall-started':
       next = { ...next, rollback: { logged: EMPTY_KEYS, kind: 'uninstall', startedAt: event.at } };
@@ -367,16 +381,23 @@ export function workloadId(w: WorkloadProgress): string {
 export function workloadStatus(w: WorkloadProgress): string {
   // A hook Job that is not there either is yet to come or succeeded and was deleted: it blocks nothing (done).
   if (!w.present) return w.done ? 'not present' : 'not created yet';
+  // What the counts cannot show (paused, suspended, pods refused, a resource's condition), said at once.
+  const note = w.note ? ` (${w.note})` : '';
   if (w.kind === 'Job') {
     // For Jobs the domain counts succeeded pods as available and active + succeeded as updated.
     const running = Math.max(0, w.updated - w.available);
     const counts = `${w.available}/${w.desired} succeeded${running > 0 ? `, ${running} running` : ''}`;
     if (w.available >= w.desired && w.done) return `${counts}, complete`;
-    return w.done ? `${counts} (not waited for)` : counts;
+    return w.done ? `${counts} (not waited for)` : `${counts}${note}`;
   }
+  // Claims and custom resources have no pods to count: ready or not, and why.
+  if (!POD_KINDS.has(w.kind)) return `${w.done ? 'ready' : 'not ready'}${note}`;
   if (w.done) return `rolled out, ${w.ready}/${w.desired} ready`;
-  return `${w.ready}/${w.desired} ready, ${w.updated}/${w.desired} updated`;
+  return `${w.ready}/${w.desired} ready, ${w.updated}/${w.desired} updated${note}`;
 }
+
+/** Kinds whose progress is counted in pods. */
+const POD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod']);
 
 /** `CrashLoopBackOff, restarts 2 (Running, not ready)`. */
 export function podStatus(p: PodProgress): string {
