@@ -74,7 +74,7 @@ export function PickerApp({ source, initial, color = true, onDone }: PickerAppPr
   // Read by the key handler through a ref: a key may arrive after this frame is drawn but before the effect
   // that would hand the handler a fresh closure has run.
   const latest = useRef({ detailLength: 0, canConfirm: false });
-  latest.current = { detailLength: tabLines(state, shownDetails, shownFindings).length, canConfirm: Array.isArray(shownFindings) && !blocked };
+  latest.current = { detailLength: tabLines(state, shownDetails, shownFindings).length, canConfirm: shownFindings !== undefined && !blocked };
   useInput((input, key) => dispatch({ type: 'key', input, key, ...latest.current }));
 
   return <PickerView state={state} details={shownDetails} findings={shownFindings} color={color} />;

@@ -130,8 +130,12 @@ function Confirm({ state, target, details, findings, color }: { state: PickerSta
           {`    ${f.severity.toUpperCase()} ${f.guard}: ${f.message}${f.fix ? ` (fix: ${f.fix})` : ''}`}
         </Line>
       ))}
-      <Line bold color={c(blocked ? 'red' : 'green')}>
-        {blocked ? 'a guard blocks this rollback (see above) · n/Esc: back' : 'y/Enter: roll back now (helm rollback --wait, judged live) · n/Esc: back'}
+      <Line bold color={c(blocked ? 'red' : findings ? 'green' : 'yellow')}>
+        {blocked
+          ? 'a guard blocks this rollback (see above) · n/Esc: back'
+          : findings
+            ? 'y/Enter: roll back now (helm rollback --wait, judged live) · n/Esc: back'
+            : 'checking the guards before a rollback can be confirmed… · n/Esc: back'}
       </Line>
     </Box>
   );
