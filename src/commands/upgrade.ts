@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { notifyFlags, parseNotifyFlags } from '../cli/analysis-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { ciFlags, ciOutputOptions } from '../cli/ci-flags.js';
 import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { UpgradeReport } from '../domain/upgrade/report.js';
@@ -40,6 +41,7 @@ export default class Upgrade extends BaseCommand {
     ...tuiFlag,
     ...helmBinFlag,
     ...kubeFlags,
+    ...ciFlags,
   };
 
   async run(): Promise<UpgradeReport> {
@@ -64,9 +66,12 @@ export default class Upgrade extends BaseCommand {
     const ports = openPorts({ release: args.release, ...flags });
     const live = wantsLiveView(flags, process.stderr, process.env);
     const color = ui.colorEnabled(process.stderr, process.env);
+    const ci = ciOutputOptions(flags, process.env, (line) => process.stderr.write(`${line}\n`));
     const view = live
       ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
-      : ui.createPlainRenderer(process.stderr, { color });
+      : ui.createCiRenderer(process.stderr, { color, ...ci });
+    // The live view draws no summary: a silent CI renderer writes --summary-file then.
+    const summary = live && ci.onSummary ? ui.createCiRenderer({ write: () => undefined }, { color: false, github: false, onSummary: ci.onSummary }) : undefined;
     // Ctrl-C / SIGTERM: the first aborts the upgrade and rolls back (like helm's --atomic on cancel); a second
     // one exits at once, saying what may be left behind and how to recover. On a terminal Ctrl-C is read as a
     // key (raw mode), so helm, which shares the terminal's process group, never gets it.
@@ -79,7 +84,14 @@ export default class Upgrade extends BaseCommand {
     });
     try {
       const report = await upgrade(
-        { ...ports, emit: (event) => (view.onEvent(event), notifier.onUpgradeEvent(event)) },
+        {
+          ...ports,
+          emit: (event) => {
+            view.onEvent(event);
+            summary?.onEvent(event);
+            notifier.onUpgradeEvent(event);
+          },
+        },
         {
           release: args.release,
           chart: args.chart,

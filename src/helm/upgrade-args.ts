@@ -18,6 +18,7 @@ const OWN_VALUE_FLAGS = new Set([
   'namespace',
   'kube-context',
   'kubeconfig',
+  'summary-file',
   'notify',
 ]);
 /** Our boolean flags. */
