@@ -83,6 +83,8 @@ export interface UpgradeRequest {
  */
 export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<UpgradeReport> {
   validateReleaseName(req.release);
+  // Which helm this is (and whether it can be used at all) is known before anything else runs.
+  const helmMajor = await deps.helm.majorVersion();
   const interrupt = req.interrupt;
   interrupt?.begin({ release: req.release, namespace: req.namespace, helmGlobalArgs: req.helmGlobalArgs });
   interrupt?.report({ phase: 'preparing' });
@@ -109,7 +111,6 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     const check = chooseRollbackTarget({ history, attemptedRevision: latest(history) + 1, ledger, override: req.toRevision });
     if ('none' in check) throw new UsageError(check.none);
   }
-  const helmMajor = await deps.helm.majorVersion();
 
   const onInterrupt = () => {
     const phase = interrupt?.current.phase;
