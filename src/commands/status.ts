@@ -9,7 +9,7 @@ export default class Status extends BaseCommand {
   static override summary = 'Show the deployed revision, its health right now, the last known good revision and what a rollback now would meet.';
   static override description = [
     'Health is judged with the same rules as upgrade, over one snapshot of the cluster. Also lists the recent verdicts of the autorollback ledger and the guards\' findings for a rollback to the last known good revision right now (migration crossed, config not reverted, GitOps ownership). Reads only.',
-    'Exit codes: 0 healthy; 8 not healthy right now (degraded, still rolling out, or stuck in pending-*); 2 bad usage or release not found; 5 cluster unreachable.',
+    'Exit codes: 0 healthy; 9 not healthy right now (degraded, still rolling out, or stuck in pending-*); 2 bad usage or release not found; 5 cluster unreachable.',
   ].join('\n\n');
   static override examples = ['<%= config.bin %> status my-app -n prod', '<%= config.bin %> status my-app -n prod --json | jq .health.state'];
   static override args = { release: Args.string({ description: 'release name', required: true }) };

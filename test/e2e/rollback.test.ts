@@ -132,7 +132,7 @@ describe.each<HelmMajor>([3, 4])('rollback, status and the guards with helm %i o
     }, 120_000);
   });
 
-  it('a rollback whose own rollout fails exits 4, and status then reports the release not healthy (exit 8)', async () => {
+  it('a rollback whose own rollout fails exits 4, and status then reports the release not healthy (exit 9)', async () => {
     const n = ns('rb-fails');
     const base = ['app', probe, '-n', n];
     await kubectl(sim, ['create', 'namespace', n]);
@@ -145,7 +145,7 @@ describe.each<HelmMajor>([3, 4])('rollback, status and the guards with helm %i o
     expect({ code: r.code, outcome: r.json?.outcome, reason: r.json?.failure?.reason }).toEqual({ code: 4, outcome: 'rollback-failed', reason: 'CreateContainerConfigError' });
     expect(r.json?.findings).toEqual([expect.objectContaining({ guard: 'config-drift', objects: ['ConfigMap/cfg'] })]);
     const st = await cmd<StatusReport>(['status', 'app', '-n', n]);
-    expect(st.code).toBe(8);
+    expect(st.code).toBe(9);
     expect(st.stdout).toMatch(/^app \(namespace .*\): (DEGRADED|PROGRESSING|PENDING)$/m);
   }, 180_000);
 });
