@@ -56,7 +56,7 @@ describe('guards in upgrade\'s automatic rollback', () => {
     const s = await failedUpgradeWithMigration('block');
     const report = await s.done;
     expect(s.helm.verbs()).toEqual(['upgrade']);
-    expect(report.outcome).toBe('failed-no-rollback');
+    expect(report).toMatchObject({ outcome: 'failed-no-rollback', notRolledBack: 'blocked' });
     expect(report.blocked).toEqual({
       guard: 'migration',
       message: expect.stringMatching(/^revision 2's pre-upgrade hook Job\/db-migrate .* ran \(Succeeded\)/),
