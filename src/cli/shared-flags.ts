@@ -34,6 +34,11 @@ export const healthFlags = {
   'max-restarts': Flags.string({ description: 'fail when a container of a new pod restarted this often', default: '2' }),
   'unschedulable-grace': Flags.string({ description: 'fail when a new pod stays unschedulable this long', default: '30s' }),
   'unready-grace': Flags.string({ description: 'fail when a started container stays unready this long', default: '120s' }),
+  'force-statefulset-rollback': Flags.boolean({
+    description: 'on rollback, delete the not-ready pods an OrderedReady StatefulSet keeps from the failed revision (its controller never replaces them); --no-force-statefulset-rollback leaves them',
+    default: true,
+    allowNo: true,
+  }),
 };
 
 /** The parsed values of {@link kubeFlags} (and `--helm-bin`), as the composition root takes them. */

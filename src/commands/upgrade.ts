@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { notifyFlags, parseNotifyFlags } from '../cli/analysis-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
@@ -12,6 +13,7 @@ export default class Upgrade extends BaseCommand {
     'The rollout is watched from helm\'s first write: CrashLoopBackOff or too many restarts, image pull errors, OOMKilled, config errors, Unschedulable or unready past a grace, ProgressDeadlineExceeded, a failed hook Job or the --timeout fail it at the first signal.',
     'Then helm is stopped (it records the revision as failed) and `helm rollback` goes to the newest earlier revision that was deployed and not judged unhealthy (recorded in the ConfigMap autorollback-<release>); a failed first install is uninstalled.',
     'Ctrl-C (SIGINT) or SIGTERM while helm upgrades stops it the same way and rolls back (reason Interrupted, exit 3); during the rollback it only warns; a second one exits at once (exit 4) saying what state the release may be in and the exact recovery command.',
+    '--notify URL (repeatable) POSTs an event when the upgrade rolls back or the rollback fails: generic JSON, Slack\'s incoming-webhook format (hooks.slack.com or slack=URL), or a CDEvents service.rolledback CloudEvent (cdevents=URL). Sent in the background after the outcome is known, retried up to 3 times; waited for at most 10 s before exit; URLs are never printed.',
     'Exit codes: 0 healthy; 3 failed and rolled back; 4 failed and not recovered (rollback failed, impossible, or --no-rollback); 2 bad usage (nothing changed); 5 cluster unreachable; 1 unexpected.',
   ].join('\n\n');
   static override examples = [
@@ -33,6 +35,7 @@ export default class Upgrade extends BaseCommand {
     'no-rollback': Flags.boolean({ description: 'only detect and report a failure; change nothing (exit 4)', default: false }),
     'keep-failed-install': Flags.boolean({ description: 'leave a failed first install in place instead of uninstalling it', default: false }),
     'recover-pending': Flags.boolean({ description: 'roll back a release stuck in pending-* before upgrading, instead of refusing', default: false }),
+    ...notifyFlags,
     ...tuiFlag,
     ...helmBinFlag,
     ...kubeFlags,
@@ -45,14 +48,18 @@ export default class Upgrade extends BaseCommand {
     checkPassthroughFlags(split.helm);
     const health = parseHealthOptions(flags, { waitForJobs: wantsWaitForJobs(split.helm) });
     const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
+    const notifyTargets = parseNotifyFlags(flags.notify);
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
-    const [{ openPorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }] = await Promise.all([
+    const [{ openPorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }, { openNotifier }] = await Promise.all([
       import('../kube/ports.js'),
       import('../services/upgrade.js'),
       import('../services/upgrade-interrupt.js'),
       import('../ui/index.js'),
       import('../domain/upgrade/report.js'),
+      import('../notify/open-notifier.js'),
     ]);
+    // --notify: posted in the background once the report is final; never delays the rollback.
+    const notifier = openNotifier(notifyTargets, process.stderr);
     const ports = openPorts({ release: args.release, ...flags });
     const live = wantsLiveView(flags, process.stderr, process.env);
     const color = ui.colorEnabled(process.stderr, process.env);
@@ -75,7 +82,7 @@ export default class Upgrade extends BaseCommand {
     process.on('SIGTERM', onSignal);
     try {
       const report = await upgrade(
-        { ...ports, emit: (event) => view.onEvent(event) },
+        { ...ports, emit: (event) => (view.onEvent(event), notifier.onUpgradeEvent(event)) },
         {
           release: args.release,
           chart: args.chart,
@@ -88,6 +95,7 @@ export default class Upgrade extends BaseCommand {
           noRollback: flags['no-rollback'],
           keepFailedInstall: flags['keep-failed-install'],
           recoverPending: flags['recover-pending'],
+          forceStatefulSetRollback: flags['force-statefulset-rollback'],
           interrupt,
         },
       );
@@ -99,6 +107,7 @@ export default class Upgrade extends BaseCommand {
       process.off('SIGTERM', onSignal);
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
+      await notifier.finish();
     }
   }
 }

@@ -16,6 +16,8 @@ export const ExitCode = {
   ClusterUnavailable: 5,
   /** A watchdog stood down without acting: a newer revision was deployed, or another watchdog holds the release. */
   StoodDown: 6,
+  /** `diff`: the two revisions differ (0 means they do not), for scripts. */
+  DiffChanges: 7,
 } as const;
 
 /** One of the exit codes above. */
@@ -30,4 +32,5 @@ export const exitCodeTable: ReadonlyArray<{ code: ExitCodeValue; meaning: string
   { code: ExitCode.RollbackFailed, meaning: 'upgrade failed and the rollback failed or was impossible: page a human' },
   { code: ExitCode.ClusterUnavailable, meaning: 'Kubernetes API unreachable or access denied; nothing was changed' },
   { code: ExitCode.StoodDown, meaning: 'watchdog stood down (a newer revision was deployed, or another watchdog holds the release); nothing was rolled back' },
+  { code: ExitCode.DiffChanges, meaning: '`diff` found differences between the two revisions (0: none)' },
 ];

@@ -17,9 +17,10 @@ const OWN_VALUE_FLAGS = new Set([
   'namespace',
   'kube-context',
   'kubeconfig',
+  'notify',
 ]);
 /** Our boolean flags. */
-const OWN_BOOLEAN_FLAGS = new Set(['no-rollback', 'keep-failed-install', 'recover-pending', 'no-tui', 'json', 'help']);
+const OWN_BOOLEAN_FLAGS = new Set(['no-rollback', 'force-statefulset-rollback', 'no-force-statefulset-rollback', 'keep-failed-install', 'recover-pending', 'no-tui', 'json', 'help']);
 /** Ours and helm's at once: read by us and also passed to helm (helm needs them to find the cluster). */
 const SHARED_FLAGS = new Set(['namespace', 'kube-context', 'kubeconfig']);
 

@@ -2,14 +2,18 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
   makeInformer,
+  type V1APIResourceList,
   type Informer,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
   type ObjectCache,
 } from '@kubernetes/client-node';
-import type { ClusterSnapshot } from '../domain/health/types.js';
+import type { ResourceObject } from '../domain/health/resource-rules.js';
+import type { ClusterSnapshot, UnwatchedKind } from '../domain/health/types.js';
 import { sortByRevision, summaryFromLabels, type RevisionSummary } from '../domain/release/index.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import { mapKubeError } from './errors.js';
@@ -117,6 +121,82 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   };
   for (const [name, informer] of Object.entries(informers)) wire(name, informer, ns);
 
+  // Kinds found in the manifest (custom resources, claims...): one informer per kind and namespace, made
+  // after discovery. Their breakage is never fatal: the kind is reported as unwatched instead.
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const resourceInformers = new Map<string, { informer: AnyInformer; apiVersion: string; kind: string }>();
+  const unwatched = new Map<string, UnwatchedKind>();
+  const discovery = new Map<string, Promise<V1APIResourceList>>();
+  const discover = (apiVersion: string) => {
+    let found = discovery.get(apiVersion);
+    if (!found) {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
+      found = group === '' ? core.getAPIResources() : custom.getAPIResources({ group: group as string, version: version as string });
+      discovery.set(apiVersion, found);
+    }
+    return found;
+  };
+  const kindKey = (apiVersion: string, kind: string) => `${kind}.${apiVersion}`;
+  const markUnwatched = (apiVersion: string, kind: string, err: unknown) => {
+    const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: kind, namespace: ns });
+    const message = (mapped instanceof Error ? mapped.message : String(err)).split('\n')[0] ?? '';
+    unwatched.set(kindKey(apiVersion, kind), { apiVersion, kind, message });
+  };
+  const wireResource = (informer: AnyInformer, apiVersion: string, kind: string) => {
+    informer.on('change', changed);
+    informer.on('error', () => {
+      if (stopped) return;
+      // Retried once after a pause (a dropped watch); a kind that keeps failing is reported, not fatal.
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (stopped) return;
+        informer.start().then(changed, (err: unknown) => {
+          markUnwatched(apiVersion, kind, err);
+          changed();
+        });
+      }, 1_000);
+      timers.add(timer);
+    });
+  };
+  const watchKind = async (apiVersion: string, kind: string, namespaces: readonly string[]): Promise<void> => {
+    let list: V1APIResourceList;
+    try {
+      list = await discover(apiVersion);
+    } catch (err) {
+      return markUnwatched(apiVersion, kind, err);
+    }
+    const resource = list.resources.find((r) => r.kind === kind && !r.name.includes('/'));
+    if (!resource) {
+      unwatched.set(kindKey(apiVersion, kind), { apiVersion, kind, message: `the API server serves no ${kind} in ${apiVersion}` });
+      return;
+    }
+    if (!['list', 'watch'].every((v) => resource.verbs.includes(v))) {
+      unwatched.set(kindKey(apiVersion, kind), { apiVersion, kind, message: `${resource.name} cannot be listed and watched` });
+      return;
+    }
+    const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const scopes = resource.namespaced ? [...new Set(namespaces)] : [undefined];
+    await Promise.all(
+      scopes.map(async (n) => {
+        const key = `${kindKey(apiVersion, kind)}/${n ?? ''}`;
+        if (resourceInformers.has(key)) return;
+        const path = n === undefined ? `${prefix}/${resource.name}` : `${prefix}/namespaces/${n}/${resource.name}`;
+        const informer = make(path, () => objects.list(apiVersion, kind, n) as never);
+        resourceInformers.set(key, { informer, apiVersion, kind });
+        try {
+          await informer.start();
+        } catch (err) {
+          void informer.stop();
+          resourceInformers.delete(key);
+          return markUnwatched(apiVersion, kind, err);
+        }
+        wireResource(informer, apiVersion, kind);
+        if (stopped) void informer.stop();
+      }),
+    );
+  };
+
   /** Every watched namespace's objects of one kind, release namespace first. */
   const list = <T>(kind: keyof NamespaceInformers): T[] =>
     [...byNamespace.entries()].flatMap(([n, i]) => i[kind].list(n) as unknown as T[]);
@@ -148,6 +228,12 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       if (stopped) for (const [, set] of fresh) for (const i of Object.values(set)) void i.stop();
       changed();
     },
+    async watchResources(kinds) {
+      if (stopped) return [];
+      await Promise.all(kinds.map((k) => watchKind(k.apiVersion, k.kind, k.namespaces)));
+      changed();
+      return kinds.flatMap((k) => unwatched.get(kindKey(k.apiVersion, k.kind)) ?? []);
+    },
     snapshot(): ClusterSnapshot {
       return {
         deployments: list('deployments'),
@@ -157,6 +243,11 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
         jobs: list('jobs'),
         pods: list('pods'),
         events: list('events'),
+        // List items come without apiVersion/kind (the API server leaves them out); the informer knows them.
+        resources: [...resourceInformers.values()].flatMap(({ informer, apiVersion, kind }) =>
+          informer.list().map((o) => ({ ...(o as unknown as ResourceObject), apiVersion, kind })),
+        ),
+        unwatched: [...unwatched.values()],
       };
     },
     releaseRecords(): RevisionSummary[] {
@@ -184,5 +275,6 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     timers.clear();
     void records.stop();
     for (const set of byNamespace.values()) for (const informer of Object.values(set)) void informer.stop();
+    for (const { informer } of resourceInformers.values()) void informer.stop();
   }
 }

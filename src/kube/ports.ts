@@ -5,11 +5,13 @@ import { systemClock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import type { HelmRunner } from '../ports/helm-runner.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { PodDeleter } from '../ports/pod-deleter.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
 import type { ReleaseStore } from '../ports/release-store.js';
 import { createKubeClusterWatch } from './cluster-watch.js';
 import { createKubeLedgerStore } from './ledger-store.js';
 import { openReleaseStore } from './open-release-store.js';
+import { createKubePodDeleter } from './pod-deleter.js';
 import { createKubeReleaseMarker } from './release-marker.js';
 
 /**
@@ -32,6 +34,8 @@ export interface Ports {
   releases: ReleaseStore;
   ledger: LedgerStore;
   marker: ReleaseMarker;
+  /** Pod deletion for the forced StatefulSet rollback. */
+  pods: PodDeleter;
   clock: Clock;
   namespace: string;
   /** `--kube-context` / `--kubeconfig` as given, repeated on every helm call. */
@@ -65,6 +69,7 @@ export function openPorts(flags: PortsFlags): Ports {
     releases: store,
     ledger: createKubeLedgerStore({ kubeConfig: kube.kubeConfig, server: kube.server }),
     marker: createKubeReleaseMarker({ kubeConfig: kube.kubeConfig, server: kube.server, driver: store.driver }),
+    pods: createKubePodDeleter({ kubeConfig: kube.kubeConfig, server: kube.server }),
     clock: systemClock,
     namespace,
     helmGlobalArgs,

@@ -1,4 +1,11 @@
-import type { ClusterSnapshot } from '../domain/health/types.js';
+import type { ClusterSnapshot, UnwatchedKind } from '../domain/health/types.js';
+
+/** A kind found in a release's manifest that has no informer of its own, and the namespaces its objects are in. */
+export interface ResourceKind {
+  apiVersion: string;
+  kind: string;
+  namespaces: readonly string[];
+}
 import type { RevisionSummary } from '../domain/release/release.js';
 
 /**
@@ -18,6 +25,13 @@ export interface ClusterWatch {
    * without it sees only the release's namespace.
    */
   watchNamespaces?(namespaces: readonly string[]): Promise<void>;
+  /**
+   * Also watches these kinds (custom resources, PersistentVolumeClaims...: discovery, then list + watch per
+   * kind and namespace; cluster-scoped kinds cluster-wide); their objects appear in `snapshot().resources`.
+   * Resolves once their first lists are in, with the kinds that cannot be watched and why (also in
+   * `snapshot().unwatched`): never fails. Optional: without it such kinds are not judged.
+   */
+  watchResources?(kinds: readonly ResourceKind[]): Promise<UnwatchedKind[]>;
   /** Calls `listener` after any change (possibly many times per burst); returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
   /** Calls `listener` when a watch breaks for good (after retries); returns an unsubscribe function. */

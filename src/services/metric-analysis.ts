@@ -1,6 +1,7 @@
 import { ANALYSIS_DEFAULTS, renderQuery, type AnalysisCheck, type QueryVars } from '../domain/analysis/check.js';
 import { judgeResult, type Measurement, type MeasurementOutcome } from '../domain/analysis/judge.js';
 import { foldMeasurement, INITIAL_CHECK_STATE, nextMeasurementDelayMs, type CheckState, type CheckStatus, type ErrorPolicy } from '../domain/analysis/status.js';
+import type { MetricResult as WatchdogMetricResult } from '../domain/watchdog/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { MetricsSource } from '../ports/metrics.js';
 
@@ -123,5 +124,33 @@ export function startMetricAnalysis(
       for (const wake of [...wakers]) wake();
     },
     states: () => states,
+  };
+}
+
+/** A runner result in the shape the watchdog's state machine takes (`condition`, `value` absent when there is none). */
+export function toWatchdogMetric(r: MetricResult): WatchdogMetricResult {
+  return {
+    check: r.check,
+    outcome: r.outcome,
+    status: r.status,
+    condition: r.failIf,
+    message: r.message,
+    ...(r.value === null ? {} : { value: r.value }),
+  };
+}
+
+/**
+ * The watchdog's `startMetrics` hook over this runner: starts the checks with the release's placeholders and
+ * returns the function that stops them.
+ */
+export function metricsStarter(
+  deps: MetricAnalysisDeps,
+  checks: readonly AnalysisCheck[],
+  vars: QueryVars,
+  options: MetricAnalysisOptions = {},
+): (onResult: (result: WatchdogMetricResult) => void) => () => void {
+  return (onResult) => {
+    const analysis = startMetricAnalysis(deps, checks, vars, (r) => onResult(toWatchdogMetric(r)), options);
+    return () => analysis.stop();
   };
 }

@@ -2,7 +2,10 @@ import type { Failure, HealthOptions } from '../domain/health/types.js';
 import type { LedgerEntry } from '../domain/rollback/ledger.js';
 import { describeFailure } from '../domain/upgrade/events.js';
 import { goDuration, helmTimeoutMs } from '../helm/upgrade-args.js';
+import { findStuckStatefulSets } from '../domain/rollback/statefulset-force.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { PodDeleter } from '../ports/pod-deleter.js';
+import { startForcedRollback } from './statefulset-force.js';
 import { superviseHelm, type SuperviseDeps } from './upgrade-supervise.js';
 
 /**
@@ -15,6 +18,8 @@ import { superviseHelm, type SuperviseDeps } from './upgrade-supervise.js';
 export interface RollbackAndJudgeDeps extends SuperviseDeps {
   /** Where the verdict of the revision helm creates is recorded; none: not recorded. */
   ledger?: LedgerStore;
+  /** Deletes pods for the forced StatefulSet rollback; none: no forced rollback. */
+  pods?: PodDeleter;
 }
 
 /** What to roll back to, and how. */
@@ -37,6 +42,12 @@ export interface RollbackAndJudgeRequest {
   helmArgs?: readonly string[];
   /** How long helm gets to stop after SIGTERM (default 30 s). */
   terminateGraceMs?: number;
+  /**
+   * The forced StatefulSet rollback (`--no-force-statefulset-rollback` turns it off; default on): when an
+   * OrderedReady StatefulSet of the release is stuck on not-ready pods of the failed revision, run helm rollback
+   * without --wait, delete those pods once the template is reverted, and judge the rollout ourselves.
+   */
+  forceStatefulSetRollback?: boolean;
 }
 
 /** How a rollback (or uninstall) went. */
@@ -62,23 +73,40 @@ export interface RecoveryResult {
 export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: RollbackAndJudgeRequest): Promise<RecoveryResult> {
   const { clock, emit } = deps;
   emit({ type: 'rollback-started', toRevision: req.toRevision, at: clock.now() });
-  const run = await superviseHelm(deps, {
-    release: req.release,
-    namespace: req.namespace,
-    args: [
-      'rollback', req.release, String(req.toRevision),
-      '--namespace', req.namespace, ...req.helmGlobalArgs,
-      ...(req.helmArgs ?? []),
-      '--wait', '--timeout', goDuration(helmTimeoutMs(req.health.timeoutMs)),
-    ],
-    env: req.helmEnv,
-    phase: 'rollback',
-    action: 'rollback',
-    afterRevision: req.afterRevision,
-    ...(req.afterRevision > 0 ? { previousRevision: req.afterRevision } : {}),
-    health: req.health,
-    terminateGraceMs: req.terminateGraceMs,
-  });
+  // An OrderedReady StatefulSet stuck on a pod that never turned ready does not converge by itself: helm 3's
+  // --wait would wait out its timeout, helm 4's fails at once on the crash-looping pod. Force it instead.
+  const stuck = findStuckStatefulSets(deps.watch.snapshot(), req.release, req.namespace);
+  const force = stuck.length > 0 && req.forceStatefulSetRollback !== false && deps.pods !== undefined;
+  for (const s of stuck) {
+    const what = `StatefulSet/${s.name} (OrderedReady) has not-ready pods of the failed revision ${s.badRevision} (${s.notReady.join(', ')}), which its controller will not replace after the rollback`;
+    const message = force
+      ? `${what}: rolling back without helm's --wait, deleting them once the template is reverted (one ordinal at a time) and judging the rollout here; --no-force-statefulset-rollback turns this off`
+      : `${what}; the forced StatefulSet rollback is off, so this rollback may not converge (delete those pods by hand once the template is reverted)`;
+    emit({ type: 'notice', level: force ? 'info' : 'warn', message, at: clock.now() });
+  }
+  const forcer = force && deps.pods ? startForcedRollback({ watch: deps.watch, pods: deps.pods, clock, emit }, stuck) : undefined;
+  let run: Awaited<ReturnType<typeof superviseHelm>>;
+  try {
+    run = await superviseHelm(deps, {
+      release: req.release,
+      namespace: req.namespace,
+      args: [
+        'rollback', req.release, String(req.toRevision),
+        '--namespace', req.namespace, ...req.helmGlobalArgs,
+        ...(req.helmArgs ?? []),
+        ...(force ? [] : ['--wait']), '--timeout', goDuration(helmTimeoutMs(req.health.timeoutMs)),
+      ],
+      env: req.helmEnv,
+      phase: 'rollback',
+      action: 'rollback',
+      afterRevision: req.afterRevision,
+      ...(req.afterRevision > 0 ? { previousRevision: req.afterRevision } : {}),
+      health: req.health,
+      terminateGraceMs: req.terminateGraceMs,
+    });
+  } finally {
+    forcer?.stop();
+  }
   const result: RecoveryResult = {
     ok: run.healthy,
     startedAt: run.startedAt,

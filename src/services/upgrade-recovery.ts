@@ -5,7 +5,7 @@ import type { UpgradeDeps, UpgradeRequest } from './upgrade.js';
 
 export type { RecoveryResult } from './rollback-and-judge.js';
 
-type Req = Pick<UpgradeRequest, 'release' | 'namespace' | 'helmGlobalArgs' | 'helmEnv' | 'health' | 'terminateGraceMs'>;
+type Req = Pick<UpgradeRequest, 'release' | 'namespace' | 'helmGlobalArgs' | 'helmEnv' | 'health' | 'terminateGraceMs' | 'forceStatefulSetRollback'>;
 
 /** `helm uninstall RELEASE --wait`, for a first install that never worked (what helm's --atomic does). */
 export async function uninstall(deps: Pick<UpgradeDeps, 'helm' | 'clock' | 'emit'>, req: Req): Promise<RecoveryResult> {
@@ -54,5 +54,6 @@ export function rollbackRequest(req: Req, toRevision: number, afterRevision: num
     ...(req.helmEnv === undefined ? {} : { helmEnv: req.helmEnv }),
     health: req.health,
     ...(req.terminateGraceMs === undefined ? {} : { terminateGraceMs: req.terminateGraceMs }),
+    ...(req.forceStatefulSetRollback === undefined ? {} : { forceStatefulSetRollback: req.forceStatefulSetRollback }),
   };
 }

@@ -1,9 +1,10 @@
 import type { Failure, HealthOptions, Verdict } from '../domain/health/types.js';
+import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import { releaseWorkloads, type ReleaseAction } from '../domain/manifest/workloads.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
 import { lastErrorLine } from '../helm/helm-runner.js';
 import type { Clock } from '../ports/clock.js';
-import type { ClusterWatch } from '../ports/cluster-watch.js';
+import type { ClusterWatch, ResourceKind } from '../ports/cluster-watch.js';
 import type { HelmExit, HelmProcess, HelmRunner } from '../ports/helm-runner.js';
 import type { ReleaseStore } from '../ports/release-store.js';
 import { templateChanges } from './upgrade-applied.js';
@@ -96,6 +97,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
             emit({ type: 'notice', level: 'warn', message: `cannot watch namespace(s) ${others.join(', ')}: ${(err as Error).message}`, at: clock.now() });
           }
         }
+        await watchOtherKinds(watch, workloads, (message) => emit({ type: 'notice', level: 'warn', message, at: clock.now() }));
         revision = found.revision;
         emit({ type: 'revision-detected', revision: found.revision, workloads: workloads.length, at: clock.now() });
         monitor.setWorkloads(workloads, prev ? templateChanges(prev.manifest, rel.manifest, input.namespace) : undefined);
@@ -209,6 +211,28 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     healthy: d.healthy,
     ...(d.healthy ? { healthyAt: d.at } : { failure: { ...d.failure, detectedAt: d.at } }),
   };
+}
+
+/**
+ * Starts the per-kind watches for the manifest's kinds without informers of their own (custom resources,
+ * claims); a kind that cannot be watched is said once and then not waited for.
+ */
+export async function watchOtherKinds(
+  watch: ClusterWatch,
+  workloads: readonly WorkloadRef[],
+  warn: (message: string) => void,
+): Promise<void> {
+  const byKind = new Map<string, ResourceKind>();
+  for (const w of workloads) {
+    if (!w.generic && w.kind !== 'PersistentVolumeClaim') continue;
+    const key = `${w.kind}.${w.apiVersion}`;
+    const k = byKind.get(key) ?? { apiVersion: w.apiVersion, kind: w.kind, namespaces: [] };
+    byKind.set(key, { ...k, namespaces: [...k.namespaces, w.namespace] });
+  }
+  if (byKind.size === 0 || !watch.watchResources) return;
+  for (const u of await watch.watchResources([...byKind.values()])) {
+    warn(`cannot watch ${u.kind} (${u.apiVersion}), so it is not judged: ${u.message}`);
+  }
 }
 
 function failureOf(v: Extract<Verdict, { state: 'failed' }>): Failure {

@@ -13,6 +13,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import type { HelmRunner } from '../ports/helm-runner.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { PodDeleter } from '../ports/pod-deleter.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
 import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.js';
 import { rollbackAndJudge } from './rollback-and-judge.js';
@@ -32,6 +33,8 @@ export interface UpgradeDeps {
   emit: (event: UpgradeEvent) => void;
   /** Records a revision as failed in helm's storage when helm itself did not (its --wait was satisfied first). */
   marker?: ReleaseMarker;
+  /** Deletes pods for the forced StatefulSet rollback; none: no forced rollback. */
+  pods?: PodDeleter;
 }
 
 /** What to upgrade and how; the command fills it from flags. */
@@ -54,6 +57,8 @@ export interface UpgradeRequest {
   recoverPending: boolean;
   /** How long helm gets to stop after SIGTERM (default 30 s). */
   terminateGraceMs?: number;
+  /** The forced StatefulSet rollback on a failed upgrade (default true; `--no-force-statefulset-rollback`). */
+  forceStatefulSetRollback?: boolean;
   /**
    * Ctrl-C / SIGTERM from the command. Its first abort while helm upgrades stops helm (the revision is recorded
    * failed) and rolls back with reason `Interrupted`; during the rollback it is only noted. The service keeps

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpgradeReport } from '../../src/domain/upgrade/report.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
+import { startWebhookReceiver } from '../notify/webhook-receiver.js';
 import { helm, helmEnv, run, waitFor, withSim, writeChart, type TestSim } from '../sim/helpers.js';
 
 const repo = process.cwd();
@@ -195,13 +196,22 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
     it('webapp crash-looping after an upgrade is rolled back: exit 3, history failed, back on revision 1', async () => {
       const ns = 'web-crash';
       expect((await e.helm(['upgrade', '--install', 'web', webapp, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
-      const r = await e.autorollback(['web', webapp, '-n', ns, '--set', 'image.repository=crashloop']);
+      const hooks = await startWebhookReceiver();
+      const r = await e
+        .autorollback(['web', webapp, '-n', ns, '--set', 'image.repository=crashloop', '--notify', `${hooks.base}/json-token`, '--notify', `slack=${hooks.base}/slack-token`])
+        .finally(() => hooks.close());
       expect(r.report?.outcome).toBe('rolled-back');
       expect(r.code).toBe(3);
       expect(['CrashLoopBackOff', 'TooManyRestarts']).toContain(r.report?.failure?.reason);
       expect(r.report?.rollback).toMatchObject({ toRevision: 1, newRevision: 3 });
       expect(await e.historyStatuses('web', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
       expect(deploymentReady(e.sim, ns, 'web-webapp')).toBe(true);
+      // --notify: one event per target, delivered before the CLI exited; the webhook URLs never printed
+      const byPath = Object.fromEntries(hooks.received.map((x) => [x.path, JSON.parse(x.body) as Record<string, unknown>]));
+      expect(byPath['/json-token']).toMatchObject({ type: 'helm-autorollback.rolled-back', source: 'upgrade', release: 'web', namespace: ns, revision: 2, toRevision: 1, newRevision: 3 });
+      expect(byPath['/slack-token']?.text).toMatch(/^:rewind: web \(web-crash\): revision 2 rolled back to 1 by autorollback upgrade: /);
+      expect(hooks.received).toHaveLength(2);
+      expect(r.stderr).not.toContain('token');
     });
 
     for (const m of failureModes.filter((f) => modes.includes(f.mode))) {

@@ -95,6 +95,44 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
     }
   });
 
+  it('watchResources lists and watches the manifest\'s other kinds after discovery (custom resources, claims); an unknown kind is reported, not fatal', async () => {
+    sim.store.create('customresourcedefinitions.apiextensions.k8s.io', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'databases.db.example.com' },
+      spec: {
+        group: 'db.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'databases', singular: 'database', kind: 'Database', listKind: 'DatabaseList' },
+        versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
+    sim.store.create('databases.db.example.com', { apiVersion: 'db.example.com/v1', kind: 'Database', metadata: { name: 'orders', namespace: 'default' }, spec: { size: 1 } });
+    sim.store.create('persistentvolumeclaims', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: 'default', release: 'crs', driver: 'secret' });
+    try {
+      await watch.start();
+      const unwatched = await watch.watchResources!([
+        { apiVersion: 'db.example.com/v1', kind: 'Database', namespaces: ['default'] },
+        { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespaces: ['default'] },
+        { apiVersion: 'nope.example.com/v1', kind: 'Widget', namespaces: ['default'] },
+      ]);
+      expect(unwatched.map((u) => `${u.kind} ${u.apiVersion}`)).toEqual(['Widget nope.example.com/v1']);
+      const names = () => watch.snapshot().resources?.map((o) => `${o.kind}/${o.metadata?.name} ${o.apiVersion}`).sort();
+      expect(names()).toEqual(['Database/orders db.example.com/v1', 'PersistentVolumeClaim/data v1']);
+      expect(watch.snapshot().unwatched?.map((u) => u.kind)).toEqual(['Widget']);
+
+      const ready = () => watch.snapshot().resources?.find((o) => o.kind === 'Database')?.status?.conditions?.[0]?.status === 'True';
+      const seen = changeUntil(watch, ready);
+      const live = sim.store.get('databases.db.example.com', 'default', 'orders')!;
+      sim.store.update('databases.db.example.com', { ...live, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Up' }] } });
+      await seen;
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('an unreachable API server fails start() with a cluster-unavailable error (exit 5)', async () => {
     const k = kube();
     k.kubeConfig.clusters[0] = { ...k.kubeConfig.clusters[0]!, server: 'http://127.0.0.1:9' };

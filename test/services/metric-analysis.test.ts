@@ -1,6 +1,6 @@
 import { buildChecks, parseCondition, type AnalysisCheck, type CheckInput, type QueryResult } from '../../src/domain/analysis/index.js';
 import { MetricsError, type MetricsSource } from '../../src/ports/metrics.js';
-import { startMetricAnalysis, type MetricResult } from '../../src/services/metric-analysis.js';
+import { metricsStarter, startMetricAnalysis, toWatchdogMetric, type MetricResult } from '../../src/services/metric-analysis.js';
 import { FakeClock } from './upgrade-fakes.js';
 
 const vec = (...values: number[]): QueryResult => ({ resultType: 'vector', samples: values.map((value) => ({ labels: {}, value })) });
@@ -161,5 +161,29 @@ describe('startMetricAnalysis', () => {
     await done;
     expect(calls).toBe(2);
     a.stop();
+  });
+});
+
+describe('the watchdog hook', () => {
+  it('maps results to the watchdog shape (value absent when there is none)', () => {
+    const r: MetricResult = { check: 'c', query: 'q', at: new Date(0), outcome: 'inconclusive', value: null, message: 'no data', failIf: '> 1', status: 'ok', consecutiveFailures: 0, failureLimit: 3, consecutiveErrors: 0 };
+    expect(toWatchdogMetric(r)).toEqual({ check: 'c', outcome: 'inconclusive', status: 'ok', condition: '> 1', message: 'no data' });
+    expect(toWatchdogMetric({ ...r, outcome: 'fail', value: 2 })).toMatchObject({ value: 2, outcome: 'fail' });
+  });
+
+  it('metricsStarter starts the checks with the placeholders and its return value stops them', async () => {
+    const metrics = new ScriptedMetrics({ 'x{r="web"}': [vec(2), vec(2)] });
+    const clock = new FakeClock(0);
+    const seen: unknown[] = [];
+    let first: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (first = resolve));
+    const stop = metricsStarter({ metrics, clock }, checks({ name: 'c', query: 'x{r="{{release}}"}' }), vars)((r) => (seen.push(r), first()));
+    await arrived;
+    expect(seen).toEqual([{ check: 'c', outcome: 'fail', status: 'ok', condition: '> 0.05', message: '2 > 0.05', value: 2 }]);
+    stop();
+    clock.advance(60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toHaveLength(1);
+    expect(clock.pending).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
 import { formatDuration } from './kube-util.js';
-import { assessPod, podEnded, readySince } from './pod-rules.js';
+import { assessEvictions, assessPod, podEnded, readySince } from './pod-rules.js';
 import { podProgress, recentWarnings } from './progress.js';
 import {
   FAILURE_REASONS,
@@ -47,6 +47,11 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
   const dueAt: number[] = [];
   for (const a of assessments) {
     if (a.failure) failures.push(a.failure);
+    for (const d of a.dueAt ?? []) dueAt.push(d.getTime());
+    if (a.podRules === 'all') {
+      const evicted = assessEvictions(a.pods, { options, now, events: snapshot.events });
+      if (evicted) failures.push(evicted);
+    }
     for (const pod of a.pods) {
       const found = assessPod(pod, a.podRules, { options, now, events: snapshot.events });
       failures.push(...found.failures);

@@ -37,6 +37,7 @@ const EVENT_REASONS: Partial<Record<FailureReason, readonly string[]>> = {
   CreateContainerConfigError: ['Failed'],
   CreateContainerError: ['Failed'],
   CrashLoopBackOff: ['BackOff'],
+  InitCrashLoopBackOff: ['BackOff'],
 };
 
 /** Context shared by all pods of one evaluation. */
@@ -94,12 +95,8 @@ function assessContainer(
   mode: PodRuleMode,
   ctx: PodRuleContext,
 ): { failure?: Failure; dueAt?: Date } {
-  const { options, now } = ctx;
   const container = c.name;
   const waiting = c.state?.waiting;
-  const terminated = c.state?.terminated;
-  const last = c.lastState?.terminated;
-
   const fatal = waiting?.reason ? FATAL_WAITING[waiting.reason] : undefined;
   if (waiting?.reason && fatal) {
     const reason = fatal;
@@ -109,12 +106,32 @@ function assessContainer(
         object,
         container,
         message: waiting.message ? `${waiting.reason}: ${waiting.message}` : waiting.reason,
-        firstSignalAt: eventTime(pod, container, reason, ctx.events) ?? fallbackSignal(pod) ?? now,
+        firstSignalAt: eventTime(pod, container, reason, ctx.events) ?? fallbackSignal(pod) ?? ctx.now,
       },
     };
   }
   if (mode !== 'all') return {};
+  if (isInit && !isSidecar(pod, container)) return assessInitContainer(pod, object, c, ctx);
 
+  // Failed probes usually tell before the state does (see assessProbes); the earlier signal wins.
+  const probe = assessProbes(pod, object, c, ctx);
+  const state = assessRunningContainer(pod, object, c, ctx);
+  if (probe && (!state.failure || probe.firstSignalAt.getTime() < state.failure.firstSignalAt.getTime())) return { failure: probe };
+  return state;
+}
+
+/** The state rules of an app container (or sidecar): OOM kill, back-off, restarts, readiness. */
+function assessRunningContainer(
+  pod: V1Pod,
+  object: string,
+  c: V1ContainerStatus,
+  ctx: PodRuleContext,
+): { failure?: Failure; dueAt?: Date } {
+  const { options, now } = ctx;
+  const container = c.name;
+  const waiting = c.state?.waiting;
+  const terminated = c.state?.terminated;
+  const last = c.lastState?.terminated;
   // An OOM kill explains a crash loop better than the loop itself, so it is checked first.
   const oom = terminated?.reason === 'OOMKilled' ? terminated : last?.reason === 'OOMKilled' ? last : undefined;
   if (oom) {
@@ -157,9 +174,9 @@ function assessContainer(
       },
     };
   }
-  // Init containers have no readiness; a running-but-unready app container gets a grace period.
+  // A running-but-unready app container gets a grace period.
   const startedAt = toDate(c.state?.running?.startedAt);
-  if (!isInit && startedAt && c.ready !== true) {
+  if (startedAt && c.ready !== true) {
     const due = new Date(latestInstant(startedAt) + options.unreadyGraceMs);
     if (now.getTime() < due.getTime()) return { dueAt: due };
     const probe = latestUnhealthy(pod, container, startedAt, ctx.events);
@@ -174,6 +191,108 @@ function assessContainer(
     };
   }
   return {};
+}
+
+/**
+ * An init container (not a sidecar) that keeps failing: in back-off after an error (`Init:CrashLoopBackOff`),
+ * or exited with an error again after a restart, or once when the pod never restarts (`Init:Error`). The pod
+ * can never start its app containers; no readiness grace applies.
+ */
+function assessInitContainer(pod: V1Pod, object: string, c: V1ContainerStatus, ctx: PodRuleContext): { failure?: Failure } {
+  const container = c.name;
+  const last = c.lastState?.terminated;
+  const terminated = c.state?.terminated;
+  if (c.state?.waiting?.reason === 'CrashLoopBackOff') {
+    return {
+      failure: {
+        reason: 'InitCrashLoopBackOff',
+        object,
+        container,
+        message: `init container ${container}: ${c.state.waiting.message ?? 'back-off restarting failed container'}${lastExit(last)}`,
+        firstSignalAt:
+          earliest(toDate(last?.finishedAt), eventTime(pod, container, 'InitCrashLoopBackOff', ctx.events)) ?? fallbackSignal(pod) ?? ctx.now,
+      },
+    };
+  }
+  const failedExit = terminated && (terminated.exitCode ?? 0) !== 0 ? terminated : undefined;
+  const neverRestarts = pod.spec?.restartPolicy === 'Never' || pod.status?.phase === 'Failed';
+  if (failedExit && ((c.restartCount ?? 0) >= 1 || neverRestarts)) {
+    return {
+      failure: {
+        reason: 'InitContainerFailed',
+        object,
+        container,
+        message: `init container ${container} exited with code ${failedExit.exitCode}${failedExit.reason ? ` (${failedExit.reason})` : ''}${
+          neverRestarts ? '' : `, restarts ${c.restartCount ?? 0}`
+        }${failedExit.message ? `: ${failedExit.message}` : ''}`,
+        firstSignalAt: toDate(last?.finishedAt) ?? toDate(failedExit.finishedAt) ?? fallbackSignal(pod) ?? ctx.now,
+      },
+    };
+  }
+  return {};
+}
+
+/** Whether an init container is a sidecar (restartPolicy Always): it runs beside the app like an app container. */
+function isSidecar(pod: V1Pod, name: string): boolean {
+  return (pod.spec?.initContainers ?? []).some((c) => c.name === name && c.restartPolicy === 'Always');
+}
+
+/**
+ * The liveness and startup probe rules: the kubelet records an `Unhealthy` event at each failed probe and kills
+ * the container after `failureThreshold` failures in a row. Restarts are counted only once the killed container
+ * has stopped (up to terminationGracePeriodSeconds later), so the failed probes tell first: decisive once
+ * they add up to `--max-restarts` kills (failureThreshold x max-restarts failures since the pod started).
+ */
+function assessProbes(pod: V1Pod, object: string, c: V1ContainerStatus, ctx: PodRuleContext): Failure | undefined {
+  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === c.name);
+  for (const [kind, probe, reason] of [
+    ['Startup', spec?.startupProbe, 'StartupProbeFailed'],
+    ['Liveness', spec?.livenessProbe, 'LivenessProbeFailed'],
+  ] as const) {
+    if (!probe) continue;
+    const failures = podEvents(pod, c.name, ctx.events).filter(
+      (e) => e.reason === 'Unhealthy' && (e.message ?? '').startsWith(`${kind} probe failed`),
+    );
+    const count = failures.reduce((n, e) => n + (e.count ?? 1), 0);
+    const threshold = (probe.failureThreshold ?? 3) * Math.max(1, ctx.options.maxRestarts);
+    if (count < threshold) continue;
+    const latest = [...failures].sort((a, b) => (eventLast(b)?.getTime() ?? 0) - (eventLast(a)?.getTime() ?? 0))[0];
+    return {
+      reason,
+      object,
+      container: c.name,
+      message: `${kind.toLowerCase()} probe of container ${c.name} failed ${count} times (failureThreshold ${probe.failureThreshold ?? 3}, the kubelet restarts it each time): ${latest?.message ?? ''}`,
+      firstSignalAt: earliest(...failures.map(eventFirst)) ?? ctx.now,
+    };
+  }
+  return undefined;
+}
+
+/** Kubelet eviction messages that blame the pod's own use (above its request or its limit). */
+const OWN_USE = /exceeds its request|request is|exceeded its local ephemeral storage limit|usage exceeds the total limit|exceeds the limit/i;
+
+/**
+ * The eviction rule, over the new pods of one workload: a pod the kubelet evicted (phase Failed, reason
+ * `Evicted`) for its own use is decisive at once; evictions for others' use (node pressure) are replaced by the
+ * controller and judged by count: `--max-restarts` evicted new pods fail the rollout.
+ */
+export function assessEvictions(pods: readonly V1Pod[], ctx: PodRuleContext): Failure | undefined {
+  const evicted = pods.filter((p) => p.status?.phase === 'Failed' && p.status.reason === 'Evicted');
+  if (evicted.length === 0) return undefined;
+  const when = (p: V1Pod) =>
+    toDate(findCondition(p.status?.conditions, 'DisruptionTarget')?.lastTransitionTime) ??
+    toDate(findCondition(p.status?.conditions, 'Ready')?.lastTransitionTime) ??
+    podStart(p) ??
+    ctx.now;
+  const own = evicted.find((p) => OWN_USE.test(p.status?.message ?? ''));
+  const decisive = own ?? (evicted.length >= Math.max(1, ctx.options.maxRestarts) ? evicted[evicted.length - 1] : undefined);
+  if (!decisive) return undefined;
+  return {
+    reason: 'Evicted',
+    object: `Pod/${decisive.metadata?.name ?? ''}`,
+    message: `${own ? 'evicted for its own resource use' : `${evicted.length} new pods evicted`}: ${decisive.status?.message ?? 'Evicted'}`,
+    firstSignalAt: own ? when(own) : earliest(...evicted.map(when)) ?? ctx.now,
+  };
 }
 
 /** Whether a pod has ended (an evicted or finished pod): its controller no longer counts it. */

@@ -7,7 +7,8 @@ import type {
   V1ReplicaSet,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import type { WorkloadKind } from '../manifest/workload-ref.js';
+import type { WorkloadRef } from '../manifest/workload-ref.js';
+import type { ResourceObject } from './resource-rules.js';
 
 /**
  * What the informers currently hold for the release's namespace. Objects are client-node models; timestamps
@@ -21,6 +22,20 @@ export interface ClusterSnapshot {
   jobs: readonly V1Job[];
   pods: readonly V1Pod[];
   events: readonly CoreV1Event[];
+  /**
+   * Objects of the other kinds the manifest holds (PersistentVolumeClaims, custom resources...), watched per
+   * kind (ClusterWatch.watchResources). Optional: without it those kinds are not judged.
+   */
+  resources?: readonly ResourceObject[];
+  /** Kinds of the manifest that could not be watched (discovery found none, RBAC refused...), and why. */
+  unwatched?: readonly UnwatchedKind[];
+}
+
+/** A kind of the manifest the watch could not list and watch: reported, never fatal. */
+export interface UnwatchedKind {
+  apiVersion: string;
+  kind: string;
+  message: string;
 }
 
 /** An empty snapshot, handy as a starting value. */
@@ -32,6 +47,8 @@ export const EMPTY_SNAPSHOT: ClusterSnapshot = Object.freeze({
   jobs: [],
   pods: [],
   events: [],
+  resources: [],
+  unwatched: [],
 });
 
 /** The tunable failure rules, each behind a flag of `helm autorollback upgrade`. */
@@ -91,23 +108,63 @@ export type FailureReason =
   /** helm itself failed (e.g. a resource conflict or its own timeout) while the cluster showed no failure. */
   | 'HelmFailed'
   /** The user interrupted the upgrade (SIGINT / SIGTERM): treated as a failure and rolled back. */
-  | 'Interrupted';
+  | 'Interrupted'
+  /**
+   * A controller cannot even create the pods (ReplicaFailure condition / repeated FailedCreate events): a
+   * ResourceQuota exceeded, a LimitRange, an admission webhook or policy denial, a missing ServiceAccount.
+   */
+  | 'FailedCreate'
+  /** The Deployment is paused (`spec.paused`): its new template will not roll out until it is resumed. */
+  | 'DeploymentPaused'
+  /** A Job that must complete is suspended (`spec.suspend`) and was not resumed within the grace. */
+  | 'JobSuspended'
+  /** A release Pod (not a hook) ended in phase Failed. */
+  | 'PodFailed'
+  /** An init container exited with an error and keeps failing (kubectl shows `Init:Error`). */
+  | 'InitContainerFailed'
+  /** An init container is in back-off after failing (kubectl shows `Init:CrashLoopBackOff`). */
+  | 'InitCrashLoopBackOff'
+  /** The liveness probe failed often enough that the kubelet restarts the container (Unhealthy events). */
+  | 'LivenessProbeFailed'
+  /** The startup probe failed often enough that the kubelet restarts the container (Unhealthy events). */
+  | 'StartupProbeFailed'
+  /** A new pod was evicted for its own resource use, or too many new pods were evicted. */
+  | 'Evicted'
+  /** A PersistentVolumeClaim of the release stays Pending: no provisioner, no matching class or volume. */
+  | 'PVCPending'
+  /** A custom (or other) resource reports `Stalled=True` or a terminal failure condition (kstatus). */
+  | 'ResourceFailed'
+  /** A custom (or other) resource reconciled the new generation and stays `Ready=False` past the grace. */
+  | 'ResourceNotReady';
 
 /** Every failure reason, in the stable order used to break ties between equally early signals. */
 export const FAILURE_REASONS: readonly FailureReason[] = [
   'HookFailed',
   'JobFailed',
+  'FailedCreate',
+  'ResourceFailed',
   'ImagePullBackOff',
   'ErrImagePull',
   'InvalidImageName',
   'CreateContainerConfigError',
   'CreateContainerError',
   'OOMKilled',
+  'InitCrashLoopBackOff',
+  'InitContainerFailed',
   'CrashLoopBackOff',
+  'StartupProbeFailed',
+  'LivenessProbeFailed',
   'TooManyRestarts',
+  // A more precise container reason found at the same instant names a failed Pod better.
+  'PodFailed',
+  'Evicted',
   'Unschedulable',
   'FailedMount',
+  'PVCPending',
+  'DeploymentPaused',
+  'JobSuspended',
   'Unready',
+  'ResourceNotReady',
   'ProgressDeadlineExceeded',
   'Timeout',
   'HelmFailed',
@@ -129,7 +186,7 @@ export interface Failure {
 
 /** Rollout state of one workload, as the UI draws it. */
 export interface WorkloadProgress {
-  kind: WorkloadKind;
+  kind: WorkloadRef['kind'];
   name: string;
   /** Desired pods (spec.replicas, desiredNumberScheduled, Job completions, 1 for a Pod). */
   desired: number;
@@ -143,6 +200,11 @@ export interface WorkloadProgress {
   hook?: boolean;
   /** Whether the object exists in the cluster yet. */
   present: boolean;
+  /**
+   * A short state the counts cannot show, said at once in the live view and the log: `paused`, `suspended`,
+   * `Pending`, `Ready=False: <reason>`, `cannot create pods: <message>`...
+   */
+  note?: string;
 }
 
 /** One pod of the new revision, as the UI lists it. */

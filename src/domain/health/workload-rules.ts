@@ -1,6 +1,10 @@
-import type { V1ObjectMeta, V1Pod, V1PodSpec, V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1ObjectMeta, V1PersistentVolumeClaim, V1Pod, V1PodSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
+import { assessFailedCreate, type CreateSubject } from './create-rules.js';
+import { assessJobStatus } from './job-rules.js';
 import { podEnded, podReady, type PodRuleMode } from './pod-rules.js';
+import { assessClaim } from './pvc-rules.js';
+import { assessResource, type ResourceObject } from './resource-rules.js';
 import type { ClusterSnapshot, Failure, HealthOptions, WorkloadProgress } from './types.js';
 import { findCondition, floorToSecond, isControlledBy, matchesSelector, toDate } from './kube-util.js';
 
@@ -17,8 +21,10 @@ export interface WorkloadAssessment {
   podRules: PodRuleMode;
   /** Fully rolled out (or complete, or not waited for). */
   done: boolean;
-  /** A failure of the workload itself (deadline exceeded, failed Job). */
+  /** A failure of the workload itself (deadline exceeded, failed Job, pods refused by the API server). */
   failure?: Failure;
+  /** Moments when a grace of the workload itself (e.g. an unconfirmed FailedCreate) runs out. */
+  dueAt?: Date[];
   /** Names of other objects whose events belong to this workload (e.g. the new ReplicaSet). */
   related: Array<{ kind: string; name: string }>;
   /** Why it is not done yet, for the Timeout message. */
@@ -91,6 +97,7 @@ function liveTemplateRef(ref: WorkloadRef, template: { metadata?: V1ObjectMeta; 
 
 /** Assesses one workload of the release against the snapshot. */
 export function assessWorkload(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  if (ref.generic) return assessGeneric(ref, ctx);
   switch (ref.kind) {
     case 'Deployment':
       return assessDeployment(ref, ctx);
@@ -102,7 +109,76 @@ export function assessWorkload(ref: WorkloadRef, ctx: WorkloadContext): Workload
       return assessJob(ref, ctx);
     case 'Pod':
       return assessBarePod(ref, ctx);
+    case 'PersistentVolumeClaim':
+      return assessClaimRef(ref, ctx);
+    default:
+      return assessGeneric(ref, ctx);
   }
+}
+
+/**
+ * The live object of a kind watched per kind (watchResources), or why it cannot be judged: the watch does not
+ * list such kinds at all, or could not watch this one (then it is reported, and not waited for).
+ */
+function liveResource(ref: WorkloadRef, ctx: WorkloadContext): { live?: ResourceObject; unwatched?: string } {
+  const group = (v: string | undefined) => (v?.includes('/') ? v.slice(0, v.indexOf('/')) : '');
+  if (ctx.snapshot.resources === undefined) return { unwatched: 'not watched' };
+  const why = ctx.snapshot.unwatched?.find((u) => u.kind === ref.kind && group(u.apiVersion) === group(ref.apiVersion));
+  if (why) return { unwatched: `not watched: ${why.message}` };
+  const live = ctx.snapshot.resources.find(
+    (o) =>
+      o.kind === ref.kind &&
+      group(o.apiVersion) === group(ref.apiVersion) &&
+      o.metadata?.name === ref.name &&
+      (o.metadata?.namespace ?? ref.namespace) === ref.namespace,
+  );
+  return live ? { live } : {};
+}
+
+/** A kind that cannot be judged counts as done, with the reason in the live view (never fatal). */
+function notJudged(ref: WorkloadRef, why: string): WorkloadAssessment {
+  const a = base(ref, 1, true);
+  a.progress.note = why;
+  a.waitingFor = why;
+  return finish(a, true);
+}
+
+/** Any other kind of the manifest (custom resources...), by the kstatus conventions (resource-rules). */
+function assessGeneric(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const { live, unwatched } = liveResource(ref, ctx);
+  if (unwatched) return notJudged(ref, unwatched);
+  if (!live) return finish(base(ref, 1, false), false);
+  const a = base(ref, 1, true);
+  const judged = assessResource(live, {
+    now: ctx.now,
+    unreadyGraceMs: ctx.options.unreadyGraceMs,
+    settleMs: ctx.options.minStableMs,
+  });
+  a.progress.note = judged.note;
+  a.progress.updated = 1;
+  a.progress.ready = judged.done ? 1 : 0;
+  a.progress.available = a.progress.ready;
+  if (judged.dueAt) a.dueAt = [judged.dueAt];
+  if (judged.failure) a.failure = { ...judged.failure, object: objectName(ref) };
+  a.waitingFor = judged.note;
+  return finish(a, judged.done);
+}
+
+function assessClaimRef(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const found = liveResource(ref, ctx);
+  if (found.unwatched) return notJudged(ref, found.unwatched);
+  const live = found.live as V1PersistentVolumeClaim | undefined;
+  if (!live || live.metadata?.deletionTimestamp) return finish(base(ref, 1, false), false);
+  const a = base(ref, 1, true);
+  const judged = assessClaim(live, { events: ctx.snapshot.events, now: ctx.now, graceMs: ctx.options.unschedulableGraceMs });
+  a.progress.note = judged.note;
+  a.progress.ready = judged.done ? 1 : 0;
+  a.progress.available = a.progress.ready;
+  a.progress.updated = 1;
+  if (judged.dueAt) a.dueAt = [judged.dueAt];
+  if (judged.failure) a.failure = { ...judged.failure, object: objectName(ref) };
+  a.waitingFor = `the claim to be bound (${judged.note})`;
+  return finish(a, judged.done);
 }
 
 function base(ref: WorkloadRef, desired: number, present: boolean): WorkloadAssessment {
@@ -143,6 +219,21 @@ function finish(a: WorkloadAssessment, done: boolean): WorkloadAssessment {
   a.done = done;
   a.progress.done = done;
   return a;
+}
+
+/**
+ * Applies the FailedCreate rule (create-rules) to a workload and the objects that create its pods; a
+ * refusal not yet decisive still shows in the live view as the workload's note.
+ */
+function judgeCreate(a: WorkloadAssessment, subjects: CreateSubject[], ctx: WorkloadContext): void {
+  const found = assessFailedCreate(objectName(a.ref), subjects, ctx.snapshot.events, ctx);
+  if (found.refusal) a.progress.note = `cannot create pods: ${found.refusal}`;
+  if (found.dueAt) (a.dueAt ??= []).push(found.dueAt);
+  if (found.failure && !a.failure) a.failure = found.failure;
+}
+
+function subject(kind: string, meta: V1ObjectMeta | undefined, namespace: string, conditions?: CreateSubject['conditions']): CreateSubject {
+  return { kind, name: meta?.name ?? '', namespace: meta?.namespace ?? namespace, ...(conditions ? { conditions } : {}) };
 }
 
 function find<T extends { metadata?: V1ObjectMeta }>(list: readonly T[], ref: WorkloadRef): T | undefined {
@@ -212,6 +303,25 @@ function assessDeployment(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAsses
   a.progress.updated = s.updatedReplicas ?? 0;
   a.progress.ready = newRs?.status?.readyReplicas ?? 0;
   a.progress.available = newRs?.status?.availableReplicas ?? 0;
+  judgeCreate(
+    a,
+    [
+      subject('Deployment', live.metadata, ref.namespace, s.conditions),
+      ...(newRs ? [subject('ReplicaSet', newRs.metadata, ref.namespace, newRs.status?.conditions)] : []),
+    ],
+    ctx,
+  );
+  if (live.spec?.paused === true) {
+    // helm's own --wait passes a paused Deployment as ready; its new template will never roll out by itself.
+    const cond = findCondition(s.conditions, 'Progressing');
+    a.progress.note = 'paused';
+    a.failure ??= {
+      reason: 'DeploymentPaused',
+      object: objectName(ref),
+      message: `Deployment ${ref.name} is paused (spec.paused: true), so its new template is not rolled out; resume it with: kubectl rollout resume deployment/${ref.name} -n ${ref.namespace}`,
+      firstSignalAt: (cond?.reason === 'DeploymentPaused' ? toDate(cond.lastTransitionTime) ?? toDate(cond.lastUpdateTime) : undefined) ?? ctx.now,
+    };
+  }
 
   const progressing = findCondition(s.conditions, 'Progressing');
   if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
@@ -289,6 +399,7 @@ function assessStatefulSet(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAsse
         : matchesSelector(p.metadata?.labels, live.spec?.selector)),
   );
   a.podRules = 'all';
+  judgeCreate(a, [subject('StatefulSet', live.metadata, ref.namespace)], ctx);
   const ready = s.readyReplicas ?? 0;
   a.progress.updated = s.updatedReplicas ?? 0;
   a.progress.ready = ready;
@@ -329,6 +440,7 @@ function assessDaemonSet(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssess
   );
   a.pods = newDaemonSetPods(owned, live.metadata?.generation);
   a.podRules = 'all';
+  judgeCreate(a, [subject('DaemonSet', live.metadata, ref.namespace)], ctx);
   a.progress.updated = s.updatedNumberScheduled ?? 0;
   a.progress.ready = s.numberReady ?? 0;
   a.progress.available = s.numberAvailable ?? 0;
@@ -385,18 +497,25 @@ function assessJob(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
     a.podRules = 'fatal-only';
     a.pods = livePods(ctx, ref.namespace).filter((p) => isJobPod(p, live.metadata));
   }
-  const failed = findCondition(s.conditions, 'Failed');
-  if (failed?.status === 'True' && waited) {
+  if (!waited) {
+    a.waitingFor = `${s.succeeded ?? 0}/${desired} succeeded`;
+    return finish(a, true);
+  }
+  judgeCreate(a, [subject('Job', live.metadata, ref.namespace)], ctx);
+  const judged = assessJobStatus(live, { pods: a.pods, now: ctx.now, graceMs: ctx.options.unschedulableGraceMs });
+  if (judged.note) a.progress.note = judged.note;
+  if (judged.dueAt) (a.dueAt ??= []).push(judged.dueAt);
+  if (judged.failure && !a.failure) {
+    const reason = judged.failure.reason === 'JobFailed' && hook ? 'HookFailed' : judged.failure.reason;
     a.failure = {
-      reason: hook ? 'HookFailed' : 'JobFailed',
+      reason,
       object: objectName(ref),
-      message: `${hook ? `${ref.hook?.events.join(',')} hook ` : ''}Job ${ref.name} failed: ${[failed.reason, failed.message].filter(Boolean).join(': ') || 'Failed'}`,
-      firstSignalAt: toDate(failed.lastTransitionTime) ?? toDate(failed.lastProbeTime) ?? ctx.now,
+      message: `${hook ? `${ref.hook?.events.join(',')} hook ` : ''}Job ${ref.name} ${judged.failure.message}`,
+      firstSignalAt: judged.failure.firstSignalAt,
     };
   }
-  const complete = findCondition(s.conditions, 'Complete')?.status === 'True';
-  a.waitingFor = `${s.succeeded ?? 0}/${desired} succeeded`;
-  return finish(a, waited ? complete : true);
+  a.waitingFor = judged.waitingFor;
+  return finish(a, judged.complete);
 }
 
 function isJobPod(pod: V1Pod, job: V1ObjectMeta | undefined): boolean {
@@ -424,14 +543,21 @@ function assessBarePod(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessme
   a.progress.updated = 1;
   a.progress.ready = ready ? 1 : 0;
   a.progress.available = ready || phase === 'Succeeded' ? 1 : 0;
-  // A failed hook Pod fails the release like a failed hook Job; a plain release Pod that ended is left to
-  // the timeout (no reason code fits it better).
-  if (phase === 'Failed' && hook) {
-    const terminated = (live.status?.containerStatuses ?? []).find((c) => c.state?.terminated)?.state?.terminated;
+  // A failed hook Pod fails the release like a failed hook Job; a release Pod that ended in phase Failed
+  // (restartPolicy Never or OnFailure run out, or evicted) will never be ready again.
+  if (phase === 'Failed') {
+    const statuses = [...(live.status?.initContainerStatuses ?? []), ...(live.status?.containerStatuses ?? [])];
+    const terminated = (statuses.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0) ?? statuses.find((c) => c.state?.terminated))
+      ?.state?.terminated;
+    const why = terminated
+      ? `: exit code ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}`
+      : live.status?.reason
+        ? `: ${live.status.reason}${live.status.message ? `: ${live.status.message}` : ''}`
+        : '';
     a.failure = {
-      reason: 'HookFailed',
+      reason: hook ? 'HookFailed' : 'PodFailed',
       object: objectName(ref),
-      message: `${ref.hook?.events.join(',')} hook Pod ${ref.name} failed${terminated ? `: exit code ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}` : ''}`,
+      message: hook ? `${ref.hook?.events.join(',')} hook Pod ${ref.name} failed${why}` : `Pod ${ref.name} ended in phase Failed${why}`,
       firstSignalAt: toDate(terminated?.finishedAt) ?? toDate(findCondition(live.status?.conditions, 'Ready')?.lastTransitionTime) ?? ctx.now,
     };
   }

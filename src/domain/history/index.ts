@@ -4,7 +4,7 @@
  */
 import type { ReleaseStatus } from '../release/release.js';
 import type { LedgerEntry } from '../rollback/ledger.js';
-import { chooseRollbackTarget } from '../rollback/target.js';
+import { manualRollbackTarget } from '../rollback/target.js';
 
 /**
  * The revision a rollback revision went back to, read from the description helm writes ("Rollback to 4");
@@ -47,13 +47,9 @@ export function historyMarks(
   ledger: readonly LedgerEntry[],
   deployedRollbackOf?: number,
 ): HistoryMarks {
-  const newestFirst = [...history].sort((a, b) => b.revision - a.revision);
-  const deployed = newestFirst.find((h) => h.status === 'deployed');
-  const from = deployed ?? newestFirst[0];
+  const deployed = [...history].sort((a, b) => b.revision - a.revision).find((h) => h.status === 'deployed');
   const marks: HistoryMarks = deployed ? { deployed: deployed.revision } : {};
-  if (!from) return marks;
-  const candidates = history.filter((h) => h.revision !== deployedRollbackOf);
-  const target = chooseRollbackTarget({ history: candidates, attemptedRevision: from.revision, ledger });
+  const target = manualRollbackTarget({ history, ledger, ...(deployedRollbackOf === undefined ? {} : { deployedRollbackOf }) });
   if ('revision' in target) marks.lastKnownGood = target.revision;
   return marks;
 }

@@ -1,8 +1,8 @@
-/** The kinds of objects whose rollout we watch; everything else in a release is applied and forgotten. */
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod';
+/** The built-in kinds judged by rules of their own (src/domain/health); PersistentVolumeClaims must bind. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod' | 'PersistentVolumeClaim';
 
 /** The workload kinds, in the stable order used when several verdicts compete. */
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Pod'];
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Pod', 'PersistentVolumeClaim'];
 
 /** A label selector as Kubernetes spells it (`matchLabels` and `matchExpressions`). */
 export interface LabelSelector {
@@ -17,7 +17,13 @@ export interface LabelSelector {
 export interface WorkloadRef {
   /** e.g. `apps/v1`, `batch/v1`, `v1`. */
   apiVersion: string;
-  kind: WorkloadKind;
+  /** A {@link WorkloadKind}, or (with `generic`) any other kind of the manifest, e.g. `Certificate`. */
+  kind: WorkloadKind | (string & NonNullable<unknown>);
+  /**
+   * Set for a kind without a rule of its own (a custom resource, or a built-in kind with a status such as an
+   * APIService): judged by the kstatus conventions (src/domain/health/resource-rules.ts).
+   */
+  generic?: true;
   namespace: string;
   name: string;
   /** Labels of the pod template (Deployments, StatefulSets, DaemonSets, Jobs); for a bare Pod, its own labels. */

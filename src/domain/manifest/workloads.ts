@@ -8,7 +8,39 @@ const WORKLOAD_GROUPS: Record<WorkloadKind, string> = {
   DaemonSet: 'apps',
   Job: 'batch',
   Pod: '',
+  PersistentVolumeClaim: '',
 };
+
+/**
+ * Built-in kinds with nothing to wait for (no status, or one kstatus calls Current at once): not watched.
+ * Services are left to the Service rules. Every other kind of a manifest is judged by the kstatus conventions.
+ */
+const NOTHING_TO_WAIT_FOR: Readonly<Record<string, readonly string[]>> = {
+  '': ['ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints', 'ResourceQuota', 'LimitRange', 'Namespace', 'PersistentVolume', 'ReplicationController', 'PodTemplate'],
+  apps: ['ReplicaSet', 'ControllerRevision'],
+  batch: ['CronJob'],
+  'rbac.authorization.k8s.io': ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'],
+  'networking.k8s.io': ['NetworkPolicy', 'Ingress', 'IngressClass'],
+  policy: ['PodDisruptionBudget'],
+  autoscaling: ['HorizontalPodAutoscaler'],
+  'storage.k8s.io': ['StorageClass', 'CSIDriver', 'VolumeAttachment'],
+  'scheduling.k8s.io': ['PriorityClass'],
+  'admissionregistration.k8s.io': [
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+  ],
+  'apiextensions.k8s.io': ['CustomResourceDefinition'],
+  'discovery.k8s.io': ['EndpointSlice'],
+  'coordination.k8s.io': ['Lease'],
+  'node.k8s.io': ['RuntimeClass'],
+};
+
+/** Whether a kind of the manifest has nothing to wait for (see NOTHING_TO_WAIT_FOR). */
+function nothingToWaitFor(group: string, kind: string): boolean {
+  return NOTHING_TO_WAIT_FOR[group]?.includes(kind) ?? false;
+}
 
 /**
  * A hook as stored in a Helm release record. Structural on purpose: Helm writes `delete_policies` in its JSON,
@@ -72,7 +104,7 @@ export function hookWorkloads(
     if (events && !hookEvents.some((e) => events.includes(e))) continue;
     const deletePolicies = [...(hook.delete_policies ?? hook.deletePolicies ?? [])];
     for (const ref of workloadsFromManifest(hook.manifest ?? '', defaultNamespace)) {
-      if (ref.kind !== 'Job' && ref.kind !== 'Pod') continue;
+      if (ref.generic || (ref.kind !== 'Job' && ref.kind !== 'Pod')) continue;
       refs.push({ ...ref, hook: { events: hookEvents, deletePolicies } });
     }
   }
@@ -115,17 +147,20 @@ function flattenLists(parsed: unknown): Record<string, unknown>[] {
 function toWorkloadRef(obj: Record<string, unknown>, defaultNamespace: string): WorkloadRef | undefined {
   const kind = obj.kind;
   const apiVersion = obj.apiVersion;
-  if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
-  if (!(kind in WORKLOAD_GROUPS)) return undefined;
-  const workloadKind = kind as WorkloadKind;
+  if (typeof kind !== 'string' || typeof apiVersion !== 'string' || kind === '') return undefined;
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  if (group !== WORKLOAD_GROUPS[workloadKind]) return undefined;
   const metadata = isRecord(obj.metadata) ? obj.metadata : {};
   const name = metadata.name;
   if (typeof name !== 'string' || name === '') return undefined;
   const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : defaultNamespace;
+  if (!(kind in WORKLOAD_GROUPS) || group !== WORKLOAD_GROUPS[kind as WorkloadKind]) {
+    if (nothingToWaitFor(group, kind)) return undefined;
+    return { apiVersion, kind, namespace, name, generic: true };
+  }
+  const workloadKind = kind as WorkloadKind;
   const ref: WorkloadRef = { apiVersion, kind: workloadKind, namespace, name };
   const spec = isRecord(obj.spec) ? obj.spec : {};
+  if (workloadKind === 'PersistentVolumeClaim') return ref;
   if (workloadKind === 'Pod') {
     describeTemplate(ref, metadata, spec);
     return ref;

@@ -367,16 +367,23 @@ export function workloadId(w: WorkloadProgress): string {
 export function workloadStatus(w: WorkloadProgress): string {
   // A hook Job that is not there either is yet to come or succeeded and was deleted: it blocks nothing (done).
   if (!w.present) return w.done ? 'not present' : 'not created yet';
+  // What the counts cannot show (paused, suspended, pods refused, a resource's condition), said at once.
+  const note = w.note ? ` (${w.note})` : '';
   if (w.kind === 'Job') {
     // For Jobs the domain counts succeeded pods as available and active + succeeded as updated.
     const running = Math.max(0, w.updated - w.available);
     const counts = `${w.available}/${w.desired} succeeded${running > 0 ? `, ${running} running` : ''}`;
     if (w.available >= w.desired && w.done) return `${counts}, complete`;
-    return w.done ? `${counts} (not waited for)` : counts;
+    return w.done ? `${counts} (not waited for)` : `${counts}${note}`;
   }
+  // Claims and custom resources have no pods to count: ready or not, and why.
+  if (!POD_KINDS.has(w.kind)) return `${w.done ? 'ready' : 'not ready'}${note}`;
   if (w.done) return `rolled out, ${w.ready}/${w.desired} ready`;
-  return `${w.ready}/${w.desired} ready, ${w.updated}/${w.desired} updated`;
+  return `${w.ready}/${w.desired} ready, ${w.updated}/${w.desired} updated${note}`;
 }
+
+/** Kinds whose progress is counted in pods. */
+const POD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod']);
 
 /** `CrashLoopBackOff, restarts 2 (Running, not ready)`. */
 export function podStatus(p: PodProgress): string {

@@ -250,7 +250,7 @@ function Workloads(props: { items: readonly WorkloadProgress[]; rows: number; wi
 }
 
 function countsText(w: WorkloadProgress): string {
-  if (!w.present || w.kind === 'Job') return workloadStatus(w);
+  if (!w.present || w.kind === 'Job' || w.note !== undefined) return workloadStatus(w);
   return `${w.ready}/${w.desired} ready  ${w.updated}/${w.desired} updated${w.done ? ' ✔' : ''}`;
 }
 

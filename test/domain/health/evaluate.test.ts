@@ -129,7 +129,7 @@ describe('evaluateRollout: every failure reason', () => {
       name: 'CrashLoopBackOff of an init container',
       snap: webMidRollout(newPodWith([waiting('app', 'PodInitializing', undefined)], { initContainers: [waiting('migrate', 'CrashLoopBackOff', 'back-off 10s restarting failed container=migrate', { restartCount: 1, lastTerminated: crash(at(4)) })] })),
       now: at(5),
-      expected: { reason: 'CrashLoopBackOff', object: podX, container: 'migrate', firstSignalAt: at(4) },
+      expected: { reason: 'InitCrashLoopBackOff', object: podX, container: 'migrate', firstSignalAt: at(4) },
     },
     {
       name: 'Unschedulable once the grace has passed, dated by PodScheduled=False',
@@ -562,8 +562,9 @@ describe('evaluateRollout: progress view model', () => {
       'Pod/web-5f6c7d8e9b-x1 BackOff warning 6',
       'ReplicaSet/web-5f6c7d8e9b FailedCreate quota exceeded',
     ]);
+    // One refusal is not decisive (a retry may pass), but the live view says it at once.
     expect(v.progress.workloads).toEqual([
-      { kind: 'Deployment', name: 'web', desired: 3, updated: 1, ready: 0, available: 0, done: false, present: true },
+      { kind: 'Deployment', name: 'web', desired: 3, updated: 1, ready: 0, available: 0, done: false, present: true, note: 'cannot create pods: quota exceeded' },
     ]);
   });
 });

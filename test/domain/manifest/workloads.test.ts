@@ -137,6 +137,9 @@ describe('workloadsFromManifest', () => {
       },
       { apiVersion: 'batch/v1', kind: 'Job', namespace: 'prod', name: 'seed', templateLabels: { job: 'seed' }, images: { seed: 'busybox' } },
       { apiVersion: 'v1', kind: 'Pod', namespace: 'prod', name: 'debug', templateLabels: { app: 'debug' }, images: { debug: 'busybox' } },
+      // Any other kind with a status to wait for (here a custom resource that happens to be called Job) is judged
+      // by the kstatus conventions, never as a batch Job; ServiceAccounts and Services have nothing to wait for.
+      { apiVersion: 'example.com/v1', kind: 'Job', namespace: 'prod', name: 'not-a-batch-job', generic: true },
     ]);
   });
 
