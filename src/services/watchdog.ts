@@ -19,7 +19,7 @@ import type { LedgerStore } from '../ports/ledger-store.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
 import type { ReleaseStore } from '../ports/release-store.js';
 import type { WatchdogLeases } from '../ports/watchdog-lease.js';
-import { rollbackAndJudge } from './rollback-and-judge.js';
+import { rollbackAndJudge, type RollbackAndJudgeDeps } from './rollback-and-judge.js';
 
 /** The ports a watchdog works through; the command builds the real ones, tests pass fakes. */
 export interface WatchdogDeps {
@@ -32,13 +32,15 @@ export interface WatchdogDeps {
   clock: Clock;
   /** Receives every WatchdogRunEvent, in order. */
   emit: (event: WatchdogRunEvent) => void;
+  /** Deletes pods for a forced StatefulSet rollback (passed through to rollbackAndJudge). */
+  pods?: RollbackAndJudgeDeps['pods'];
   /** Records the baked revision as failed in helm's history after a rollback (helm calls it superseded). */
   marker?: ReleaseMarker;
   /**
-   * Starts the metric checks (h9analysis's runner); the watchdog feeds each result to its state machine.
-   * Returns a stop function.
+   * Starts the metric checks (h9analysis's runner) for the baked revision (`{{revision}}`); the watchdog feeds
+   * each result to its state machine. Returns a stop function.
    */
-  startMetrics?: (onResult: (result: MetricResult) => void) => () => void;
+  startMetrics?: (onResult: (result: MetricResult) => void, revision: number) => () => void;
   /** Sends a notification (fire-and-forget; must never throw or block). */
   notify?: (kind: WatchdogNoticeKind, report: WatchdogReport) => void;
 }
@@ -266,7 +268,7 @@ export async function runWatchdog(deps: WatchdogDeps, req: WatchdogRequest): Pro
   if (deps.startMetrics) cleanups.push(deps.startMetrics((result) => {
     emit({ type: 'metric', result, at: clock.now() });
     dispatch({ type: 'metric', now: clock.now(), result });
-  }));
+  }, deployed.revision));
   if (req.controls) cleanups.push(req.controls.subscribe((action) => dispatch(action === 'disarm' ? { type: 'disarm', now: clock.now(), by: 'disarmed from the terminal (key d)' } : { type: 'rollback-now', now: clock.now() })));
   const onInterrupt = () => dispatch({ type: 'interrupt', now: clock.now(), signal: String(req.interrupt?.reason ?? 'interrupt') });
   if (req.interrupt?.aborted) onInterrupt();

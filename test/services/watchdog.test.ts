@@ -179,7 +179,9 @@ describe('watchdog service', () => {
     await armed(s);
     // Another watchdog took the lease over (e.g. this one was paused past the expiry).
     const raw = await s.leaseApi.get(NS, 'autorollback-web');
-    await s.leaseApi.replace(NS, 'autorollback-web', { ...(raw as never), spec: { ...(raw as { spec: object }).spec, holderIdentity: 'other' } } as never);
+    const taken = JSON.parse(JSON.stringify(raw)) as { spec: { holderIdentity: string } };
+    taken.spec.holderIdentity = 'other';
+    await s.leaseApi.replace(NS, 'autorollback-web', taken as never);
     s.clock.advance(2_000);
     expect(await done).toMatchObject({ outcome: 'stood-down', standDown: { reason: 'lease-lost', detail: 'other holds the lease now' } });
     s.watch.set({ pods: [webPod('2', 5)] });
