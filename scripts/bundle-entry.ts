@@ -14,8 +14,10 @@ import Autocomplete from '@oclif/plugin-autocomplete/lib/commands/autocomplete/i
 import AutocompleteScript from '@oclif/plugin-autocomplete/lib/commands/autocomplete/script.js';
 import { fileURLToPath } from 'node:url';
 import { OWN_COMMANDS } from 'bundle:commands';
+import { closestName } from '../src/domain/suggest.js';
 import Complete, { HelmAutocomplete } from './complete-command.js';
 import { PJSON } from 'bundle:pjson';
+import { silenceDependencyDeprecations } from './silence-deprecations.js';
 
 /** Every command of the CLI by oclif id (`topic:command`), as oclif's "explicit" strategy expects. */
 export const COMMANDS: Record<string, unknown> = {
@@ -42,22 +44,41 @@ let activeCommands = COMMANDS;
 export const PACKAGE_JSON = PJSON;
 
 /**
- * Suggests the closest command for a typo. On a terminal it defers to @oclif/plugin-not-found (which asks
- * "Did you mean ...?" and runs the answer); without a TTY it prints one line with the suggestion, exit code 2.
+ * Suggests the closest command for a typo, in one line with exit code 2, on a terminal too: running a guessed
+ * command after a y/n prompt (what @oclif/plugin-not-found does on a TTY) is too risky for `upgrade`. oclif
+ * joins the command word with the arguments after it (`upgarde shop ./chart` arrives as
+ * `upgarde:shop:./chart`); the suggestion is made for the command words alone, longest known prefix first.
  */
 export const notFoundHook: Hook<'command_not_found'> = async function (options) {
-  const { default: utils } = await import('@oclif/plugin-not-found/lib/utils.js');
-  if (process.stdin.isTTY && process.stdout.isTTY) {
-    const { default: interactive } = await import('@oclif/plugin-not-found');
-    return interactive.call(this, options);
-  }
-  const visible = options.config.commands.filter((c) => !c.hidden).map((c) => c.id);
-  const suggestion = utils.closest(options.id, visible);
-  const typed = options.id.split(':').join(' ');
+  const visible = options.config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]);
+  const words = options.id.split(':');
+  const suggestion = suggestCommand(words, visible);
+  const typed = typedCommand(words, visible);
   const hint = suggestion ? ` Did you mean "${suggestion.split(':').join(' ')}"?` : '';
   process.stderr.write(`Error: "${typed}" is not a ${options.config.bin} command.${hint} (see ${options.config.bin} --help)\n`);
   this.exit(2);
 };
+
+/**
+ * The command the user most likely meant: for each number of leading words (a command id has as many), the
+ * closest id of that depth; the first word alone last. Arguments after the command word never count.
+ */
+export function suggestCommand(words: readonly string[], ids: readonly string[]): string | undefined {
+  const depth = Math.max(1, ...ids.map((id) => id.split(':').length));
+  for (let n = Math.min(depth, words.length); n >= 1; n--) {
+    const typed = words.slice(0, n).join(':');
+    const found = closestName(typed, ids.filter((id) => id.split(':').length === n));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The words of the typed command without its arguments: the known topic words plus the one that is wrong. */
+function typedCommand(words: readonly string[], ids: readonly string[]): string {
+  let n = 1;
+  while (n < words.length && ids.some((id) => id.startsWith(`${words.slice(0, n).join(':')}:`))) n++;
+  return words.slice(0, n).join(' ');
+}
 
 const inMemoryHooks: Partial<Record<string, Array<Hook<'command_not_found'>>>> = { command_not_found: [notFoundHook] };
 
@@ -118,6 +139,7 @@ export function runtimePackageJson(env: NodeJS.ProcessEnv = process.env): Interf
  * files: by default two levels above this bundle (dist/bundle/ -> the package or plugin directory).
  */
 export async function main(argv: string[], root?: string): Promise<void> {
+  silenceDependencyDeprecations();
   settings.enableAutoTranspile = false; // no ts-node/tsx lookups: everything is already compiled
   useInMemoryCommandsAndHooks();
   activeCommands = runtimeCommands();

@@ -84,11 +84,18 @@ export function parseAnalysisFlags(flags: AnalysisFlagValues, readFile: (path: s
   } else if (conditions.length > 0) {
     throw new UsageError('--fail-if needs a --query to apply to', { hint: 'write conditions of --analysis checks in the file (failIf)' });
   }
-  if (flags.analysis !== undefined) inputs.push(...readAnalysisFile(flags.analysis, readFile));
-  if (inputs.length === 0) throw new UsageError('--prometheus needs at least one check', { hint: "add --query Q --fail-if '> 0.05' or --analysis FILE" });
-  const built = buildChecks(inputs);
-  if (!built.ok) throw new UsageError(flags.analysis !== undefined ? `${built.message} (--query or --analysis ${flags.analysis})` : built.message);
-  return { prometheus, checks: built.checks, onInconclusive: (flags['on-inconclusive'] ?? 'ignore') as InconclusivePolicy };
+  const fromFlags = buildChecks(inputs);
+  if (!fromFlags.ok) throw new UsageError(fromFlags.message);
+  const checks = fromFlags.checks;
+  if (flags.analysis !== undefined) {
+    const fromFile = buildChecks(readAnalysisFile(flags.analysis, readFile));
+    if (!fromFile.ok) throw new UsageError(`--analysis ${flags.analysis}: ${fromFile.message}`);
+    const clash = fromFile.checks.find((c) => checks.some((q) => q.name === c.name));
+    if (clash) throw new UsageError(`--analysis ${flags.analysis}: check name "${clash.name}" is also the name of a --query check; rename it`);
+    checks.push(...fromFile.checks);
+  }
+  if (checks.length === 0) throw new UsageError('--prometheus needs at least one check', { hint: "add --query Q --fail-if '> 0.05' or --analysis FILE" });
+  return { prometheus, checks, onInconclusive: (flags['on-inconclusive'] ?? 'ignore') as InconclusivePolicy };
 }
 
 const CHECK_KEYS = ['name', 'query', 'failIf', 'condition', 'interval', 'failureLimit', 'inconclusiveLimit', 'onEmpty'];

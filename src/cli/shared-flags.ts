@@ -75,9 +75,10 @@ export function parseHealthOptions(flags: HealthFlagValues, extra: { waitForJobs
   return health;
 }
 
-/** A flag value that must be a whole number >= 1, else a one-line usage error. */
+/** A flag (or, named in capitals, an argument) value that must be a whole number >= 1, else a one-line usage error. */
 export function positiveInt(text: string, flag: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`--${flag} must be a whole number >= 1, got "${text}"`);
+  const name = /^[A-Z]/.test(flag) ? flag : `--${flag}`;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`${name} must be a whole number >= 1, got "${text}"`);
   return Number(text);
 }
 

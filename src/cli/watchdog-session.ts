@@ -17,7 +17,9 @@ import { metricsStarter } from '../services/metric-analysis.js';
 import { runWatchdog, type WatchdogControls } from '../services/watchdog.js';
 import { colorEnabled } from '../ui/color.js';
 import { createWatchdogPlainRenderer } from '../ui/watchdog/plain.js';
+import { ExitCode } from '../errors/exit-codes.js';
 import type { AnalysisConfig } from './analysis-flags.js';
+import { listenForInterrupts } from './terminal-interrupt.js';
 import type { WatchdogArmOptions } from './watchdog-flags.js';
 
 /** What a command asks of the watchdog. */
@@ -57,17 +59,17 @@ export async function runWatchdogSession(input: WatchdogSessionInput): Promise<W
     ? await (await import('../ui/watchdog/render.js')).renderLiveWatchdog({ stdout: process.stderr, color })
     : { ...createWatchdogPlainRenderer(process.stderr, { color }), controls: undefined as WatchdogControls | undefined, waitUntilExit: async () => {}, unmount() {} };
   const interrupt = new AbortController();
-  let signals = 0;
   let rollingBack = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals === 1) return interrupt.abort(signal);
-    view.close();
-    process.stderr.write(rollingBack ? `interrupted again: exiting now; helm may still be rolling ${input.release} back (check: helm history ${input.release} -n ${ports.namespace})\n` : 'interrupted again: exiting now\n');
-    process.exit(rollingBack ? 4 : 130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Ctrl-C is read as a key while we draw on a terminal (terminal-interrupt.ts), so helm never gets it.
+  const interrupts = listenForInterrupts({
+    terminal: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    onInterrupt: (name, count) => {
+      if (count === 1) return interrupt.abort(name);
+      view.close();
+      process.stderr.write(rollingBack ? `interrupted again: exiting now; helm may still be rolling ${input.release} back (check: helm history ${input.release} -n ${ports.namespace})\n` : 'interrupted again: exiting now; the lease expires by itself\n');
+      process.exit(rollingBack ? ExitCode.RollbackFailed : ExitCode.Ok);
+    },
+  });
   const emit = (event: WatchdogRunEvent) => {
     if (event.type === 'degraded') rollingBack = true;
     view.onEvent(event);
@@ -102,8 +104,7 @@ export async function runWatchdogSession(input: WatchdogSessionInput): Promise<W
     await notifier.finish();
     return report;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.dispose();
     view.unmount();
     view.close();
   }

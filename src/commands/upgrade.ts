@@ -1,10 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { notifyFlags, parseNotifyFlags } from '../cli/analysis-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
+import { ciFlags, ciOutputOptions } from '../cli/ci-flags.js';
 import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
 import { parseWatchdogArm, upgradeWatchdogFlags } from '../cli/watchdog-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { UpgradeReport } from '../domain/upgrade/report.js';
+import { ExitCode } from '../errors/exit-codes.js';
 import { checkPassthroughFlags, splitUpgradeArgv, wantsWaitForJobs } from '../helm/upgrade-args.js';
 
 export default class Upgrade extends BaseCommand {
@@ -42,6 +44,7 @@ export default class Upgrade extends BaseCommand {
     ...tuiFlag,
     ...helmBinFlag,
     ...kubeFlags,
+    ...ciFlags,
   };
 
   async run(): Promise<UpgradeReport> {
@@ -67,27 +70,33 @@ export default class Upgrade extends BaseCommand {
     const ports = openPorts({ release: args.release, ...flags });
     const live = wantsLiveView(flags, process.stderr, process.env);
     const color = ui.colorEnabled(process.stderr, process.env);
+    const ci = ciOutputOptions(flags, process.env, (line) => process.stderr.write(`${line}\n`));
     const view = live
       ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
-      : ui.createPlainRenderer(process.stderr, { color });
+      : ui.createCiRenderer(process.stderr, { color, ...ci });
+    // The live view draws no summary: a silent CI renderer writes --summary-file then.
+    const summary = live && ci.onSummary ? ui.createCiRenderer({ write: () => undefined }, { color: false, github: false, onSummary: ci.onSummary }) : undefined;
     // Ctrl-C / SIGTERM: the first aborts the upgrade and rolls back (like helm's --atomic on cancel); a second
-    // one exits at once, saying what may be left behind and how to recover.
+    // one exits at once, saying what may be left behind and how to recover. On a terminal Ctrl-C is read as a
+    // key (raw mode), so helm, which shares the terminal's process group, never gets it.
     const interrupt = new UpgradeInterrupt();
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals === 1) return interrupt.abort(signal);
+    const interrupts = this.listenForInterrupts((signal, count) => {
+      if (count === 1) return interrupt.abort(signal);
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
-      process.stderr.write(`${interrupt.abandonMessage()}\n`);
-      process.exit(4);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+      this.exitNow({ exitCode: ExitCode.RollbackFailed, message: interrupt.abandonMessage() });
+    });
     let report: UpgradeReport;
     try {
       report = await upgrade(
-        { ...ports, emit: (event) => (view.onEvent(event), notifier.onUpgradeEvent(event)) },
+        {
+          ...ports,
+          emit: (event) => {
+            view.onEvent(event);
+            summary?.onEvent(event);
+            notifier.onUpgradeEvent(event);
+          },
+        },
         {
           release: args.release,
           chart: args.chart,
@@ -107,8 +116,7 @@ export default class Upgrade extends BaseCommand {
       if ('waitUntilExit' in view) await view.waitUntilExit();
       process.exitCode = exitCodeForOutcome(report.outcome);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
       await notifier.finish();

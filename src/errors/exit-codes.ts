@@ -27,9 +27,9 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const exitCodeTable: ReadonlyArray<{ code: ExitCodeValue; meaning: string }> = [
   { code: ExitCode.Ok, meaning: 'success; for `upgrade`, the new revision is healthy' },
   { code: ExitCode.Unexpected, meaning: 'unexpected error (a bug; rerun with HELM_DEBUG=1 and report it)' },
-  { code: ExitCode.Usage, meaning: 'bad usage or input; nothing in the cluster was changed' },
+  { code: ExitCode.Usage, meaning: 'bad usage or input (also: a refused rollback target, a blocking guard, an unconfirmed rollback); nothing in the cluster was changed' },
   { code: ExitCode.RolledBack, meaning: 'upgrade failed and was rolled back; release healthy on the target revision' },
-  { code: ExitCode.RollbackFailed, meaning: 'upgrade failed and the rollback failed or was impossible: page a human' },
+  { code: ExitCode.RollbackFailed, meaning: 'upgrade failed and the rollback failed, was impossible or was blocked by a guard; or a `rollback` whose own rollout failed: page a human' },
   { code: ExitCode.ClusterUnavailable, meaning: 'Kubernetes API unreachable or access denied; nothing was changed' },
   { code: ExitCode.StoodDown, meaning: 'watchdog stood down (a newer revision was deployed, or another watchdog holds the release); nothing was rolled back' },
   { code: ExitCode.DiffChanges, meaning: '`diff` found differences between the two revisions (0: none)' },

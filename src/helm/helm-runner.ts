@@ -54,17 +54,55 @@ export function helmFailure(runner: Pick<HelmRunner, 'binary'>, args: readonly s
   return new ExternalCommandError(`helm ${args[0] ?? ''} ${how}${said ? `: ${said}` : ''}`, exit.stderr);
 }
 
-/** helm's most telling stderr line: the last `Error: ...` line, else the last non-empty line. */
+/**
+ * helm's most telling error, as one line: the last `Error: ...` line with the lines that continue it (helm 4
+ * wraps a template error over several lines: `UPGRADE FAILED: t.yaml:1:10` / `executing ... at <.x>:` /
+ * `nil pointer evaluating ...`), else the last non-empty line. Log lines (`level=...`) never count.
+ */
 export function lastErrorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const error = [...lines].reverse().find((l) => l.startsWith('Error:'));
-  return (error ?? lines[lines.length - 1] ?? '').replace(/^Error:\s*/, '');
+  const start = lines.map((l) => l.startsWith('Error:')).lastIndexOf(true);
+  if (start < 0) return lines[lines.length - 1] ?? '';
+  const rest = lines.slice(start + 1).filter((l) => !/^(level=|time=|WARNING:|walk\.go:|coalesce\.go:)/.test(l));
+  return [lines[start] as string, ...rest].join(' ').replace(/^Error:\s*/, '');
 }
 
 /** Reads the major version from `helm version --short` output such as `v3.17.3+ge4da497` or `v4.1.4+g...`. */
 export function parseHelmMajor(output: string): number | undefined {
-  const m = /v?(\d+)\.\d+\.\d+/.exec(output.trim());
-  return m ? Number(m[1]) : undefined;
+  return parseHelmVersion(output)?.major;
+}
+
+/** A helm version as `helm version --short` prints it. */
+export interface HelmVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  /** As printed, e.g. `v3.17.3+ge4da497`. */
+  text: string;
+}
+
+/** The oldest helm the plugin works with (the first 3.x whose `upgrade --install` and storage it was built against). */
+export const MIN_HELM = { major: 3, minor: 14 } as const;
+
+/**
+ * Parses `helm version --short` output: `v3.17.3+ge4da497` (helm 3 and 4) or `Client: v2.17.0+ga690bad` (helm 2,
+ * which then also asks Tiller). Undefined when the output is not a helm version.
+ */
+export function parseHelmVersion(output: string): HelmVersion | undefined {
+  const m = /^(?:Client:\s*)?(v(\d+)\.(\d+)\.(\d+)\S*)/m.exec(output.trim());
+  return m ? { text: m[1] as string, major: Number(m[2]), minor: Number(m[3]), patch: Number(m[4]) } : undefined;
+}
+
+/**
+ * Why this helm cannot be used, in one line, or undefined when it can: helm 2 and helm 3 before 3.14 are
+ * refused before anything runs (exit 2).
+ */
+export function helmVersionProblem(binary: string, version: HelmVersion): string | undefined {
+  if (version.major < MIN_HELM.major || (version.major === MIN_HELM.major && version.minor < MIN_HELM.minor)) {
+    const which = version.major < 3 ? `helm 2 (${version.text})` : `helm ${version.text}`;
+    return `${which} at "${binary}" is not supported: helm-autorollback needs helm ${MIN_HELM.major}.${MIN_HELM.minor} or newer (helm 4 too)`;
+  }
+  return undefined;
 }
 
 async function detectMajor(runner: HelmRunner): Promise<number> {
@@ -74,12 +112,19 @@ async function detectMajor(runner: HelmRunner): Promise<number> {
       hint: 'install helm, or pass --helm-bin / set HELM_BIN',
     });
   }
-  if (exit.code !== 0) throw helmFailure(runner, ['version', '--short'], exit);
-  const major = parseHelmMajor(exit.stdout);
-  if (major === undefined) {
-    throw new ExternalCommandError(`cannot read the helm version from "${exit.stdout.trim()}"`, exit.stderr);
+  const hint = 'point --helm-bin or HELM_BIN at helm 3.14+ or helm 4';
+  // helm 2 prints its client version, then fails to reach Tiller: judge the version before the exit code.
+  const version = parseHelmVersion(exit.stdout);
+  if (version) {
+    const problem = helmVersionProblem(runner.binary, version);
+    if (problem) throw new UsageError(problem, { hint });
   }
-  return major;
+  if (exit.code !== 0 || !version) {
+    const how = exit.code === 0 ? 'printed' : exit.code === null ? `was killed by ${exit.signal} after printing` : `exited with code ${exit.code} after printing`;
+    const said = exit.stdout.trim().split('\n')[0] || lastErrorLine(exit.stderr);
+    throw new UsageError(`"${runner.binary}" is not a helm binary: \`${runner.binary} version --short\` ${how} ${JSON.stringify(said.slice(0, 120))}`, { hint });
+  }
+  return version.major;
 }
 
 function startProcess(

@@ -1,3 +1,4 @@
+import { closestName } from '../domain/suggest.js';
 import { UsageError } from '../errors/errors.js';
 
 /**
@@ -17,6 +18,7 @@ const OWN_VALUE_FLAGS = new Set([
   'namespace',
   'kube-context',
   'kubeconfig',
+  'summary-file',
   'notify',
   // --watchdog and its rule and metric flags (src/cli/watchdog-flags.ts, src/cli/analysis-flags.ts)
   'watchdog',
@@ -50,6 +52,15 @@ const HELM_VALUE_FLAGS = new Set([
   'server-side', 'field-manager',
 ]);
 const HELM_SHORT_VALUE_FLAGS = new Set(['f', 'o']);
+/** helm upgrade's boolean flags (3.17 and 4.1), so that a typo of ours is never mistaken for one of helm's. */
+const HELM_BOOLEAN_FLAGS = new Set([
+  'atomic', 'cleanup-on-fail', 'create-namespace', 'dependency-update', 'devel', 'disable-openapi-validation',
+  'dry-run', 'enable-dns', 'force', 'force-conflicts', 'force-replace', 'hide-notes', 'hide-secret',
+  'insecure-skip-tls-verify', 'install', 'kube-insecure-skip-tls-verify', 'no-hooks', 'pass-credentials',
+  'plain-http', 'render-subchart-notes', 'reset-then-reuse-values', 'reset-values', 'reuse-values',
+  'rollback-on-failure', 'skip-crds', 'skip-schema-validation', 'take-ownership', 'verify', 'wait', 'wait-for-jobs',
+  'debug', 'color', 'colour', 'content-cache',
+]);
 
 /** Result of {@link splitUpgradeArgv}. */
 export interface SplitArgv {
@@ -85,6 +96,12 @@ export function splitUpgradeArgv(argv: readonly string[]): SplitArgv {
         own.push(token);
         if (eq < 0 && OWN_VALUE_FLAGS.has(name) && next !== undefined) own.push(argv[++i] as string);
         continue;
+      }
+      if (!HELM_VALUE_FLAGS.has(name) && !HELM_BOOLEAN_FLAGS.has(name)) {
+        // Not ours and not helm's: a typo of one of ours (`--unready-grase 10s`) would otherwise reach helm as an
+        // unknown flag and leave its value behind as a stray argument.
+        const guess = closestName(name, [...OWN_VALUE_FLAGS, ...OWN_BOOLEAN_FLAGS]);
+        if (guess) throw new UsageError(`unknown flag --${name}`, { hint: `did you mean --${guess}?` });
       }
       helm.push(token);
       if (eq < 0 && HELM_VALUE_FLAGS.has(name) && next !== undefined) helm.push(argv[++i] as string);

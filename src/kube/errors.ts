@@ -62,6 +62,14 @@ export function mapKubeError(err: unknown, ctx: KubeCallContext): unknown {
       cause: err,
     });
   }
+  if (status !== undefined && status < 500 && status !== 429 && !looksLikeKubernetes(err)) {
+    // Every answer of a Kubernetes API server is JSON (a Status object on errors); an HTML or plain-text 404
+    // means the kubeconfig points at some other HTTP server.
+    return new ClusterUnavailableError(`the server at ${ctx.server} does not look like a Kubernetes API server: it answered ${status} without a Kubernetes Status to ${what}`, {
+      hint: 'check the server URL of the kubeconfig context',
+      cause: err,
+    });
+  }
   if (status !== undefined && status !== 404 && (status >= 500 || status === 429)) {
     return new ClusterUnavailableError(`the Kubernetes API at ${ctx.server} answered ${status} to ${what}${statusMessage(err, ': ')}`, { cause: err });
   }
@@ -95,6 +103,20 @@ function networkReason(err: unknown): string | undefined {
   for (const [key, reason] of Object.entries(networkReasons)) if (message.includes(key)) return reason;
   if (e.cause !== undefined && e.cause !== err) return networkReason(e.cause);
   return undefined;
+}
+
+/** Whether an HTTP error's body is JSON, as every Kubernetes API answer is (client-node keeps it as a string or object). */
+function looksLikeKubernetes(err: unknown): boolean {
+  const body = (err as { body?: unknown }).body;
+  if (body === undefined || body === null) return true; // nothing to judge by
+  if (typeof body === 'object') return true;
+  if (typeof body !== 'string') return true;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null;
+  } catch {
+    return false;
+  }
 }
 
 // client-node keeps the Status body as a JSON string (or a parsed object); its `message` is the useful part.

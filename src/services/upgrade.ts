@@ -76,6 +76,8 @@ export interface UpgradeRequest {
  */
 export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<UpgradeReport> {
   validateReleaseName(req.release);
+  // Which helm this is (and whether it can be used at all) is known before anything else runs.
+  const helmMajor = await deps.helm.majorVersion();
   const interrupt = req.interrupt;
   interrupt?.begin({ release: req.release, namespace: req.namespace, helmGlobalArgs: req.helmGlobalArgs });
   interrupt?.report({ phase: 'preparing' });
@@ -102,7 +104,6 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     const check = chooseRollbackTarget({ history, attemptedRevision: latest(history) + 1, ledger, override: req.toRevision });
     if ('none' in check) throw new UsageError(check.none);
   }
-  const helmMajor = await deps.helm.majorVersion();
 
   const onInterrupt = () => {
     const phase = interrupt?.current.phase;
@@ -176,10 +177,10 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     if (attempted === undefined) {
       if (failure.reason === 'HelmFailed') {
         // helm refused before storing anything (bad chart, bad values, unreachable repository): bad input.
-        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`);
+        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`, helmRefusalHint(failure.message, req.helmArgs));
       }
       notice('warn', failure.reason === 'Interrupted' ? 'interrupted before helm stored a new revision; nothing was changed' : 'helm stored no new revision; nothing to roll back');
-      return finish({ ...reportBase, outcome: 'failed-no-rollback', failure });
+      return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'nothing-stored', failure });
     }
     ledger = await record(
       deps, req, ledger,
@@ -201,7 +202,8 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     });
     if (plan.action === 'report-only') {
       notice(plan.outcome === 'rollback-failed' ? 'warn' : 'info', plan.message);
-      return finish({ ...reportBase, outcome: plan.outcome, failure });
+      const why = plan.why === 'no-rollback' ? 'disabled' : plan.why === 'keep-failed-install' ? 'kept' : undefined;
+      return finish({ ...reportBase, outcome: plan.outcome, ...(why ? { notRolledBack: why } : {}), failure });
     }
     if (plan.action === 'uninstall') {
       interrupt?.report({ phase: 'uninstall', target: undefined });
@@ -241,6 +243,15 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     interrupt?.signal.removeEventListener('abort', onInterrupt);
     deps.watch.stop();
   }
+}
+
+/** A next step for a helm refusal the user can fix with a helm flag (a missing namespace: --create-namespace). */
+function helmRefusalHint(message: string, helmArgs: readonly string[]): { hint: string } | undefined {
+  const ns = /namespaces "([^"]+)" not found/.exec(message);
+  if (ns && !helmArgs.some((a) => a === '--create-namespace' || a === '--create-namespace=true')) {
+    return { hint: `create namespace "${ns[1]}" first, or pass --create-namespace` };
+  }
+  return undefined;
 }
 
 /** The release's history, empty when the release does not exist yet. */

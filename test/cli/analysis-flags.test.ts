@@ -26,6 +26,7 @@ const files: Record<string, string> = {
   'dup.yaml': '- {name: a, query: q, failIf: "> 1"}\n- {name: a, query: r, failIf: "> 1"}\n',
   'placeholder.yaml': '- {name: a, query: "x{pod=\\"{{pod}}\\"}", failIf: "> 1"}\n',
   'scalar.yaml': '42\n',
+  'clash.yaml': '- {name: query-1, query: q, failIf: "> 1"}\n',
 };
 const readFile = (path: string): string => {
   if (!(path in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
@@ -96,8 +97,9 @@ describe('parseAnalysisFlags', () => {
     ['a bad interval in the file', { prometheus: P, analysis: 'bad-interval.yaml' }, /check 1 interval "soon" is not a duration/],
     ['a bad limit in the file', { prometheus: P, analysis: 'bad-limit.yaml' }, /failureLimit must be a whole number >= 1/],
     ['a bad onEmpty', { prometheus: P, analysis: 'bad-empty.yaml' }, /onEmpty must be inconclusive, pass or fail/],
-    ['duplicate names', { prometheus: P, analysis: 'dup.yaml' }, /check name "a" is used twice/],
-    ['an unknown placeholder in the file', { prometheus: P, analysis: 'placeholder.yaml' }, /unknown placeholder \{\{pod\}\}/],
+    ['duplicate names', { prometheus: P, analysis: 'dup.yaml' }, /^--analysis dup\.yaml: check name "a" is used twice/],
+    ['an unknown placeholder in the file', { prometheus: P, analysis: 'placeholder.yaml' }, /^--analysis placeholder\.yaml: check "a": unknown placeholder \{\{pod\}\}/],
+    ['a file check named like a --query check', { prometheus: P, query: ['x'], 'fail-if': ['> 1'], analysis: 'clash.yaml' }, /^--analysis clash\.yaml: check name "query-1" is also the name of a --query check; rename it/],
   ])('rejects %s in one line', (_name, flags, message) => {
     let err: unknown;
     try {

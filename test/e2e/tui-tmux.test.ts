@@ -4,34 +4,19 @@
  * The screen can only be observed by reading it, so the mid-run check polls capture-pane with a deadline; the
  * end of the command is awaited with `tmux wait-for`, an event.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { helmBinary } from '../../src/toolchain/binaries.js';
 import { helm, helmEnv, withSim, type TestSim } from '../sim/helpers.js';
+import { tmuxOn } from './tmux.js';
 
 const repo = process.cwd();
 const socket = `autorollback-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'tui');
-
-async function waitForScreen(what: string, predicate: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (predicate(text)) return text;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Resolves when the shell in the pane signals the channel (after the command ended). */
-function waitForChannel(channel: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const waiter = spawn('tmux', ['-L', socket, 'wait-for', channel], { stdio: 'ignore' });
-    waiter.on('error', reject);
-    waiter.on('close', () => resolve());
-  });
-}
+const t = tmuxOn(socket);
+const tmux = t.run;
+const screen = () => t.screen('tui');
+const waitForScreen = (what: string, predicate: (text: string) => boolean) => t.waitForScreen('tui', what, predicate);
+const waitForChannel = t.waitForChannel;
 
 describe('live TUI in tmux (helm 4, kube-sim)', () => {
   let sim: TestSim;

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UpgradeReport } from '../../src/domain/upgrade/report.js';
+import { SAME_SIGNAL_WINDOW_MS } from '../../src/cli/terminal-interrupt.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
 import { startWebhookReceiver } from '../notify/webhook-receiver.js';
 import { helm, helmEnv, run, waitFor, withSim, writeChart, type TestSim } from '../sim/helpers.js';
@@ -62,7 +63,13 @@ export interface UpgradeE2E {
    * Runs the CLI and sends `signal` when a stderr line matches `when`: to the CLI only, or (`group`) to its
    * whole process group, helm included, as a terminal's Ctrl-C does.
    */
-  autorollbackInterrupted(args: string[], when: RegExp, signal: NodeJS.Signals, group?: boolean, again?: RegExp): Promise<CliRun & { signalled: boolean }>;
+  /**
+   * Runs the CLI and sends `signal` when a stderr line matches `when`: to the CLI only, to its whole process
+   * group (`group: true`, a terminal's Ctrl-C), or first to the CLI and then to its group (`'timeout'`, what
+   * coreutils `timeout` does with its one SIGTERM). `again`: a second signal once a line matches it, and no
+   * sooner than SAME_SIGNAL_WINDOW_MS after the first (a repeat inside that window is the same delivery).
+   */
+  autorollbackInterrupted(args: string[], when: RegExp, signal: NodeJS.Signals, group?: boolean | 'timeout', again?: RegExp): Promise<CliRun & { signalled: boolean }>;
   helm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   status(release: string, namespace: string): Promise<{ status: string; version: number }>;
   historyStatuses(release: string, namespace: string): Promise<Record<number, string>>;
@@ -90,25 +97,35 @@ async function setUp(major: HelmMajor): Promise<UpgradeE2E> {
     autorollbackInterrupted(args, when, signal, group = false, again) {
       return new Promise((resolve, reject) => {
         // detached: the CLI leads its own process group, which helm (its child) joins.
-        const child = spawn(process.execPath, [cli, 'upgrade', ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
+        const child = spawn(process.execPath, [cli, 'upgrade', ...args, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: group !== false });
         let stdout = '';
         let stderr = '';
         let partial = '';
         let signalled = false;
         let signalledAgain = false;
+        let firstAt = 0;
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
         child.stderr.on('data', (c: Buffer) => {
           stderr += c.toString();
           partial += c.toString();
           const lines = partial.split('\n');
           partial = lines.pop() ?? '';
-          const send = () => (group && child.pid !== undefined ? process.kill(-child.pid, signal) : child.kill(signal));
+          const send = () => {
+            if (group === 'timeout' && child.pid !== undefined) {
+              child.kill(signal);
+              process.kill(-child.pid, signal);
+            } else if (group && child.pid !== undefined) process.kill(-child.pid, signal);
+            else child.kill(signal);
+          };
           if (!signalled && lines.some((l) => when.test(l))) {
             signalled = true;
+            firstAt = performance.now();
             send();
           } else if (signalled && again && !signalledAgain && lines.some((l) => again.test(l))) {
             signalledAgain = true;
-            send();
+            // The second interrupt is a separate one only outside the window (the input, not a wait for an event).
+            const wait = Math.max(0, firstAt + SAME_SIGNAL_WINDOW_MS + 50 - performance.now());
+            setTimeout(send, wait);
           }
         });
         const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
@@ -320,12 +337,25 @@ export function defineUpgradeE2E(major: HelmMajor, modes: readonly string[] = fa
     it('a second Ctrl-C abandons at once: exit 4, one line with the state and the exact recovery command', async () => {
       const ns = 'interrupt-twice';
       const base = ['app', e.probe, '-n', ns];
-      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
-      const r = await e.autorollbackInterrupted([...base, '--set', 'image=slow-start-60s:2', '--no-tui'], /revision 2 stored/, 'SIGINT', false, /interrupted \(SIGINT\)/);
+      // Revision 2 scales the Deployment down to 1, so the rollback to revision 1 must start a pod that takes 20
+      // simulated seconds (4 s) to get ready: both interrupts land while the rollback runs.
+      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--set', 'image=slow-start-20s:1', '--wait', '--timeout', '60s'])).code).toBe(0);
+      const r = await e.autorollbackInterrupted([...base, '--set', 'image=missing:2', '--set', 'replicas=1', '--no-tui'], /rollback: revision 3 stored/, 'SIGINT', false, /interrupted \(SIGINT\)/);
       expect(r.code).toBe(4);
-      expect(r.report).toBeUndefined();
+      // --json still gets an object: the error, with the same line stderr ends with.
+      expect(r.report).toMatchObject({ outcome: 'error', exitCode: 4, message: expect.stringMatching(/^interrupted again: /) });
       const last = r.stderr.trim().split('\n').pop() ?? '';
-      expect(last).toMatch(new RegExp(`^interrupted again: abandoned the (upgrade|rollback) of "app"; .*recover with: helm rollback app 1 -n ${ns}$`));
+      expect(last).toMatch(new RegExp(`^Error: interrupted again: abandoned the rollback of "app" to revision 1 .*recover with: helm rollback app 1 -n ${ns}$`));
+    });
+
+    it('one SIGTERM delivered twice (to the CLI, then to its process group, as coreutils timeout does) is one interrupt: rolled back, exit 3, --json printed', async () => {
+      const ns = 'interrupt-timeout';
+      const base = ['app', e.probe, '-n', ns];
+      expect((await e.helm(['upgrade', '--install', ...base, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
+      const r = await e.autorollbackInterrupted([...base, '--set', 'image=slow-start-60s:2', '--no-tui'], /revision 2 stored/, 'SIGTERM', 'timeout');
+      expect({ outcome: r.report?.outcome, code: r.code, reason: r.report?.failure?.reason }).toEqual({ outcome: 'rolled-back', code: 3, reason: 'Interrupted' });
+      expect(r.stderr).not.toMatch(/interrupted again/);
+      expect(await e.historyStatuses('app', ns)).toEqual({ 1: 'superseded', 2: 'failed', 3: 'deployed' });
     });
 
     it('a workload the manifest puts in another namespace is watched too: its failure is caught and rolled back', async () => {

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors/errors.js';
-import { createHelmRunner, lastErrorLine, parseHelmMajor, resolveHelmBinary, runHelm } from '../../src/helm/helm-runner.js';
+import { createHelmRunner, lastErrorLine, parseHelmMajor, parseHelmVersion, resolveHelmBinary, runHelm } from '../../src/helm/helm-runner.js';
 import { helmBinary } from '../../src/toolchain/binaries.js';
 
 let dir: string;
@@ -62,6 +62,41 @@ describe('helm runner', () => {
     expect(exit.code).toBe(127);
     expect(exit.stderr).toContain('not found');
     await expect(runner.majorVersion()).rejects.toThrow(UsageError);
+  });
+
+  it.each([
+    ['/bin/true (prints nothing)', '/bin/true', /^"\/bin\/true" is not a helm binary: `\/bin\/true version --short` printed ""$/],
+    ['/bin/echo (prints its arguments)', '/bin/echo', /^"\/bin\/echo" is not a helm binary: `\/bin\/echo version --short` printed "version --short"$/],
+  ])('refuses %s as not a helm binary, exit 2, one line', async (_name, binary, message) => {
+    const err = await createHelmRunner({ binary }).majorVersion().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).message).toMatch(message);
+  });
+
+  it.each([
+    ['helm 3.10', 'echo "v3.10.0+gce66412"', /^helm v3\.10\.0\+gce66412 at ".*" is not supported: helm-autorollback needs helm 3\.14 or newer/],
+    ['helm 2 (client line, then Tiller unreachable)', 'echo "Client: v2.17.0+ga690bad"; echo "Error: could not find tiller" >&2; exit 1', /^helm 2 \(v2\.17\.0\+ga690bad\) at ".*" is not supported/],
+  ])('refuses %s before anything runs (exit 2)', async (name, body, message) => {
+    const err = await createHelmRunner({ binary: script(`old-${name.length}`, body) }).majorVersion().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toMatch(message);
+  });
+
+  it('accepts helm 3.14 and later', async () => {
+    expect(await createHelmRunner({ binary: script('h314', 'echo "v3.14.0+g3fc9f4b"') }).majorVersion()).toBe(3);
+    expect(parseHelmVersion('v3.14.4+g81c902a\n')).toEqual({ major: 3, minor: 14, patch: 4, text: 'v3.14.4+g81c902a' });
+  });
+
+  it('keeps the whole of a helm error wrapped over several lines (helm 4 template errors), without log lines', () => {
+    const helm4 = [
+      'level=WARN msg="upgrade failed" name=shop',
+      'Error: UPGRADE FAILED: webapp/templates/broken.yaml:1:10',
+      'executing "webapp/templates/broken.yaml" at <.Values.x.deeper>:',
+      'nil pointer evaluating interface {}.deeper',
+      '',
+    ].join('\n');
+    expect(lastErrorLine(helm4)).toBe('UPGRADE FAILED: webapp/templates/broken.yaml:1:10 executing "webapp/templates/broken.yaml" at <.Values.x.deeper>: nil pointer evaluating interface {}.deeper');
   });
 
   it('detects the major version of the real helm 3 and helm 4', async () => {

@@ -1,16 +1,12 @@
 import type { HealthOptions } from '../../src/domain/health/types.js';
 import type { UpgradeEvent } from '../../src/domain/upgrade/events.js';
 import { rollbackAndJudge, type RollbackAndJudgeRequest } from '../../src/services/rollback-and-judge.js';
-import { at, NS, pod, running, waiting } from '../domain/fixtures.js';
+import { at, NS } from '../domain/fixtures.js';
+import { podManifest as manifest, pullingPod, readyPod } from './pods.js';
 import { FakeClock, FakeHelm, FakeLedger, FakeReleases, FakeWatch, settle } from './upgrade-fakes.js';
 
 const health: HealthOptions = { maxRestarts: 2, unschedulableGraceMs: 30_000, unreadyGraceMs: 120_000, timeoutMs: 300_000, waitForJobs: false, minStableMs: 0 };
 
-const manifest = (tag: string) =>
-  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: ${NS}\nspec:\n  containers:\n    - name: app\n      image: registry.example.com/app:${tag}\n`;
-const withImage = (p: ReturnType<typeof pod>, tag: string) => ({ ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } });
-const readyPod = (tag: string) => withImage(pod({ name: 'web', containers: [{ ...running('app', at(3)), image: `registry.example.com/app:${tag}` }] }), tag);
-const pullingPod = (tag: string) => withImage(pod({ name: 'web', containers: [waiting('app', 'ImagePullBackOff', 'Back-off pulling image')] }), tag);
 
 function setup() {
   const clock = new FakeClock(at(10).getTime());

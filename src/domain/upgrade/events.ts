@@ -1,3 +1,4 @@
+import type { GuardFinding } from '../guards/types.js';
 import type { FailureReason, RolloutProgress, Verdict } from '../health/types.js';
 import type { UpgradeReport } from './report.js';
 
@@ -59,6 +60,15 @@ export type UpgradeEvent =
   | {
       type: 'rollback-started';
       toRevision: number;
+      /** Set for a rollback asked for by hand (`rollback`, the picker): there is no upgrade around it. */
+      manual?: { release: string; namespace: string; fromRevision?: number; helmMajor?: number };
+      at: Date;
+    }
+  | {
+      /** What the guards found about the rollback about to run (migration trap, config drift, GitOps...). */
+      type: 'guard-findings';
+      toRevision: number;
+      findings: GuardFinding[];
       at: Date;
     }
   | {

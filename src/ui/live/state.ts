@@ -68,6 +68,8 @@ export interface RollbackView extends RolloutView {
 
 /** Everything the views draw. Built only by {@link reduceUpgradeEvent}; never mutated. */
 export interface UpgradeViewState {
+  /** `rollback` when the run is a rollback asked for by hand (no upgrade); default an upgrade. */
+  mode?: 'upgrade' | 'rollback';
   release?: string;
   namespace?: string;
   chart?: string;
@@ -224,12 +226,24 @@ export function reduceUpgradeEvent(state: UpgradeViewState, event: UpgradeEvent)
       next = { ...next, markedFailed: event.revision };
       add('warn', `revision ${event.revision} recorded as failed in helm's history`);
       break;
-    case 'rollback-started':
+    case 'rollback-started': {
       next = {
         ...next,
         rollback: { logged: EMPTY_KEYS, kind: 'rollback', toRevision: event.toRevision, startedAt: event.at },
       };
-      add('warn', `rolling back to revision ${event.toRevision}`);
+      const m = event.manual;
+      if (m) {
+        next = { ...next, mode: 'rollback', release: m.release, namespace: m.namespace, fromRevision: m.fromRevision, helmMajor: m.helmMajor };
+        const from = m.fromRevision === undefined ? '' : ` from revision ${m.fromRevision}`;
+        add('warn', `rolling back ${m.release} in namespace ${m.namespace}${from} to revision ${event.toRevision}${m.helmMajor ? ` (helm ${m.helmMajor})` : ''}`);
+      } else add('warn', `rolling back to revision ${event.toRevision}`);
+      break;
+    }
+    case 'guard-findings':
+      for (const f of event.findings) {
+        add(f.severity === 'block' ? 'error' : f.severity === 'warn' ? 'warn' : 'info', `guard ${f.guard}: ${oneLine(f.message)}`);
+        if (f.fix && f.severity !== 'info') add('info', `  fix: ${oneLine(f.fix)}`);
+      }
       break;
     case 'uninstall-started':
       next = { ...next, rollback: { logged: EMPTY_KEYS, kind: 'uninstall', startedAt: event.at } };

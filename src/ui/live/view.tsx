@@ -138,7 +138,8 @@ function Header(props: { state: UpgradeViewState; stage: Stage; now?: Date; colu
   // Most telling first, so a narrow terminal cuts the chart path rather than the revisions.
   const from = state.fromRevision === undefined ? 'new' : String(state.fromRevision);
   // Before `started` (ledger notices, a --recover-pending rollback) nothing about the upgrade is known yet.
-  const parts = state.release === undefined ? [] : [state.release, `rev ${from} → ${state.revision ?? '?'}`];
+  const to = state.mode === 'rollback' ? state.rollback.toRevision : state.revision;
+  const parts = state.release === undefined ? [] : [state.release, `rev ${from} → ${to ?? '?'}`];
   if (state.namespace) parts.push(`ns ${state.namespace}`);
   if (state.helmMajor) parts.push(`helm ${state.helmMajor}`);
   if (state.chart) parts.push(state.chart);
@@ -185,6 +186,7 @@ function stageLabel(state: UpgradeViewState, stage: Stage): [string, LogLevel] {
       return [`✖ ${rev} FAILED`, 'error'];
     case 'rolling-back':
       // Before `started`, a rollback is --recover-pending clearing a stuck release, not a failed upgrade.
+      if (state.mode === 'rollback') return [`↺ rolling back to revision ${state.rollback.toRevision}…`, 'warn'];
       if (!state.startedAt) return [`↺ recovering a pending release: rolling back to revision ${state.rollback.toRevision}…`, 'warn'];
       return [`↺ ${rev} FAILED · rolling back to revision ${state.rollback.toRevision}…`, 'warn'];
     case 'uninstalling':
