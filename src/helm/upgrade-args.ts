@@ -13,6 +13,7 @@ const OWN_VALUE_FLAGS = new Set([
   'unschedulable-grace',
   'unready-grace',
   'to-revision',
+  'migration-policy',
   'helm-bin',
   'driver',
   'namespace',
