@@ -1,4 +1,5 @@
 import { evaluateRollout } from '../domain/health/evaluate.js';
+import { EMPTY_HOOK_MEMORY, rememberHookJobs, vanishedHookFailure, type HookMemory } from '../domain/health/hook-memory.js';
 import type { HealthOptions, Verdict } from '../domain/health/types.js';
 import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
@@ -30,6 +31,8 @@ export class RolloutMonitor {
   private workloads: readonly WorkloadRef[] | undefined;
   private changes: TemplateChanges = new Map();
   private latest: Verdict | undefined;
+  /** What was seen of hook Jobs, kept after they vanish (a self-deleting failed hook is not a succeeded one). */
+  private hooks: HookMemory = EMPTY_HOOK_MEMORY;
   private scheduled = false;
   private cancelTimer: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -90,13 +93,17 @@ export class RolloutMonitor {
       }
       return this.latest;
     }
-    const verdict = evaluateRollout({
+    const snapshot = hideUnapplied(this.input.watch.snapshot(), this.changes);
+    let verdict = evaluateRollout({
       workloads: this.workloads,
-      snapshot: hideUnapplied(this.input.watch.snapshot(), this.changes),
+      snapshot,
       options: this.input.options,
       now,
       startedAt: this.input.startedAt,
     });
+    this.hooks = rememberHookJobs(this.hooks, this.workloads, snapshot, this.input.startedAt);
+    const vanished = verdict.state === 'failed' ? undefined : vanishedHookFailure(this.hooks, snapshot);
+    if (vanished) verdict = { state: 'failed', progress: verdict.progress, ...vanished };
     this.input.emit({ type: 'progress', phase: this.input.phase, snapshot: verdict.progress, at: now });
     this.publish(verdict);
     this.cancelTimer?.();
