@@ -17,6 +17,7 @@ import { OWN_COMMANDS } from 'bundle:commands';
 import { closestName } from '../src/domain/suggest.js';
 import Complete, { HelmAutocomplete } from './complete-command.js';
 import { PJSON } from 'bundle:pjson';
+import { silenceDependencyDeprecations } from './silence-deprecations.js';
 
 /** Every command of the CLI by oclif id (`topic:command`), as oclif's "explicit" strategy expects. */
 export const COMMANDS: Record<string, unknown> = {
@@ -138,6 +139,7 @@ export function runtimePackageJson(env: NodeJS.ProcessEnv = process.env): Interf
  * files: by default two levels above this bundle (dist/bundle/ -> the package or plugin directory).
  */
 export async function main(argv: string[], root?: string): Promise<void> {
+  silenceDependencyDeprecations();
   settings.enableAutoTranspile = false; // no ts-node/tsx lookups: everything is already compiled
   useInMemoryCommandsAndHooks();
   activeCommands = runtimeCommands();

@@ -11,11 +11,21 @@
 //   bin/helm-autorollback-linux-x64   the Node single executable, when dist/sea/ has one
 //   README.md
 //
-// Usage: node scripts/package-plugin.js [--out FILE] [--no-binary]
+// Signing (--sign, or HELM_AUTOROLLBACK_SIGN_KEY set): writes FILE.prov next to the archive, helm's provenance
+// format (the packaged plugin.yaml, a `...` line, then `files:` with the archive's sha256, clear-signed with
+// OpenPGP), which helm 4 checks at `helm plugin install` (--keyring) and `helm plugin verify`. gpg signs it:
+//   --key NAME              the signing key's name, e-mail or fingerprint (env HELM_AUTOROLLBACK_SIGN_KEY)
+//   --keyring FILE          a secret keyring file (`gpg --export-secret-keys > secring.gpg`, what helm's own
+//                           --keyring takes); default: the keys of gpg's home (GNUPGHOME or ~/.gnupg)
+//                           (env HELM_AUTOROLLBACK_SIGN_KEYRING)
+//   --passphrase-file FILE  the key's passphrase, if it has one (env HELM_AUTOROLLBACK_SIGN_PASSPHRASE_FILE)
+//
+// Usage: node scripts/package-plugin.js [--out FILE] [--no-binary] [--sign [--key NAME] [--keyring FILE] [--passphrase-file FILE]]
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,8 +50,61 @@ export function packagedPluginYaml(pluginYaml, withBinary) {
 }
 
 /**
- * Builds the plugin folder in `stage` and packs it into `out`. Returns what went in.
- * @param {{ out?: string, binary?: boolean }} [options]
+ * The text a provenance file signs, in helm's layout: the plugin's metadata (its plugin.yaml), a line `...`,
+ * then the archive's name and sha256 under `files:`.
+ * @param {string} pluginYaml the packaged plugin.yaml
+ * @param {string} archiveName file name of the archive (helm looks it up by the name it installs)
+ * @param {string} sha256 hex digest of the archive
+ */
+export function provenanceBody(pluginYaml, archiveName, sha256) {
+  const metadata = pluginYaml.endsWith('\n') ? pluginYaml : `${pluginYaml}\n`;
+  return `${metadata}...\nfiles:\n  ${archiveName}: sha256:${sha256}\n`;
+}
+
+/**
+ * Signs `archive` with gpg: writes `archive.prov` and returns its path.
+ * @param {string} archive the packed plugin
+ * @param {string} pluginYaml the plugin.yaml inside it
+ * @param {{ key?: string, keyring?: string, passphraseFile?: string }} options see the file comment
+ */
+export function signArchive(archive, pluginYaml, options) {
+  if (!options.key) throw new Error('signing needs the key: --key NAME or HELM_AUTOROLLBACK_SIGN_KEY');
+  const sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
+  const work = mkdtempSync(join(tmpdir(), 'helm-autorollback-sign-'));
+  try {
+    const env = { ...process.env };
+    if (options.keyring) {
+      // A keyring file, as helm takes it: imported into a throwaway gpg home so the user's own is never touched.
+      if (!existsSync(options.keyring)) throw new Error(`the keyring ${options.keyring} does not exist`);
+      env.GNUPGHOME = join(work, 'gnupg');
+      mkdirSync(env.GNUPGHOME, { mode: 0o700 });
+      gpg(['--batch', '--quiet', '--import', resolve(options.keyring)], env);
+    }
+    const body = join(work, 'body');
+    writeFileSync(body, provenanceBody(pluginYaml, basename(archive), sha256));
+    const prov = `${archive}.prov`;
+    const pass = options.passphraseFile ? ['--pinentry-mode', 'loopback', '--passphrase-file', resolve(options.passphraseFile)] : [];
+    gpg(['--batch', '--yes', ...pass, '--local-user', options.key, '--digest-algo', 'SHA512', '--clearsign', '--output', prov, body], env);
+    return prov;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs gpg; its failure becomes one line naming the problem. */
+function gpg(args, env) {
+  try {
+    execFileSync('gpg', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    if (error.code === 'ENOENT') throw new Error('signing needs gpg on the PATH (Debian: apt-get install gnupg)');
+    const why = String(error.stderr ?? '').trim().split('\n').filter(Boolean).pop() ?? `exit ${error.status}`;
+    throw new Error(`gpg failed: ${why}`);
+  }
+}
+
+/**
+ * Builds the plugin folder in `stage` and packs it into `out` (and signs it with `sign`). Returns what went in.
+ * @param {{ out?: string, binary?: boolean, sign?: { key?: string, keyring?: string, passphraseFile?: string } }} [options]
  */
 export function packagePlugin(options = {}) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -59,7 +122,8 @@ export function packagePlugin(options = {}) {
     if (!pluginYaml.includes(`version: "${pkg.version}"`)) {
       throw new Error(`plugin.yaml version differs from package.json ${pkg.version}`);
     }
-    writeFileSync(join(dir, 'plugin.yaml'), packagedPluginYaml(pluginYaml, withBinary));
+    const packagedYaml = packagedPluginYaml(pluginYaml, withBinary);
+    writeFileSync(join(dir, 'plugin.yaml'), packagedYaml);
     writeFileSync(
       join(dir, 'package.json'),
       `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module' }, null, 2)}\n`,
@@ -75,7 +139,9 @@ export function packagePlugin(options = {}) {
     // GNU tar with fixed owner and order, so the same inputs give the same archive listing.
     execFileSync('tar', ['-czf', out, '--owner=0', '--group=0', '--numeric-owner', '--sort=name', '-C', stage, ARCHIVE_DIR]);
     const files = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).trim().split('\n');
-    return { out, files, withBinary, bytes: statSync(out).size };
+    rmSync(`${out}.prov`, { force: true }); // a stale signature of an earlier archive must never sit next to this one
+    const prov = options.sign ? signArchive(out, packagedYaml, options.sign) : undefined;
+    return { out, files, withBinary, bytes: statSync(out).size, prov };
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
@@ -83,12 +149,24 @@ export function packagePlugin(options = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
-  const outIndex = args.indexOf('--out');
+  const value = (flag) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const env = process.env;
+  const sign = args.includes('--sign') || Boolean(env.HELM_AUTOROLLBACK_SIGN_KEY)
+    ? {
+        key: value('--key') ?? env.HELM_AUTOROLLBACK_SIGN_KEY,
+        keyring: value('--keyring') ?? env.HELM_AUTOROLLBACK_SIGN_KEYRING,
+        passphraseFile: value('--passphrase-file') ?? env.HELM_AUTOROLLBACK_SIGN_PASSPHRASE_FILE,
+      }
+    : undefined;
   try {
-    const result = packagePlugin({ out: outIndex >= 0 ? args[outIndex + 1] : undefined, binary: !args.includes('--no-binary') });
+    const result = packagePlugin({ out: value('--out'), binary: !args.includes('--no-binary'), sign });
     console.log(
       `packaged ${relative(process.cwd(), result.out)}: ${result.files.filter((f) => !f.endsWith('/')).length} files, ` +
-        `${(result.bytes / 1024 / 1024).toFixed(1)} MiB, standalone binary: ${result.withBinary ? 'yes' : 'no (npm run build:sea)'}`,
+        `${(result.bytes / 1024 / 1024).toFixed(1)} MiB, standalone binary: ${result.withBinary ? 'yes' : 'no (npm run build:sea)'}, ` +
+        `signed: ${result.prov ? relative(process.cwd(), result.prov) : 'no (--sign --key NAME)'}`,
     );
   } catch (error) {
     console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,6 +2,7 @@ import type { Failure, HealthOptions } from '../domain/health/types.js';
 import type { RevisionSummary } from '../domain/release/release.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import { checkPendingState } from '../domain/rollback/pending.js';
+import type { MigrationPolicy } from '../domain/guards/index.js';
 import { afterFailurePlan } from '../domain/rollback/plan.js';
 import { chooseRollbackTarget } from '../domain/rollback/target.js';
 import type { LedgerEntry } from '../domain/rollback/ledger.js';
@@ -19,6 +20,7 @@ import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.
 import { rollbackAndJudge } from './rollback-and-judge.js';
 import { recoverPending, rollbackRequest, uninstall } from './upgrade-recovery.js';
 import type { UpgradeInterrupt } from './upgrade-interrupt.js';
+import { guardAutomaticRollback } from './upgrade-guards.js';
 import { superviseHelm } from './upgrade-supervise.js';
 
 /** The ports `upgrade` works through; the command builds the real ones, tests pass fakes. */
@@ -55,6 +57,11 @@ export interface UpgradeRequest {
   noRollback: boolean;
   keepFailedInstall: boolean;
   recoverPending: boolean;
+  /**
+   * `--migration-policy` (default warn): with `block`, a failed upgrade whose rollback would cross a migration
+   * hook that already ran is not rolled back (exit 4, with the manual command).
+   */
+  migrationPolicy?: MigrationPolicy;
   /** How long helm gets to stop after SIGTERM (default 30 s). */
   terminateGraceMs?: number;
   /** The forced StatefulSet rollback on a failed upgrade (default true; `--no-force-statefulset-rollback`). */
@@ -177,10 +184,10 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     if (attempted === undefined) {
       if (failure.reason === 'HelmFailed') {
         // helm refused before storing anything (bad chart, bad values, unreachable repository): bad input.
-        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`);
+        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`, helmRefusalHint(failure.message, req.helmArgs));
       }
       notice('warn', failure.reason === 'Interrupted' ? 'interrupted before helm stored a new revision; nothing was changed' : 'helm stored no new revision; nothing to roll back');
-      return finish({ ...reportBase, outcome: 'failed-no-rollback', failure });
+      return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'nothing-stored', failure });
     }
     ledger = await record(
       deps, req, ledger,
@@ -202,7 +209,8 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     });
     if (plan.action === 'report-only') {
       notice(plan.outcome === 'rollback-failed' ? 'warn' : 'info', plan.message);
-      return finish({ ...reportBase, outcome: plan.outcome, failure });
+      const why = plan.why === 'no-rollback' ? 'disabled' : plan.why === 'keep-failed-install' ? 'kept' : undefined;
+      return finish({ ...reportBase, outcome: plan.outcome, ...(why ? { notRolledBack: why } : {}), failure });
     }
     if (plan.action === 'uninstall') {
       interrupt?.report({ phase: 'uninstall', target: undefined });
@@ -216,6 +224,13 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       });
     }
     if (plan.warning) notice('warn', plan.warning);
+    const guards = await guardAutomaticRollback(deps, req, { toRevision: plan.toRevision, attemptedRevision: attempted, revisions: history.map((h) => h.revision), ledger });
+    const blocked = guards.find((g) => g.severity === 'block');
+    if (blocked) {
+      const manual = `helm autorollback rollback ${req.release} ${plan.toRevision} -n ${req.namespace}${req.helmGlobalArgs.length ? ` ${req.helmGlobalArgs.join(' ')}` : ''} --migration-policy warn`;
+      notice('warn', `not rolling back (--migration-policy block): ${blocked.message}; once checked, roll back by hand: ${manual}`);
+      return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'blocked', failure, guards, blocked: { guard: blocked.guard, message: blocked.message, command: manual } });
+    }
     interrupt?.report({ phase: 'rollback', target: plan.toRevision });
     const rb = await rollbackAndJudge(deps, rollbackRequest(req, plan.toRevision, latest(history)));
     if (status !== 'failed' && deps.marker) {
@@ -231,6 +246,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       ...reportBase,
       outcome: rb.ok ? 'rolled-back' : 'rollback-failed',
       failure,
+      guards,
       rollback: {
         toRevision: plan.toRevision,
         ...(rb.newRevision === undefined ? {} : { newRevision: rb.newRevision }),
@@ -242,6 +258,15 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     interrupt?.signal.removeEventListener('abort', onInterrupt);
     deps.watch.stop();
   }
+}
+
+/** A next step for a helm refusal the user can fix with a helm flag (a missing namespace: --create-namespace). */
+function helmRefusalHint(message: string, helmArgs: readonly string[]): { hint: string } | undefined {
+  const ns = /namespaces "([^"]+)" not found/.exec(message);
+  if (ns && !helmArgs.some((a) => a === '--create-namespace' || a === '--create-namespace=true')) {
+    return { hint: `create namespace "${ns[1]}" first, or pass --create-namespace` };
+  }
+  return undefined;
 }
 
 /** The release's history, empty when the release does not exist yet. */

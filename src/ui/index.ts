@@ -9,6 +9,16 @@ export {
   type PlainRendererOptions,
   type TextSink,
 } from './plain-renderer.js';
+export {
+  createCiRenderer,
+  escapeCommandData,
+  escapeCommandProperty,
+  githubErrorAnnotation,
+  markdownSummary,
+  timelineOf,
+  type CiRendererOptions,
+  type TimelineEntry,
+} from './ci-output.js';
 export { formatReportText, reportLines, type ReportLine } from './report-text.js';
 export type { LiveRenderOptions, LiveUpgradeHandle, UpgradeEventSource } from './live/types.js';
 

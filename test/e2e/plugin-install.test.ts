@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
+import { seaNode } from '../../src/toolchain/fetched.js';
 
 const repo = process.cwd();
 const version = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string }).version;
@@ -280,11 +281,20 @@ const seaPossible = process.platform === 'linux' && process.arch === 'x64';
   let binary: string;
 
   beforeAll(() => {
-    execFileSync(process.execPath, [join(repo, 'scripts', 'build-sea.js')], { cwd: repo, stdio: 'ignore' });
+    const built = spawnSync(process.execPath, [join(repo, 'scripts', 'build-sea.js')], { cwd: repo, encoding: 'utf8' });
+    expect(built.status).toBe(0);
+    // postject's (LIEF's) harmless section-name warnings are not shown to whoever packages the plugin.
+    expect(`${built.stdout}${built.stderr}`).not.toMatch(/warning|Can't find string offset/i);
     binary = join(repo, 'dist', 'sea', 'helm-autorollback-linux-x64');
     mkdirSync(join(work, 'sea'));
     seaTarball = join(work, 'sea', `helm-autorollback-${version}.tgz`);
     execFileSync(process.execPath, [join(repo, 'scripts', 'package-plugin.js'), '--out', seaTarball], { cwd: repo });
+  });
+
+  it('carries the pinned Node 24 LTS, not the Node that built it: `version` reports process.version from inside', () => {
+    const own = spawnSync(binary, ['version', '--json'], { encoding: 'utf8', cwd: work, env: { PATH: '/nonexistent', XDG_CACHE_HOME: join(work, 'v-cache') } });
+    expect(seaNode.version).toMatch(/^24\./);
+    expect(JSON.parse(own.stdout).node).toBe(`v${seaNode.version}`);
   });
 
   it('runs alone, unpacking its bundle once into the cache folder', () => {

@@ -18,12 +18,14 @@ import {
   type PodView,
   byCreation,
   controllerRef,
+  createPodOrRecord,
   isControlledBy,
   isPodAvailable,
   isPodReady,
   num,
   objectKey,
   podAvailableAt,
+  refusalBackoff,
   semanticEqual,
   splitKey,
 } from './util.js';
@@ -129,6 +131,8 @@ export function daemonSetController(ctx: ControllerContext): Controller {
     recordEvent(store, clock, { involved: ds, reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, component });
   }
 
+  const backoff = refusalBackoff();
+
   function reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
     const ds = store.get(R.daemonSets, namespace, name);
@@ -164,8 +168,8 @@ export function daemonSetController(ctx: ControllerContext): Controller {
       const podSpec = pod.spec as Json;
       podSpec.affinity = pinToNode(podSpec.affinity as Json | undefined, nodeName);
       podSpec.tolerations = podSpecForCheck.tolerations;
-      const created = store.create(R.pods, pod);
-      recordEvent(store, clock, { involved: ds, reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, component });
+      const created = createPodOrRecord(ctx, { owner: ds, pod, component, key, backoff });
+      if (created) recordEvent(store, clock, { involved: ds, reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, component });
     };
 
     // Manage: exactly one live pod on each node that should run one, none elsewhere.

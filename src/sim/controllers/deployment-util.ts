@@ -380,6 +380,13 @@ export function calculateStatus(d: KubeObject, allRSs: KubeObject[], newRS: Kube
     available >= minAvailable
       ? setDeploymentCondition(status.conditions, newDeploymentCondition('Available', 'True', reasons.minimumReplicasAvailable, 'Deployment has minimum availability.', now))
       : setDeploymentCondition(status.conditions, newDeploymentCondition('Available', 'False', reasons.minimumReplicasUnavailable, 'Deployment does not have minimum availability.', now));
+  // getReplicaFailures: the new ReplicaSet's ReplicaFailure condition (else an old one's) is copied over.
+  const failure = [newRS, ...allRSs]
+    .map((rs) => findCondition((rs?.status as { conditions?: Condition[] } | undefined)?.conditions, 'ReplicaFailure'))
+    .find((c) => c !== undefined);
+  status.conditions = failure
+    ? setDeploymentCondition(status.conditions, { ...failure, lastUpdateTime: failure.lastTransitionTime })
+    : removeCondition(status.conditions, 'ReplicaFailure');
   return status;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The simulator's workload controllers (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, Endpoints) and the
- * persistentvolume binder / provisioner, driven by
+ * persistentvolume binder / provisioner, and a test operator for custom resources of sim.autorollback.dev, driven by
  * the store's change feed like real controllers behind informers. The scheduler, kubelet and garbage collector live
  * elsewhere (src/sim/scheduler, src/sim/kubelet, the store).
  */
@@ -13,6 +13,7 @@ import { type LoadBalancerOptions, loadBalancerController } from './load-balance
 import { persistentVolumeController } from './persistent-volumes.js';
 import { replicaSetController } from './replicaset.js';
 import { statefulSetController } from './statefulset.js';
+import { testResourceController } from './test-crd.js';
 import { type RuntimeOptions, startRuntime } from './runtime.js';
 
 /** Running controllers. */
@@ -35,7 +36,7 @@ export function startControllers(store: ObjectStore, clock: SimClock, options: R
   return startRuntime(
     store,
     clock,
-    [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, endpointsController, persistentVolumeController, ...(lb ? [loadBalancerController(lb)] : [])],
+    [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, endpointsController, persistentVolumeController, testResourceController, ...(lb ? [loadBalancerController(lb)] : [])],
     options,
   );
 }

@@ -20,6 +20,7 @@ import {
   type Json,
   type PodView,
   controllerRef,
+  createPodOrRecord,
   findCondition,
   isControlledBy,
   isPodActive,
@@ -27,6 +28,7 @@ import {
   num,
   objectKey,
   podRestarts,
+  refusalBackoff,
   semanticEqual,
   simElapsedMs,
   splitKey,
@@ -150,6 +152,8 @@ export function jobController(ctx: ControllerContext): Controller {
     if (!seenFinished.has(uid)) seenFinished.set(uid, timestamp(clock.now()));
     return seenFinished.get(uid)!;
   }
+
+  const backoff = refusalBackoff();
 
   function reconcile(key: string): void {
     const { namespace, name } = splitKey(key);
@@ -276,7 +280,8 @@ export function jobController(ctx: ControllerContext): Controller {
               if (index === undefined) break;
               draft = indexedPod(job, spec, labels, index);
             } else draft = podFromTemplate(job, spec.template, { labels });
-            const pod = store.create(R.pods, draft);
+            const pod = createPodOrRecord(ctx, { owner: job, pod: draft, component, key, backoff });
+            if (!pod) break;
             recordEvent(store, clock, { involved: job, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component });
             active.push(pod as PodView);
           }

@@ -17,6 +17,7 @@ import {
   createdMs,
   isPodActive,
   isPodAvailable,
+  createPodOrRecord,
   isPodReady,
   num,
   objectKey,
@@ -24,6 +25,7 @@ import {
   podAvailableAt,
   podReadyCondition,
   podRestarts,
+  refusalBackoff,
   selectorMatches,
   semanticEqual,
   splitKey,
@@ -94,6 +96,28 @@ export function replicaSetStatus(rs: KubeObject, pods: PodView[], now: Date, tim
   return status;
 }
 
+/**
+ * The ReplicaFailure condition as syncReplicaSet keeps it: added (reason FailedCreate, the API server's error
+ * as message) when this sync's creates were refused and the condition is not there yet; removed once a sync
+ * manages the replicas without error.
+ */
+export function withReplicaFailure(status: Json, refused: string | undefined, now: Date): Json {
+  const conditions = (Array.isArray(status.conditions) ? status.conditions : []) as Array<{ type?: string }>;
+  const has = conditions.some((c) => c.type === 'ReplicaFailure');
+  if (refused !== undefined && !has) {
+    const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return { ...status, conditions: [...conditions, { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: refused, lastTransitionTime: at }] };
+  }
+  if (refused === undefined && has) {
+    const rest = conditions.filter((c) => c.type !== 'ReplicaFailure');
+    const out = { ...status };
+    if (rest.length) out.conditions = rest;
+    else delete out.conditions;
+    return out;
+  }
+  return status;
+}
+
 /** Creates the ReplicaSet controller. */
 export function replicaSetController(ctx: ControllerContext): Controller {
   const { store, clock } = ctx;
@@ -118,7 +142,11 @@ export function replicaSetController(ctx: ControllerContext): Controller {
     return [];
   }
 
+  const backoff = refusalBackoff();
+
   function reconcile(key: string): void {
+    // The error of this sync's pod creation (manageReplicasErr); undefined when creates succeeded or none were due.
+    let refused: string | undefined;
     const { namespace, name } = splitKey(key);
     const rs = store.get(R.replicaSets, namespace, name);
     if (!rs) return;
@@ -132,8 +160,14 @@ export function replicaSetController(ctx: ControllerContext): Controller {
       const active = pods.filter(isPodActive);
       const diff = active.length - num(spec.replicas, 1);
       if (diff < 0) {
+        refused = undefined;
         for (let i = 0; i < -diff; i++) {
-          const pod = store.create(R.pods, podFromTemplate(rs, spec.template));
+          // manageReplicas stops at the first refusal; syncReplicaSet records it and requeues rate-limited.
+          const pod = createPodOrRecord(ctx, { owner: rs, pod: podFromTemplate(rs, spec.template), component, key, backoff, message: (e) => {
+            refused = e.message;
+            return `Error creating: ${e.message}`;
+          } });
+          if (!pod) break;
           recordEvent(store, clock, { involved: rs, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, component });
         }
       } else if (diff > 0) {
@@ -151,7 +185,7 @@ export function replicaSetController(ctx: ControllerContext): Controller {
     }
 
     const now = clock.now();
-    const status = replicaSetStatus(rs, pods, now, clock.timeScale);
+    const status = withReplicaFailure(replicaSetStatus(rs, pods, now, clock.timeScale), refused, now);
     const fresh = store.get(R.replicaSets, namespace, name);
     if (fresh && !semanticEqual(status, fresh.status ?? {})) store.update(R.replicaSets, { ...fresh, status }, { subresource: 'status' });
 

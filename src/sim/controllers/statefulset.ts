@@ -16,6 +16,7 @@ import {
   type PodView,
   clone,
   controllerRef,
+  createPodOrRecord,
   isControlledBy,
   isPodAvailable,
   isPodRunningAndReady,
@@ -23,6 +24,7 @@ import {
   objectKey,
   ownerRefTo,
   podAvailableAt,
+  refusalBackoff,
   semanticEqual,
   splitKey,
 } from './util.js';
@@ -171,7 +173,10 @@ export function statefulSetController(ctx: ControllerContext): Controller {
     return volumes;
   }
 
-  function createPod(set: KubeObject, spec: StatefulSetSpec, revision: KubeObject, ordinal: number): void {
+  const backoff = refusalBackoff();
+
+  /** Creates one ordinal's pod; false when the API server refused it (recorded, retried later). */
+  function createPod(set: KubeObject, spec: StatefulSetSpec, revision: KubeObject, ordinal: number): boolean {
     const name = `${set.metadata.name}-${ordinal}`;
     const template = templateOfRevision(revision) as Json & { spec?: Json & { volumes?: Json[] } };
     const claimVolumes = ensureClaims(set, spec, name, ordinal);
@@ -186,8 +191,17 @@ export function statefulSetController(ctx: ControllerContext): Controller {
       const names = new Set(claimVolumes.map((v) => v.name));
       podSpec.volumes = [...(podSpec.volumes ?? []).filter((v) => !names.has(v.name)), ...claimVolumes];
     }
-    store.create(R.pods, pod);
+    const created = createPodOrRecord(ctx, {
+      owner: set,
+      pod,
+      component,
+      key: objectKey(set),
+      backoff,
+      message: (e) => `create Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${e.message}`,
+    });
+    if (!created) return false;
     recordEvent(store, clock, { involved: set, reason: 'SuccessfulCreate', message: `create Pod ${name} in StatefulSet ${set.metadata.name} successful`, component });
+    return true;
   }
 
   function deletePod(set: KubeObject, pod: KubeObject): void {
@@ -225,7 +239,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
       if (!pod) {
         // Below the partition (RollingUpdate), pods come back at the current revision.
         const revision = rolling && i < partition ? current : update;
-        createPod(set, spec, revision, ord);
+        if (!createPod(set, spec, revision, ord)) return;
         if (monotonic) return;
         continue;
       }

@@ -2,7 +2,9 @@
  * Small helpers shared by the simulator's controllers: JSON-shaped object handling, owner references, pod
  * readiness/availability and conditions. Everything here is pure; time comes in as `now`.
  */
-import type { KubeObject, OwnerReference } from '../store/types.js';
+import type { KubeObject, ObjectStore, OwnerReference, SimClock } from '../store/types.js';
+import { recordEvent } from '../events.js';
+import { StatusError } from '../store/errors.js';
 
 /** A JSON object (the shape of specs, templates and statuses). */
 export type Json = Record<string, unknown>;
@@ -231,4 +233,51 @@ export function num(value: unknown, fallback: number): number {
 /** Labels of a pod template with extra labels added (never mutating the template). */
 export function withLabels(labels: Record<string, string> | undefined, extra: Record<string, string>): Record<string, string> {
   return { ...(labels ?? {}), ...extra };
+}
+
+/**
+ * Whether an error is the API server refusing a pod a controller creates (admission: a ResourceQuota, a
+ * LimitRange, a policy; or validation): the controller records a FailedCreate Warning and retries later.
+ */
+export function isCreateRefusal(error: unknown): error is StatusError {
+  return error instanceof StatusError && (error.code === 403 || error.code === 422 || error.code === 400);
+}
+
+/**
+ * Per-key exponential back-off of a controller's retries after refused creates, like client-go's per-item rate
+ * limiter: 5 ms doubling, at most 1000 s (simulated). `next` counts a failure and gives the delay; `reset` on success.
+ */
+export function refusalBackoff(): { next(key: string): number; reset(key: string): void } {
+  const failures = new Map<string, number>();
+  return {
+    next(key) {
+      const n = failures.get(key) ?? 0;
+      failures.set(key, n + 1);
+      return Math.min(1_000_000, 5 * 2 ** n);
+    },
+    reset(key) {
+      failures.delete(key);
+    },
+  };
+}
+
+/**
+ * Creates a pod for a controller; when the API server refuses it, records the controller's FailedCreate Warning
+ * (`message(error)`, e.g. `Error creating: <error>`), schedules a rate-limited retry and returns undefined.
+ */
+export function createPodOrRecord(
+  ctx: { store: ObjectStore; clock: SimClock; enqueue(key: string, afterSimulatedMs?: number): void },
+  o: { owner: KubeObject; pod: KubeObject; component: string; key: string; backoff: ReturnType<typeof refusalBackoff>; message?: (error: StatusError) => string },
+): KubeObject | undefined {
+  try {
+    const created = ctx.store.create('pods', o.pod);
+    o.backoff.reset(o.key);
+    return created;
+  } catch (e) {
+    if (!isCreateRefusal(e)) throw e;
+    const message = o.message ? o.message(e) : `Error creating: ${e.message}`;
+    recordEvent(ctx.store, ctx.clock, { involved: o.owner, type: 'Warning', reason: 'FailedCreate', message, component: o.component });
+    ctx.enqueue(o.key, o.backoff.next(o.key));
+    return undefined;
+  }
 }

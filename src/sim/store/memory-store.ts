@@ -4,6 +4,7 @@ import { applyDefaults, jobSelectorDefaults } from '../api/defaults.js';
 import { realClock } from '../clock.js';
 import { alreadyExists, conflict, invalid, notFound, StatusError } from './errors.js';
 import { compileSelectors } from './selectors.js';
+import { admitPodQuota } from './quota.js';
 import { validateMetadata, validateSpec } from './validation.js';
 import type {
   DeleteOptions,
@@ -553,6 +554,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       // Jobs derive their selector and template labels from the uid (controller-uid).
       if (resource === 'jobs.batch') admitted = jobSelectorDefaults(admitted, uid);
       validateSpec(resource, type, admitted);
+      // ResourceQuota is a validating admission plugin: it sees the defaulted, validated pod.
+      if (resource === 'pods') {
+        const inNamespace = (r: ResourceKey) => [...(objects.get(r)?.values() ?? [])].filter((o) => o.metadata.namespace === namespace);
+        admitPodQuota(admitted, inNamespace('resourcequotas'), inNamespace('pods'));
+      }
       const meta = admitted.metadata;
       meta.uid = uid;
       meta.creationTimestamp = timestamp(clock.now());
