@@ -18,6 +18,8 @@ export const ExitCode = {
   StoodDown: 6,
   /** `diff`: the two revisions differ (0 means they do not), for scripts. */
   DiffChanges: 7,
+  /** `doctor` found at least one error-severity problem (a CI gate); warnings alone exit 0. */
+  DoctorErrors: 8,
 } as const;
 
 /** One of the exit codes above. */
@@ -33,4 +35,5 @@ export const exitCodeTable: ReadonlyArray<{ code: ExitCodeValue; meaning: string
   { code: ExitCode.ClusterUnavailable, meaning: 'Kubernetes API unreachable or access denied; nothing was changed' },
   { code: ExitCode.StoodDown, meaning: 'watchdog stood down (a newer revision was deployed, or another watchdog holds the release); nothing was rolled back' },
   { code: ExitCode.DiffChanges, meaning: '`diff` found differences between the two revisions (0: none)' },
+  { code: ExitCode.DoctorErrors, meaning: '`doctor` found at least one error (e.g. no rollback target, a pending-* revision, a probe that kills slow starts); warnings alone exit 0' },
 ];

@@ -54,11 +54,17 @@ export function helmFailure(runner: Pick<HelmRunner, 'binary'>, args: readonly s
   return new ExternalCommandError(`helm ${args[0] ?? ''} ${how}${said ? `: ${said}` : ''}`, exit.stderr);
 }
 
-/** helm's most telling stderr line: the last `Error: ...` line, else the last non-empty line. */
+/**
+ * helm's most telling error, as one line: the last `Error: ...` line with the lines that continue it (helm 4
+ * wraps a template error over several lines: `UPGRADE FAILED: t.yaml:1:10` / `executing ... at <.x>:` /
+ * `nil pointer evaluating ...`), else the last non-empty line. Log lines (`level=...`) never count.
+ */
 export function lastErrorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const error = [...lines].reverse().find((l) => l.startsWith('Error:'));
-  return (error ?? lines[lines.length - 1] ?? '').replace(/^Error:\s*/, '');
+  const start = lines.map((l) => l.startsWith('Error:')).lastIndexOf(true);
+  if (start < 0) return lines[lines.length - 1] ?? '';
+  const rest = lines.slice(start + 1).filter((l) => !/^(level=|time=|WARNING:|walk\.go:|coalesce\.go:)/.test(l));
+  return [lines[start] as string, ...rest].join(' ').replace(/^Error:\s*/, '');
 }
 
 /** Reads the major version from `helm version --short` output such as `v3.17.3+ge4da497` or `v4.1.4+g...`. */

@@ -1,3 +1,4 @@
+import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeFlagValues } from '../cli/shared-flags.js';
 import { createHelmRunner, resolveHelmBinary } from '../helm/helm-runner.js';
 import type { Clock } from '../ports/clock.js';
@@ -7,11 +8,13 @@ import type { HelmRunner } from '../ports/helm-runner.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import type { PodDeleter } from '../ports/pod-deleter.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
+import type { ReleaseInventory } from '../ports/release-inventory.js';
 import type { ReleaseStore } from '../ports/release-store.js';
 import { createKubeClusterWatch } from './cluster-watch.js';
 import { createKubeLedgerStore } from './ledger-store.js';
 import { openReleaseStore } from './open-release-store.js';
 import { createKubePodDeleter } from './pod-deleter.js';
+import { createKubeReleaseInventory } from './release-inventory.js';
 import { createKubeReleaseMarker } from './release-marker.js';
 
 /**
@@ -32,6 +35,8 @@ export interface Ports {
   helm: HelmRunner;
   watch: ClusterWatch;
   releases: ReleaseStore;
+  /** Which releases exist and how big their records are (doctor). */
+  inventory: ReleaseInventory;
   ledger: LedgerStore;
   marker: ReleaseMarker;
   /** Pod deletion for the forced StatefulSet rollback. */
@@ -67,6 +72,7 @@ export function openPorts(flags: PortsFlags): Ports {
     helm: createHelmRunner({ binary: resolveHelmBinary(flags['helm-bin'], env), env, ownProcessGroup: true }),
     watch: createKubeClusterWatch({ kubeConfig: kube.kubeConfig, server: kube.server, namespace, release: flags.release, driver: store.driver }),
     releases: store,
+    inventory: createKubeReleaseInventory(kube.kubeConfig.makeApiClient(CoreV1Api), store.driver, { server: kube.server }),
     ledger: createKubeLedgerStore({ kubeConfig: kube.kubeConfig, server: kube.server }),
     marker: createKubeReleaseMarker({ kubeConfig: kube.kubeConfig, server: kube.server, driver: store.driver }),
     pods: createKubePodDeleter({ kubeConfig: kube.kubeConfig, server: kube.server }),

@@ -23,7 +23,8 @@ export interface RolloutMonitorInput {
 /**
  * Judges one rollout live: every cluster change (bursts coalesced into one evaluation) and one timer at the
  * verdict's `recheckAt` re-run evaluateRollout; nothing polls. Until the revision's workloads are known only
- * the overall timeout can fire. Emits `progress` on each evaluation and `verdict` when the state changes.
+ * the overall timeout can fire. Emits `progress` on each evaluation and a `verdict` event when it fails (the
+ * healthy one is emitted by superviseHelm, once helm has finished too).
  */
 export class RolloutMonitor {
   private workloads: readonly WorkloadRef[] | undefined;
@@ -123,7 +124,9 @@ export class RolloutMonitor {
     const changed = this.latest?.state !== verdict.state;
     this.latest = verdict;
     if (!changed) return;
-    if (verdict.state !== 'progressing') {
+    // A failure is final and reported at once. Healthy is reported by whoever also knows that helm finished
+    // (its hooks ran): the rules can be satisfied before a pre-upgrade hook has even started.
+    if (verdict.state === 'failed') {
       this.input.emit({ type: 'verdict', phase: this.input.phase, verdict, at: this.input.clock.now() });
     }
     for (const l of [...this.listeners]) l(verdict);

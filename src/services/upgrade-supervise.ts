@@ -6,7 +6,7 @@ import { lastErrorLine } from '../helm/helm-runner.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch, ResourceKind } from '../ports/cluster-watch.js';
 import type { HelmExit, HelmProcess, HelmRunner } from '../ports/helm-runner.js';
-import type { ReleaseStore } from '../ports/release-store.js';
+import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.js';
 import { templateChanges } from './upgrade-applied.js';
 import { RolloutMonitor } from './upgrade-rollout.js';
 
@@ -64,6 +64,8 @@ export interface SuperviseResult {
   stoppedHelm: boolean;
   /** True when the cluster watch broke and only helm's own result was used. */
   watchLost: boolean;
+  /** True when helm exited and its storage holds no revision of this run (helm refused the input). */
+  nothingStored: boolean;
 }
 
 /**
@@ -117,9 +119,16 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     decideNow();
   });
 
+  let helmErrorStarted = false;
   const proc: HelmProcess = deps.helm.start(input.args, {
     env: input.env,
-    onLine: (stream, line) => emit({ type: 'helm-output', stream, line, at: clock.now() }),
+    onLine: (stream, line) => {
+      // helm's closing `Error: ...` (and the lines it wraps onto) reaches the user once, inside the failure or
+      // the error this run ends with; echoing it too would print the same error two or three times.
+      if (stream === 'stderr' && line.startsWith('Error:')) helmErrorStarted = true;
+      if (stream === 'stderr' && helmErrorStarted) return;
+      emit({ type: 'helm-output', stream, line, at: clock.now() });
+    },
   });
   let exit: HelmExit | undefined;
   type Decision = { healthy: true; at: Date } | { healthy: false; failure: Failure; at: Date };
@@ -128,10 +137,11 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
 
   const interrupted = (): Failure => ({
     reason: 'Interrupted',
-    object: revision === undefined ? 'Release' : `Release/${input.release}.v${revision}`,
+    object: releaseObject(),
     message: `interrupted by ${String(input.interrupt?.reason ?? 'the user')} while helm ${input.args[0]} was running`,
     firstSignalAt: clock.now(),
   });
+  const releaseObject = () => (revision === undefined ? `Release/${input.release}` : `Release/${input.release}.v${revision}`);
   let decided = false;
   const decideInterrupted = () => {
     if (decided) return;
@@ -154,18 +164,43 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
       const now = clock.now();
       const failure: Failure = {
         reason: 'HelmFailed',
-        object: revision === undefined ? 'Release' : `Release/${input.release}.v${revision}`,
+        object: releaseObject(),
         message: `helm ${input.args[0]} failed: ${lastErrorLine(exit.stderr) || `exit code ${exit.code}`}`,
         firstSignalAt: now,
       };
-      emit({ type: 'verdict', phase: input.phase, verdict: { state: 'failed', progress: emptyProgress(now), ...failure }, at: now });
+      // Without a stored revision this is helm refusing the input; the caller reports it once, as an error.
+      if (!nothingStored) emit({ type: 'verdict', phase: input.phase, verdict: { state: 'failed', progress: emptyProgress(now), ...failure }, at: now });
       return resolveDecision({ healthy: false, failure, at: now });
     }
-    if (watchLost || v?.state === 'healthy') return resolveDecision({ healthy: true, at: clock.now() });
+    if (nothingStored) {
+      // helm says it succeeded, yet stored nothing: not a helm we can work with. Never wait out the timeout for it.
+      const now = clock.now();
+      const said = lastErrorLine(exit.stderr) || exit.stdout.trim().split('\n').pop() || 'no output';
+      const failure: Failure = { reason: 'HelmFailed', object: releaseObject(), message: `helm ${input.args[0]} exited with code 0 without storing a new revision (it printed: ${said})`, firstSignalAt: now };
+      return resolveDecision({ healthy: false, failure, at: now });
+    }
+    if (watchLost || v?.state === 'healthy') {
+      const now = clock.now();
+      // Reported only now, once: helm has finished (hooks included) and the revision's workloads were judged.
+      if (v?.state === 'healthy' && !watchLost) emit({ type: 'verdict', phase: input.phase, verdict: v, at: now });
+      return resolveDecision({ healthy: true, at: now });
+    }
     // helm is satisfied but our rules are not yet: keep judging until healthy, failed or the timeout.
   }
   const offVerdict = monitor.onVerdict(() => decideNow());
-  void proc.exited.then((e) => {
+  // Set once helm has exited and its storage holds no revision of this run: there is nothing to watch.
+  let nothingStored = false;
+  void proc.exited.then(async (e) => {
+    detect();
+    if (revision === undefined && !loading) {
+      // The watch may lag behind a record helm wrote just before exiting: ask the storage itself.
+      try {
+        const history = await deps.releases.listHistory(input.release, input.namespace);
+        nothingStored = !history.some((h) => h.revision > input.afterRevision);
+      } catch (err) {
+        nothingStored = err instanceof ReleaseNotFoundError;
+      }
+    }
     exit = e;
     detect();
     decideNow();
@@ -209,6 +244,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     exit,
     stoppedHelm,
     watchLost,
+    nothingStored: nothingStored && revision === undefined,
     ...(revision === undefined ? {} : { revision }),
     healthy: d.healthy,
     ...(d.healthy ? { healthyAt: d.at } : { failure: { ...d.failure, detectedAt: d.at } }),

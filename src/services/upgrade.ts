@@ -182,10 +182,10 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     if (attempted === undefined) {
       if (failure.reason === 'HelmFailed') {
         // helm refused before storing anything (bad chart, bad values, unreachable repository): bad input.
-        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`);
+        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`, helmRefusalHint(failure.message, req.helmArgs));
       }
       notice('warn', failure.reason === 'Interrupted' ? 'interrupted before helm stored a new revision; nothing was changed' : 'helm stored no new revision; nothing to roll back');
-      return finish({ ...reportBase, outcome: 'failed-no-rollback', failure });
+      return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'nothing-stored', failure });
     }
     ledger = await record(
       deps, req, ledger,
@@ -207,7 +207,8 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     });
     if (plan.action === 'report-only') {
       notice(plan.outcome === 'rollback-failed' ? 'warn' : 'info', plan.message);
-      return finish({ ...reportBase, outcome: plan.outcome, failure });
+      const why = plan.why === 'no-rollback' ? 'disabled' : plan.why === 'keep-failed-install' ? 'kept' : undefined;
+      return finish({ ...reportBase, outcome: plan.outcome, ...(why ? { notRolledBack: why } : {}), failure });
     }
     if (plan.action === 'uninstall') {
       interrupt?.report({ phase: 'uninstall', target: undefined });
@@ -247,6 +248,15 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     interrupt?.signal.removeEventListener('abort', onInterrupt);
     deps.watch.stop();
   }
+}
+
+/** A next step for a helm refusal the user can fix with a helm flag (a missing namespace: --create-namespace). */
+function helmRefusalHint(message: string, helmArgs: readonly string[]): { hint: string } | undefined {
+  const ns = /namespaces "([^"]+)" not found/.exec(message);
+  if (ns && !helmArgs.some((a) => a === '--create-namespace' || a === '--create-namespace=true')) {
+    return { hint: `create namespace "${ns[1]}" first, or pass --create-namespace` };
+  }
+  return undefined;
 }
 
 /** The release's history, empty when the release does not exist yet. */

@@ -69,7 +69,9 @@ function headline(r: UpgradeReport): string {
     case 'rollback-failed':
       return `ROLLBACK FAILED: ${r.release} ${attempted} failed and was not recovered; act now`;
     case 'failed-no-rollback':
-      return `FAILED: ${r.release} ${attempted} failed; left as it is (rollback disabled)`;
+      if (r.notRolledBack === 'nothing-stored' || r.attemptedRevision === null) return `FAILED: ${r.release} upgrade failed before helm stored a revision; nothing was changed`;
+      if (r.notRolledBack === 'kept') return `FAILED: ${r.release} ${attempted} failed; left as it is (--keep-failed-install)`;
+      return `FAILED: ${r.release} ${attempted} failed; left as it is (rollback disabled by --no-rollback)`;
   }
 }
 

@@ -88,6 +88,17 @@ describe('helm runner', () => {
     expect(parseHelmVersion('v3.14.4+g81c902a\n')).toEqual({ major: 3, minor: 14, patch: 4, text: 'v3.14.4+g81c902a' });
   });
 
+  it('keeps the whole of a helm error wrapped over several lines (helm 4 template errors), without log lines', () => {
+    const helm4 = [
+      'level=WARN msg="upgrade failed" name=shop',
+      'Error: UPGRADE FAILED: webapp/templates/broken.yaml:1:10',
+      'executing "webapp/templates/broken.yaml" at <.Values.x.deeper>:',
+      'nil pointer evaluating interface {}.deeper',
+      '',
+    ].join('\n');
+    expect(lastErrorLine(helm4)).toBe('UPGRADE FAILED: webapp/templates/broken.yaml:1:10 executing "webapp/templates/broken.yaml" at <.Values.x.deeper>: nil pointer evaluating interface {}.deeper');
+  });
+
   it('detects the major version of the real helm 3 and helm 4', async () => {
     expect(await createHelmRunner({ binary: helmBinary(3) }).majorVersion()).toBe(3);
     expect(await createHelmRunner({ binary: helmBinary(4) }).majorVersion()).toBe(4);

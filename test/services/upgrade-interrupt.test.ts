@@ -164,7 +164,7 @@ describe('upgrade service: interrupts', () => {
     s.interrupt.abort('SIGINT');
     const report = await done;
     expect(proc.terminated).toBe(true);
-    expect(report).toMatchObject({ outcome: 'failed-no-rollback', failure: { reason: 'Interrupted', object: 'Release' } });
+    expect(report).toMatchObject({ outcome: 'failed-no-rollback', notRolledBack: 'nothing-stored', failure: { reason: 'Interrupted', object: 'Release/web' } });
     expect(s.notices()).toContain('interrupted before helm stored a new revision; nothing was changed');
     expect(s.helm.verbs()).toEqual(['upgrade']);
   });

@@ -70,10 +70,13 @@ describe('upgrade service', () => {
     await settle();
     s.watch.set({ pods: [readyPod('2')] });
     await settle();
-    expect(s.events.some((e) => e.type === 'verdict' && e.verdict.state === 'healthy')).toBe(true);
+    // Our rules are satisfied, but helm (and its hooks) has not finished: nothing is reported healthy yet.
+    const healthyVerdicts = () => s.events.filter((e) => e.type === 'verdict' && e.verdict.state === 'healthy').length;
+    expect(healthyVerdicts()).toBe(0);
     s.releases.setStatus(2, 'deployed');
     proc.exit(0);
     const report = await done;
+    expect(healthyVerdicts()).toBe(1);
     expect(report).toMatchObject({ outcome: 'healthy', fromRevision: 1, attemptedRevision: 2 });
     expect(s.helm.verbs()).toEqual(['upgrade']);
     expect(s.ledger.entries).toEqual([expect.objectContaining({ revision: 2, verdict: 'healthy' })]);
@@ -81,13 +84,19 @@ describe('upgrade service', () => {
     expect(s.events[s.events.length - 1]?.type).toBe('finished');
   });
 
-  it('does not call it healthy while helm is still working, nor when helm then fails', async () => {
+  /** Revision 2 stored and its pod ready while helm still runs. */
+  async function readyWhileHelmWorks() {
     const s = setup();
     const done = upgrade(s.deps, s.request);
     const proc = await s.helm.next('upgrade');
     s.releases.put(2, 'pending-upgrade', manifest('2'));
     s.watch.set({ pods: [readyPod('2')] });
     await settle();
+    return { s, done, proc };
+  }
+
+  it('does not call it healthy while helm is still working, nor when helm then fails', async () => {
+    const { s, done, proc } = await readyWhileHelmWorks();
     let finished = false;
     void done.then(() => (finished = true));
     await settle();
@@ -102,6 +111,21 @@ describe('upgrade service', () => {
     const report = await done;
     expect(report.outcome).toBe('rolled-back');
     expect(report.failure).toMatchObject({ reason: 'HelmFailed', message: expect.stringContaining('post-upgrade hooks failed') });
+    // The upgrade was never reported healthy (only the rollback was), and helm's error line was not echoed.
+    expect(s.events.filter((e) => e.type === 'verdict' && e.verdict.state === 'healthy').map((e) => e.type === 'verdict' && e.phase)).toEqual(['rollback']);
+    expect(s.events.some((e) => e.type === 'helm-output' && e.line.startsWith('Error:'))).toBe(false);
+  });
+
+  it('a healthy rollout that turns unhealthy and healthy again while helm works is reported healthy once, after helm', async () => {
+    const { s, done, proc } = await readyWhileHelmWorks();
+    s.watch.set({ pods: [pod({ name: 'web', containers: [waiting('app', 'ContainerCreating', '')] })] });
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    s.releases.setStatus(2, 'deployed');
+    proc.exit(0);
+    expect((await done).outcome).toBe('healthy');
+    expect(s.events.filter((e) => e.type === 'verdict').map((e) => e.type === 'verdict' && e.verdict.state)).toEqual(['healthy']);
   });
 
   it('failure: stops helm (SIGTERM), sees the revision failed, rolls back to the last known good and verifies it', async () => {
@@ -323,6 +347,23 @@ describe('upgrade service', () => {
     (await s.helm.next('upgrade')).exit(1, 'Error: path "./chart" not found');
     await expect(done).rejects.toThrow(/path "\.\/chart" not found.*nothing was changed/);
     expect(s.helm.verbs()).toEqual(['upgrade']);
+    // One line in the end (the error); no FAILED verdict and no echo of helm's own error before it.
+    expect(s.events.filter((e) => e.type === 'verdict' || (e.type === 'helm-output' && e.line.includes('not found')))).toEqual([]);
+  });
+
+  it('a missing namespace: the error hints at --create-namespace (unless it was given)', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    (await s.helm.next('upgrade')).exit(1, 'Error: create: failed to create: namespaces "nope" not found');
+    await expect(done).rejects.toMatchObject({ hint: 'create namespace "nope" first, or pass --create-namespace' });
+  });
+
+  it('helm that exits 0 without storing a revision ends the run at once with an error (never waits out the timeout)', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    (await s.helm.next('upgrade')).exit(0);
+    await expect(done).rejects.toThrow(/helm upgrade exited with code 0 without storing a new revision/);
+    expect(s.clock.now()).toEqual(new Date(at(10).getTime()));
   });
 });
 

@@ -32,7 +32,7 @@ test('failed without rollback points at what to look at', () => {
   const lines = reportLines(
     buildReport({ release: 'web', namespace: 'shop', fromRevision: 2, attemptedRevision: 3, outcome: 'failed-no-rollback', startedAt: T0, failure }),
   );
-  expect(lines[0]).toEqual({ level: 'error', text: 'FAILED: web revision 3 failed; left as it is (rollback disabled)' });
+  expect(lines[0]).toEqual({ level: 'error', text: 'FAILED: web revision 3 failed; left as it is (rollback disabled by --no-rollback)' });
   expect(lines.at(-1)).toEqual({
     level: 'warn',
     text: '  look at       helm history web -n shop; kubectl get pods,events -n shop',
@@ -60,4 +60,12 @@ test('levels: healthy is success, rolled back is a warning', () => {
     { level: 'info', text: '  revisions     none (first install) -> not stored', label: 'revisions', value: 'none (first install) -> not stored' },
     { level: 'info', text: '  time to ready 1m01s (TTR, from the start of the upgrade)', label: 'time to ready', value: '1m01s (TTR, from the start of the upgrade)' },
   ]);
+});
+
+test('says "rollback disabled" only when it was: kept by --keep-failed-install, or nothing stored at all', () => {
+  const head = (input: Partial<Parameters<typeof buildReport>[0]>) =>
+    reportLines(buildReport({ release: 'web', namespace: 'shop', fromRevision: 2, attemptedRevision: 3, outcome: 'failed-no-rollback', startedAt: T0, failure, ...input }))[0]?.text;
+  expect(head({ notRolledBack: 'disabled' })).toBe('FAILED: web revision 3 failed; left as it is (rollback disabled by --no-rollback)');
+  expect(head({ notRolledBack: 'kept', fromRevision: undefined })).toBe('FAILED: web revision 3 failed; left as it is (--keep-failed-install)');
+  expect(head({ notRolledBack: 'nothing-stored', attemptedRevision: undefined })).toBe('FAILED: web upgrade failed before helm stored a revision; nothing was changed');
 });

@@ -11,6 +11,9 @@ import type { Failure, FailureReason } from '../health/types.js';
  */
 export type UpgradeOutcome = 'healthy' | 'rolled-back' | 'rollback-failed' | 'failed-no-rollback';
 
+/** Why a failed upgrade was not rolled back; see UpgradeReport.notRolledBack. */
+export type NotRolledBack = 'disabled' | 'kept' | 'nothing-stored';
+
 /** The final report `--json` prints on stdout. Times are RFC 3339 strings (UTC, milliseconds). */
 export interface UpgradeReport {
   release: string;
@@ -20,6 +23,11 @@ export interface UpgradeReport {
   /** Revision helm created for this upgrade; null when helm failed before storing one. */
   attemptedRevision: number | null;
   outcome: UpgradeOutcome;
+  /**
+   * Why nothing was rolled back (outcome `failed-no-rollback`): `disabled` (--no-rollback), `kept`
+   * (--keep-failed-install), `nothing-stored` (it failed before helm stored a revision: nothing changed).
+   */
+  notRolledBack?: NotRolledBack;
   /** Present when the attempted revision failed. */
   failure?: {
     reason: FailureReason;
@@ -56,6 +64,7 @@ export interface ReportInput {
   fromRevision?: number;
   attemptedRevision?: number;
   outcome: UpgradeOutcome;
+  notRolledBack?: NotRolledBack;
   /** When the upgrade started (helm was launched). */
   startedAt: Date;
   /** When the new revision was judged healthy (outcome `healthy`). */
@@ -72,6 +81,7 @@ export function buildReport(input: ReportInput): UpgradeReport {
     fromRevision: input.fromRevision ?? null,
     attemptedRevision: input.attemptedRevision ?? null,
     outcome: input.outcome,
+    ...(input.notRolledBack ? { notRolledBack: input.notRolledBack } : {}),
     timings: { ttdMs: null, ttrMs: null },
   };
   if (input.failure) {
