@@ -389,3 +389,19 @@ describe('unschedulable at once when no node could ever fit and no autoscaler ca
     if (state === 'failed') expect(v).toMatchObject({ reason: 'Unschedulable', firstSignalAt: at(2), message: expect.stringMatching(/no node can ever fit it .*no cluster autoscaler/) });
   });
 });
+
+describe('custom resources: conditions left from before the rollout (a rollback starts on the failed spec)', () => {
+  const ctx = { now: at(2), unreadyGraceMs: 3_000, settleMs: 5_000, startedAt: T0 };
+  const before = (type: string, status: string): ResourceObject => ({
+    apiVersion: 'sim.autorollback.dev/v1', kind: 'Widget',
+    metadata: { name: 'w', namespace: NS, generation: 2, creationTimestamp: at(-600) },
+    status: { observedGeneration: 2, conditions: [{ type, status, reason: 'BackendUnavailable', lastTransitionTime: at(-30) }] },
+  });
+  it.each([
+    ['Ready=False from before: the grace counts from the start', before('Ready', 'False'), at(4), 'ResourceNotReady'],
+    ['Stalled=True from before: decisive only once helm had time to apply', before('Stalled', 'True'), at(6), 'ResourceFailed'],
+  ] as const)('%s', (_name, obj, due, reason) => {
+    expect(assessResource(obj, ctx)).toMatchObject({ done: false, dueAt: due });
+    expect(assessResource(obj, { ...ctx, now: due }).failure?.reason).toBe(reason);
+  });
+});
