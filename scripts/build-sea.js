@@ -64,6 +64,31 @@ function bundleFiles(dir) {
   return out;
 }
 
+/**
+ * LIEF, which postject runs (as WebAssembly), prints `warning: Can't find string offset for section name
+ * '.note.100'` once per ELF note of the official Node binary when it parses it: those notes have no entry in the
+ * section-name table, which LIEF reports and then skips. postject only appends the blob in a note of its own and
+ * flips the fuse, so the warnings are harmless; the binary is checked by running it below. They are dropped
+ * here (other output passes through). postject's WebAssembly writes through console.log / console.warn,
+ * looked up when inject() loads it.
+ * @param {() => Promise<unknown>} run
+ */
+async function withoutLiefNoise(run) {
+  const noise = /Can't find string offset for section name/;
+  const { log, warn } = console;
+  const filter = (write) => (...args) => {
+    if (!noise.test(args.map(String).join(' '))) write.apply(console, args);
+  };
+  console.log = filter(log);
+  console.warn = filter(warn);
+  try {
+    return await run();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
+}
+
 /** Builds the binary and returns its path and size. */
 export async function buildSea() {
   const problem = await seaBuildProblem();
@@ -91,8 +116,7 @@ export async function buildSea() {
     copyFileSync(node, SEA_OUTPUT);
     chmodSync(SEA_OUTPUT, 0o755);
     const { inject } = require('postject');
-    // postject (LIEF) prints harmless "Can't find string offset for section name" warnings on Linux builds.
-    await inject(SEA_OUTPUT, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    await withoutLiefNoise(() => inject(SEA_OUTPUT, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE }));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
