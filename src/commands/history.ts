@@ -1,17 +1,20 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { kubeFlags } from '../cli/shared-flags.js';
+import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
+import { runPickerSession, wantsPicker } from '../cli/history-picker.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { HistoryReport } from '../services/history.js';
 
 export default class History extends BaseCommand {
-  static override summary = 'Show the stored revisions of a release, like helm history.';
-  static override description =
-    'Reads the release records (Secret or ConfigMap driver) directly from the cluster. Decodes only the newest --max revisions. VERDICT is the autorollback ledger\'s verdict (healthy, failed <reason>, verified, or -).';
+  static override summary = 'Show the revisions of a release with their verdicts; on a terminal, pick one to diff or roll back to.';
+  static override description = [
+    'On a terminal (stdout a TTY, no -o/--json) an interactive picker: j/k, PgUp/PgDn, g/G, / filter; the deployed (D) and last known good (G) revisions marked; tabs with the values and manifest diff against the deployed revision, the hooks a rollback would run and the guards\' findings; Enter to confirm a rollback (run and judged live like `rollback`); q/Esc to leave without a change.',
+    'Otherwise a table like helm history plus VERDICT (the autorollback ledger: healthy, failed <reason>, verified, or -). Reads the release records directly; decodes only the newest --max revisions (the picker: only the rows on screen).',
+  ].join('\n\n');
   static override examples = [
     '<%= config.bin %> history my-app -n prod',
     '<%= config.bin %> history my-app --max 50 -o json',
-    'HELM_DRIVER=configmap <%= config.bin %> history my-app',
+    'HELM_DRIVER=configmap <%= config.bin %> history my-app -o yaml',
   ];
 
   static override args = {
@@ -21,20 +24,32 @@ export default class History extends BaseCommand {
   static override flags = {
     ...kubeFlags,
     max: Flags.integer({ description: 'how many of the newest revisions to show', default: 10, min: 1 }),
-    output: Flags.string({ char: 'o', description: 'output format', options: ['table', 'json', 'yaml'], default: 'table' }),
+    output: Flags.string({ char: 'o', description: 'output format [default: the picker on a terminal, else table]', options: ['table', 'json', 'yaml'] }),
+    'show-secrets': Flags.boolean({ description: 'picker: show secret values in the diffs instead of their size', default: false }),
+    ...healthFlags,
+    ...tuiFlag,
+    ...helmBinFlag,
   };
 
-  async run(): Promise<HistoryReport> {
+  async run(): Promise<HistoryReport | undefined> {
     const { args, flags } = await this.parse(History);
     validateReleaseName(args.release); // before touching kubeconfig or cluster
+    const picker = wantsPicker({ output: flags.output, json: this.jsonEnabled() }, process, process.env);
+    const health = parseHealthOptions(flags);
     // Loaded lazily so `--help` and bad input never pay for @kubernetes/client-node.
     const [{ openPorts }, { history }, view] = await Promise.all([
       import('../kube/ports.js'),
       import('../services/history.js'),
       import('../ui/history-view.js'),
     ]);
-    const { releases, ledger, namespace } = openPorts({ release: args.release, ...flags });
-    const report = await history({ releases, ledger }, { release: args.release, namespace, max: flags.max });
+    const ports = openPorts({ release: args.release, ...flags });
+    if (picker) {
+      const { exitCodeForRollback } = await import('../domain/rollback/manual-report.js');
+      const report = await runPickerSession({ release: args.release, ports, health, showSecrets: flags['show-secrets'], live: wantsLiveView(flags, process.stderr, process.env) });
+      if (report) process.exitCode = exitCodeForRollback(report.outcome);
+      return undefined;
+    }
+    const report = await history({ releases: ports.releases, ledger: ports.ledger }, { release: args.release, namespace: ports.namespace, max: flags.max });
     if (this.jsonEnabled()) return report;
     if (flags.output === 'json') this.log(JSON.stringify(report, null, 2));
     else this.log(flags.output === 'yaml' ? view.renderHistoryYaml(report) : view.renderHistoryTable(report));

@@ -20,6 +20,8 @@ export const ExitCode = {
   DiffChanges: 7,
   /** `doctor` found at least one error-severity problem (a CI gate); warnings alone exit 0. */
   DoctorErrors: 8,
+  /** `status`: the release is not healthy right now (degraded, still rolling out, or stuck in pending-*). */
+  Degraded: 9,
 } as const;
 
 /** One of the exit codes above. */
@@ -36,4 +38,5 @@ export const exitCodeTable: ReadonlyArray<{ code: ExitCodeValue; meaning: string
   { code: ExitCode.StoodDown, meaning: 'watchdog stood down (a newer revision was deployed, or another watchdog holds the release); nothing was rolled back' },
   { code: ExitCode.DiffChanges, meaning: '`diff` found differences between the two revisions (0: none)' },
   { code: ExitCode.DoctorErrors, meaning: '`doctor` found at least one error (e.g. no rollback target, a pending-* revision, a probe that kills slow starts); warnings alone exit 0' },
+  { code: ExitCode.Degraded, meaning: '`status`: the release is not healthy right now (degraded, still rolling out, or stuck in pending-*)' },
 ];

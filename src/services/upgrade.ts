@@ -2,6 +2,7 @@ import type { Failure, HealthOptions } from '../domain/health/types.js';
 import type { RevisionSummary } from '../domain/release/release.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import { checkPendingState } from '../domain/rollback/pending.js';
+import type { MigrationPolicy } from '../domain/guards/index.js';
 import { afterFailurePlan } from '../domain/rollback/plan.js';
 import { chooseRollbackTarget } from '../domain/rollback/target.js';
 import type { LedgerEntry } from '../domain/rollback/ledger.js';
@@ -19,6 +20,7 @@ import { ReleaseNotFoundError, type ReleaseStore } from '../ports/release-store.
 import { rollbackAndJudge } from './rollback-and-judge.js';
 import { recoverPending, rollbackRequest, uninstall } from './upgrade-recovery.js';
 import type { UpgradeInterrupt } from './upgrade-interrupt.js';
+import { guardAutomaticRollback } from './upgrade-guards.js';
 import { superviseHelm } from './upgrade-supervise.js';
 
 /** The ports `upgrade` works through; the command builds the real ones, tests pass fakes. */
@@ -55,6 +57,11 @@ export interface UpgradeRequest {
   noRollback: boolean;
   keepFailedInstall: boolean;
   recoverPending: boolean;
+  /**
+   * `--migration-policy` (default warn): with `block`, a failed upgrade whose rollback would cross a migration
+   * hook that already ran is not rolled back (exit 4, with the manual command).
+   */
+  migrationPolicy?: MigrationPolicy;
   /** How long helm gets to stop after SIGTERM (default 30 s). */
   terminateGraceMs?: number;
   /** The forced StatefulSet rollback on a failed upgrade (default true; `--no-force-statefulset-rollback`). */
@@ -217,6 +224,13 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       });
     }
     if (plan.warning) notice('warn', plan.warning);
+    const guards = await guardAutomaticRollback(deps, req, { toRevision: plan.toRevision, attemptedRevision: attempted, revisions: history.map((h) => h.revision), ledger });
+    const blocked = guards.find((g) => g.severity === 'block');
+    if (blocked) {
+      const manual = `helm autorollback rollback ${req.release} ${plan.toRevision} -n ${req.namespace}${req.helmGlobalArgs.length ? ` ${req.helmGlobalArgs.join(' ')}` : ''} --migration-policy warn`;
+      notice('warn', `not rolling back (--migration-policy block): ${blocked.message}; once checked, roll back by hand: ${manual}`);
+      return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'blocked', failure, guards, blocked: { guard: blocked.guard, message: blocked.message, command: manual } });
+    }
     interrupt?.report({ phase: 'rollback', target: plan.toRevision });
     const rb = await rollbackAndJudge(deps, rollbackRequest(req, plan.toRevision, latest(history)));
     if (status !== 'failed' && deps.marker) {
@@ -232,6 +246,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       ...reportBase,
       outcome: rb.ok ? 'rolled-back' : 'rollback-failed',
       failure,
+      guards,
       rollback: {
         toRevision: plan.toRevision,
         ...(rb.newRevision === undefined ? {} : { newRevision: rb.newRevision }),

@@ -40,6 +40,10 @@ export function reportLines(report: UpgradeReport): ReportLine[] {
     const label = report.outcome === 'healthy' ? 'time to ready' : 'recovered in';
     row(label, `${formatSpan(report.timings.ttrMs)} (TTR, from the start of the upgrade)`);
   }
+  for (const g of report.guards ?? []) {
+    if (g.severity !== 'info') row(`guard`, `${g.guard}: ${g.message}`, g.severity === 'block' ? 'error' : 'warn');
+  }
+  if (report.blocked) row('roll back', report.blocked.command, 'warn');
   if (report.outcome === 'rollback-failed' || report.outcome === 'failed-no-rollback') {
     const ns = `-n ${report.namespace}`;
     row('look at', `helm history ${report.release} ${ns}; kubectl get pods,events ${ns}`, 'warn');
@@ -69,6 +73,7 @@ function headline(r: UpgradeReport): string {
     case 'rollback-failed':
       return `ROLLBACK FAILED: ${r.release} ${attempted} failed and was not recovered; act now`;
     case 'failed-no-rollback':
+      if (r.blocked) return `FAILED: ${r.release} ${attempted} failed; not rolled back (${r.blocked.guard} guard)`;
       if (r.notRolledBack === 'nothing-stored' || r.attemptedRevision === null) return `FAILED: ${r.release} upgrade failed before helm stored a revision; nothing was changed`;
       if (r.notRolledBack === 'kept') return `FAILED: ${r.release} ${attempted} failed; left as it is (--keep-failed-install)`;
       return `FAILED: ${r.release} ${attempted} failed; left as it is (rollback disabled by --no-rollback)`;

@@ -23,6 +23,11 @@ describe('splitUpgradeArgv', () => {
       ['--wait-for-jobs', 'web', '--cleanup-on-fail', './c', '-i'],
       { own: ['web', './c'], helm: ['--wait-for-jobs', '--cleanup-on-fail', '-i'] },
     ],
+    [
+      '--migration-policy is ours, with its value',
+      ['web', './c', '--migration-policy', 'block', '--atomic=false'],
+      { own: ['web', './c', '--migration-policy', 'block'], helm: ['--atomic=false'] },
+    ],
   ])('%s', (_name, argv, expected) => {
     expect(splitUpgradeArgv(argv)).toEqual(expected);
   });

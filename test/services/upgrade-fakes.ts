@@ -70,7 +70,8 @@ export class FakeReleases implements ReleaseStore, ReleaseMarker {
       description: '',
       values: {},
       manifest: manifest || (i >= 0 ? (this.revisions[i] as Release).manifest : ''),
-      hooks: [],
+      // A status change keeps the body, hooks included (as helm's own status updates do).
+      hooks: i >= 0 ? (this.revisions[i] as Release).hooks : [],
       labels: {},
     };
     if (i >= 0) this.revisions[i] = rel;

@@ -1,4 +1,5 @@
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
+import type { GuardFinding } from '../guards/types.js';
 import type { Failure, FailureReason } from '../health/types.js';
 
 /**
@@ -12,7 +13,7 @@ import type { Failure, FailureReason } from '../health/types.js';
 export type UpgradeOutcome = 'healthy' | 'rolled-back' | 'rollback-failed' | 'failed-no-rollback';
 
 /** Why a failed upgrade was not rolled back; see UpgradeReport.notRolledBack. */
-export type NotRolledBack = 'disabled' | 'kept' | 'nothing-stored';
+export type NotRolledBack = 'disabled' | 'kept' | 'nothing-stored' | 'blocked';
 
 /** The final report `--json` prints on stdout. Times are RFC 3339 strings (UTC, milliseconds). */
 export interface UpgradeReport {
@@ -25,7 +26,8 @@ export interface UpgradeReport {
   outcome: UpgradeOutcome;
   /**
    * Why nothing was rolled back (outcome `failed-no-rollback`): `disabled` (--no-rollback), `kept`
-   * (--keep-failed-install), `nothing-stored` (it failed before helm stored a revision: nothing changed).
+   * (--keep-failed-install), `nothing-stored` (it failed before helm stored a revision: nothing changed),
+   * `blocked` (a guard under --migration-policy block; see `blocked`).
    */
   notRolledBack?: NotRolledBack;
   /** Present when the attempted revision failed. */
@@ -49,6 +51,10 @@ export interface UpgradeReport {
     /** When the rollback's own rollout was healthy (or failed); null when it never finished. */
     completedAt: string | null;
   };
+  /** What the guards found about the automatic rollback (present when one was planned). */
+  guards?: GuardFinding[];
+  /** Set when a guard stopped the automatic rollback (`--migration-policy block`): why, and the manual command. */
+  blocked?: { guard: string; message: string; command: string };
   timings: {
     /** Time to detect: first failure signal -> decision; null when nothing failed. */
     ttdMs: number | null;
@@ -71,6 +77,8 @@ export interface ReportInput {
   healthyAt?: Date;
   failure?: Failure & { detectedAt: Date };
   rollback?: { toRevision?: number; newRevision?: number; startedAt: Date; completedAt?: Date };
+  guards?: GuardFinding[];
+  blocked?: { guard: string; message: string; command: string };
 }
 
 /** Builds the `--json` report, computing ttd/ttr from the times given. Pure. */
@@ -99,6 +107,8 @@ export function buildReport(input: ReportInput): UpgradeReport {
       completedAt: r.completedAt ? r.completedAt.toISOString() : null,
     };
   }
+  if (input.guards) report.guards = input.guards;
+  if (input.blocked) report.blocked = input.blocked;
   if (input.outcome === 'healthy' && input.healthyAt) {
     report.timings.ttrMs = Math.max(0, input.healthyAt.getTime() - input.startedAt.getTime());
   } else if (input.outcome === 'rolled-back' && input.rollback?.completedAt) {

@@ -1,0 +1,78 @@
+import type { HealthOptions } from '../domain/health/types.js';
+import type { RollbackReport } from '../domain/rollback/manual-report.js';
+import type { Ports } from '../kube/ports.js';
+
+/** What the picker session needs from the `history` command. */
+export interface PickerSessionOptions {
+  release: string;
+  ports: Ports;
+  health: HealthOptions;
+  showSecrets: boolean;
+  /** Draw the rollback with the live view (else plain lines). */
+  live: boolean;
+}
+
+/**
+ * Whether `history` opens the picker: no -o/--json, stdin and stdout terminals, and not in CI (where Ink would
+ * draw only a last frame: same rule as Ink's, CI or CONTINUOUS_INTEGRATION set and not 0/false).
+ */
+export function wantsPicker(
+  flags: { output?: string; json: boolean },
+  stdio: { stdin: { isTTY?: boolean }; stdout: { isTTY?: boolean } },
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const ci = (['CI', 'CONTINUOUS_INTEGRATION'] as const).some((k) => env[k] !== undefined && env[k] !== '0' && env[k] !== 'false');
+  return flags.output === undefined && !flags.json && stdio.stdin.isTTY === true && stdio.stdout.isTTY === true && !ci;
+}
+
+/**
+ * `history` on a terminal: the Ink picker on stdout; a confirmed choice runs the rollback through the same
+ * service as `rollback` (helm rollback --wait judged live, verdict in the ledger) with the same live view as
+ * `upgrade` on stderr, then prints the result. Returns the report, or undefined when the user left (q/Esc).
+ */
+export async function runPickerSession(opts: PickerSessionOptions): Promise<RollbackReport | undefined> {
+  const [{ createPickerSource }, { runPicker }, { rollback }, ui, text, { colorEnabled }] = await Promise.all([
+    import('../services/picker.js'),
+    import('../ui/picker/index.js'),
+    import('../services/rollback.js'),
+    import('../ui/console.js'),
+    import('../ui/rollback-text.js'),
+    import('../ui/color.js'),
+  ]);
+  const { ports, release } = opts;
+  const source = createPickerSource({ releases: ports.releases, ledger: ports.ledger }, { release, namespace: ports.namespace, showSecrets: opts.showSecrets });
+  const picked = await runPicker(source, {
+    release,
+    namespace: ports.namespace,
+    stdout: process.stdout,
+    stdin: process.stdin,
+    color: colorEnabled(process.stdout, process.env),
+  });
+  for (const w of picked.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (picked.action === 'quit') {
+    process.stderr.write('no revision chosen; nothing was changed\n');
+    return undefined;
+  }
+  // `watchdog` is offered only when a watchdog command registers it; until then the picker never returns it.
+  const view = await ui.openEventView(opts.live, process.stderr, process.env);
+  try {
+    const { report } = await rollback({ ...ports, emit: (e) => view.onEvent(e) }, {
+      release,
+      namespace: ports.namespace,
+      revision: picked.revision,
+      helmGlobalArgs: ports.helmGlobalArgs,
+      helmEnv: ports.helmEnv,
+      health: opts.health,
+      helmArgs: [],
+      dryRun: false,
+      showSecrets: opts.showSecrets,
+      // The picker's confirmation screen was the question.
+      confirm: async () => true,
+    });
+    await view.end();
+    ui.writeLines(process.stderr, text.rollbackReportLines(report), process.env);
+    return report;
+  } finally {
+    await view.end();
+  }
+}
