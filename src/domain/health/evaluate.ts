@@ -7,6 +7,7 @@ import {
   type ClusterSnapshot,
   type Failure,
   type HealthOptions,
+  type PendingDeadline,
   type RolloutProgress,
   type Verdict,
 } from './types.js';
@@ -45,9 +46,13 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
 
   const failures: Failure[] = [];
   const dueAt: number[] = [];
+  const deadlines: PendingDeadline[] = [];
   for (const a of assessments) {
     if (a.failure) failures.push(a.failure);
-    for (const d of a.dueAt ?? []) dueAt.push(d.getTime());
+    for (const d of a.dueAt ?? []) {
+      dueAt.push(d.getTime());
+      deadlines.push({ at: d, object: objectName(a.ref), what: a.waitingFor });
+    }
     if (a.podRules === 'all') {
       const evicted = assessEvictions(a.pods, { options, now, events: snapshot.events });
       if (evicted) failures.push(evicted);
@@ -65,8 +70,13 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
       const found = assessPod(pod, a.podRules, podCtx);
       failures.push(...found.failures);
       dueAt.push(...found.dueAt.map((d) => d.getTime()));
+      deadlines.push(...found.deadlines);
     }
   }
+  const upcoming = deadlines
+    .filter((d) => d.at.getTime() > now.getTime() && d.at.getTime() < progress.deadline.getTime())
+    .sort((x, y) => x.at.getTime() - y.at.getTime())[0];
+  if (upcoming) progress.next = upcoming;
 
   const pending = assessments.filter((a) => !a.done);
   const deadline = progress.deadline.getTime();

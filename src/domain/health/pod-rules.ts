@@ -1,6 +1,7 @@
 import type { CoreV1Event, V1ContainerStatus, V1Node, V1Pod } from '@kubernetes/client-node';
 import { neverSchedulable } from './schedule-rules.js';
 import type { Failure, FailureReason, HealthOptions } from './types.js';
+import type { PendingDeadline } from './types.js';
 import { earliest, findCondition, formatDuration, latestInstant, toDate } from './kube-util.js';
 
 /**
@@ -15,6 +16,8 @@ export interface PodAssessment {
   failures: Failure[];
   /** Moments when a pending grace period (unschedulable, unready) expires, all after `now`. */
   dueAt: Date[];
+  /** The same moments, each with which grace of which object it ends (for the live view and the CI heartbeat). */
+  deadlines: PendingDeadline[];
 }
 
 /**
@@ -60,7 +63,11 @@ export const LEARNED_GRACE_FACTOR = 2;
 
 /** Applies the failure rules to one pod of the new revision. */
 export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): PodAssessment {
-  const result: PodAssessment = { failures: [], dueAt: [] };
+  const result: PodAssessment = { failures: [], dueAt: [], deadlines: [] };
+  const due = (at: Date, what: string, container?: string) => {
+    result.dueAt.push(at);
+    result.deadlines.push({ at, object, what, ...(container === undefined ? {} : { container }) });
+  };
   if (mode === 'none') return result;
   const object = `Pod/${pod.metadata?.name ?? ''}`;
   const { options, now } = ctx;
@@ -80,8 +87,8 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
       });
     }
     // Counted from the end of the recorded second, so the grace never ends early (see latestInstant).
-    const due = new Date(latestInstant(since) + options.unschedulableGraceMs);
-    if (now.getTime() >= due.getTime()) {
+    const dueAt = new Date(latestInstant(since) + options.unschedulableGraceMs);
+    if (now.getTime() >= dueAt.getTime()) {
       result.failures.push({
         reason: 'Unschedulable',
         object,
@@ -89,13 +96,13 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
         firstSignalAt: since,
       });
     } else {
-      result.dueAt.push(due);
+      due(dueAt, 'unschedulable grace');
     }
   }
 
   const mount = assessMount(pod, object, ctx);
   if (mount.failure) result.failures.push(mount.failure);
-  if (mount.dueAt) result.dueAt.push(mount.dueAt);
+  if (mount.dueAt) due(mount.dueAt, 'FailedMount grace');
 
   const statuses: Array<[V1ContainerStatus, boolean]> = [
     ...(pod.status?.initContainerStatuses ?? []).map((c): [V1ContainerStatus, boolean] => [c, true]),
@@ -104,7 +111,7 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
   for (const [status, isInit] of statuses) {
     const found = assessContainer(pod, object, status, isInit, mode, ctx);
     if (found.failure) result.failures.push(found.failure);
-    if (found.dueAt) result.dueAt.push(found.dueAt);
+    if (found.dueAt) due(found.dueAt, 'unready grace', status.name);
   }
   return result;
 }

@@ -265,6 +265,21 @@ export interface RolloutProgress {
   warnings: WarningEvent[];
   /** When the overall timeout fires (startedAt + timeoutMs). */
   deadline: Date;
+  /**
+   * The nearest deadline before the timeout that can fail the rollout without any cluster change (a grace that
+   * ends); absent when only the timeout is pending.
+   */
+  next?: PendingDeadline;
+}
+
+/** A grace period (or another wait) that fails the rollout when it ends: which one, for which object, until when. */
+export interface PendingDeadline {
+  at: Date;
+  /** `Pod/web-1`, `PersistentVolumeClaim/data`... */
+  object: string;
+  /** `unready grace`, `unschedulable grace`, `FailedMount grace`, or what a workload waits for. */
+  what: string;
+  container?: string;
 }
 
 /**
