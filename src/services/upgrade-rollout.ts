@@ -5,7 +5,10 @@ import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
-import { hideUnapplied, type TemplateChanges } from './upgrade-applied.js';
+import { splitUnapplied, type TemplateChanges } from './upgrade-applied.js';
+
+/** How the view describes an existing workload whose new template helm has not applied yet. */
+export const UNAPPLIED_NOTE = 'previous revision running; helm has not applied this one yet';
 
 /** A verdict that ends a watch. */
 export type FinalVerdict = Extract<Verdict, { state: 'healthy' } | { state: 'failed' }>;
@@ -93,16 +96,17 @@ export class RolloutMonitor {
       }
       return this.latest;
     }
-    const snapshot = hideUnapplied(this.input.watch.snapshot(), this.changes);
-    let verdict = evaluateRollout({
+    const { visible, hidden } = splitUnapplied(this.input.watch.snapshot(), this.changes);
+    const judged = evaluateRollout({
       workloads: this.workloads,
-      snapshot,
+      snapshot: visible,
       options: this.input.options,
       now,
       startedAt: this.input.startedAt,
     });
-    this.hooks = rememberHookJobs(this.hooks, this.workloads, snapshot, this.input.startedAt);
-    const vanished = verdict.state === 'failed' ? undefined : vanishedHookFailure(this.hooks, snapshot);
+    let verdict: Verdict = hidden.size === 0 ? judged : { ...judged, progress: { ...judged.progress, workloads: judged.progress.workloads.map((w) => (!w.present && hidden.has(`${w.kind}/${w.name}`) ? { ...w, note: UNAPPLIED_NOTE } : w)) } };
+    this.hooks = rememberHookJobs(this.hooks, this.workloads, visible, this.input.startedAt);
+    const vanished = verdict.state === 'failed' ? undefined : vanishedHookFailure(this.hooks, visible);
     if (vanished) verdict = { state: 'failed', progress: verdict.progress, ...vanished };
     this.input.emit({ type: 'progress', phase: this.input.phase, snapshot: verdict.progress, at: now });
     this.publish(verdict);
