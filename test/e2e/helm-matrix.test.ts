@@ -4,8 +4,8 @@
 //
 // Per version, in its own helm home and namespace: the plugin is installed from the checkout with that helm
 // (`helm plugin install`), then `helm autorollback upgrade` makes a healthy revision, plain helm leaves a failed
-// one, a crash-looping upgrade is rolled back PAST that failed revision to the last known good one, and
-// `helm autorollback history` reads it all back. Needs `npm run build` (bin/run.js -> dist/bundle).
+// one, a crash-looping upgrade is rolled back PAST that failed revision to the last known good one,
+// `helm autorollback history` reads it all back, and `helm autorollback rollback` goes back to revision 1. Needs `npm run build` (bin/run.js -> dist/bundle).
 import { join } from 'node:path';
 import { helmBinaryOf, helmMatrix } from '../../src/toolchain/fetched.js';
 import { helmEnv, run, withSim, type RunResult, type TestSim } from '../sim/helpers.js';
@@ -70,5 +70,12 @@ describe.each(helmMatrix.map((e) => e.helm))('helm %s', (version) => {
     const rows = (JSON.parse(r.stdout) as { rows: Array<{ revision: number; status: string; description: string }> }).rows;
     expect(Object.fromEntries(rows.map((x) => [x.revision, x.status]))).toEqual(await statuses());
     expect(rows.find((x) => x.revision === 5)?.description).toBe('Rollback to 2');
+  });
+
+  it('rollback through helm to an explicit revision: judged healthy, exit 0, revision 6 is "Rollback to 1"', async () => {
+    const r = await helm(['-n', ns, 'autorollback', 'rollback', 'app', '1', '--yes', '--no-tui']);
+    expect({ code: r.code, tail: r.code === 0 ? '' : r.stderr.slice(-400) }).toEqual({ code: 0, tail: '' });
+    const status = await helm(['status', 'app', '-n', ns, '-o', 'json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ version: 6, info: { status: 'deployed', description: 'Rollback to 1' } });
   });
 });

@@ -257,7 +257,7 @@ function probeChecks(workloads: WorkloadView[], startup: Readonly<Record<string,
       objects: livenessOnly,
     });
   }
-  if (budgetsJudged === 0) skip('probe-budget', 'no start-up time recorded in the ledger for these workloads yet (an upgrade through the plugin records it)');
+  if (budgetsJudged === 0) skip('probe-budget', 'no start-up times in the ledger for these workloads yet');
 }
 
 /** How many pods a RollingUpdate may take down: maxUnavailable as a number or a percentage (rounded down), Kubernetes' default 25%. */
