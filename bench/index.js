@@ -6,4 +6,5 @@
 export const benchmarks = {
   startup: () => import('./startup.js'),
   'upgrade-ttr': () => import('./upgrade-ttr.js'),
+  'watchdog-metric': () => import('./watchdog-metric.js'),
 };

@@ -55,7 +55,8 @@ export default class Rollback extends BaseCommand {
     const json = this.jsonEnabled();
     const view = ui.deferredEventView(wantsLiveView(flags, process.stderr, process.env), process.stderr, process.env);
     try {
-      const { report, plan } = await rollback({ ...ports, emit: (e) => view.onEvent(e) }, {
+      // Without --json the plan, findings included, is printed before the rollback: the log need not repeat them.
+      const { report, plan } = await rollback({ ...ports, emit: (e) => (json || e.type !== 'guard-findings') && view.onEvent(e) }, {
         release: args.release, namespace: ports.namespace, revision, helmGlobalArgs: ports.helmGlobalArgs, helmEnv: ports.helmEnv, health, helmArgs,
         dryRun: flags['dry-run'], migrationPolicy: flags['migration-policy'] as 'warn' | 'block', showSecrets: flags['show-secrets'], noHooks: flags['no-hooks'] === true,
         confirm: async (p) => {

@@ -3,6 +3,7 @@ import { notifyFlags, parseNotifyFlags } from '../cli/analysis-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { ciFlags, ciOutputOptions } from '../cli/ci-flags.js';
 import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
+import { parseWatchdogArm, upgradeWatchdogFlags } from '../cli/watchdog-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { UpgradeReport } from '../domain/upgrade/report.js';
 import { ExitCode } from '../errors/exit-codes.js';
@@ -16,6 +17,7 @@ export default class Upgrade extends BaseCommand {
     'Then helm is stopped (it records the revision as failed) and `helm rollback` goes to the newest earlier revision that was deployed and not judged unhealthy (recorded in the ConfigMap autorollback-<release>); a failed first install is uninstalled.',
     'Ctrl-C (SIGINT) or SIGTERM while helm upgrades stops it the same way and rolls back (reason Interrupted, exit 3); during the rollback it only warns; a second one exits at once (exit 4) saying what state the release may be in and the exact recovery command.',
     '--notify URL (repeatable) POSTs an event when the upgrade rolls back or the rollback fails: generic JSON, Slack\'s incoming-webhook format (hooks.slack.com or slack=URL), or a CDEvents service.rolledback CloudEvent (cdevents=URL). Sent in the background after the outcome is known, retried up to 3 times; waited for at most 10 s before exit; URLs are never printed.',
+    '--watchdog 10m arms a watchdog on the new revision right after a healthy upgrade (see `watchdog --help`; its rule and metric flags apply); the exit code is then the watchdog\'s (0 verified, 3 degraded and rolled back, 6 stood down).',
     'Exit codes: 0 healthy; 3 failed and rolled back; 4 failed and not recovered (rollback failed, impossible, or --no-rollback); 2 bad usage (nothing changed); 5 cluster unreachable; 1 unexpected.',
   ].join('\n\n');
   static override examples = [
@@ -39,6 +41,7 @@ export default class Upgrade extends BaseCommand {
     'migration-policy': Flags.string({ description: 'when the failed revision ran a migration hook: warn and roll back, or block (do not roll back, exit 4, print the manual command)', options: ['warn', 'block'], default: 'warn' }),
     'recover-pending': Flags.boolean({ description: 'roll back a release stuck in pending-* before upgrading, instead of refusing', default: false }),
     ...notifyFlags,
+    ...upgradeWatchdogFlags,
     ...tuiFlag,
     ...helmBinFlag,
     ...kubeFlags,
@@ -53,6 +56,7 @@ export default class Upgrade extends BaseCommand {
     const health = parseHealthOptions(flags, { waitForJobs: wantsWaitForJobs(split.helm) });
     const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
     const notifyTargets = parseNotifyFlags(flags.notify);
+    const watchdog = parseWatchdogArm(flags);
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
     const [{ openPorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }, { openNotifier }] = await Promise.all([
       import('../kube/ports.js'),
@@ -83,8 +87,9 @@ export default class Upgrade extends BaseCommand {
       else view.close();
       this.exitNow({ exitCode: ExitCode.RollbackFailed, message: interrupt.abandonMessage() });
     });
+    let report: UpgradeReport;
     try {
-      const report = await upgrade(
+      report = await upgrade(
         {
           ...ports,
           emit: (event) => {
@@ -112,12 +117,15 @@ export default class Upgrade extends BaseCommand {
       );
       if ('waitUntilExit' in view) await view.waitUntilExit();
       process.exitCode = exitCodeForOutcome(report.outcome);
-      return report;
     } finally {
       interrupts.dispose();
       if ('waitUntilExit' in view) view.unmount();
       else view.close();
       await notifier.finish();
     }
+    if (!watchdog) return report;
+    const { armAfterUpgrade } = await import('../cli/watchdog-session.js');
+    // A fresh watch: the upgrade's has been stopped.
+    return armAfterUpgrade(report, watchdog, { ports: openPorts({ release: args.release, ...flags }), health, notify: notifyTargets, live, ...(toRevision === undefined ? {} : { toRevision }) });
   }
 }

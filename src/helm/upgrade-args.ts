@@ -21,6 +21,20 @@ const OWN_VALUE_FLAGS = new Set([
   'kubeconfig',
   'summary-file',
   'notify',
+  // --watchdog and its rule and metric flags (src/cli/watchdog-flags.ts, src/cli/analysis-flags.ts)
+  'watchdog',
+  'bake-max-restarts',
+  'bake-unready-grace',
+  'unavailable-grace',
+  'max-evictions',
+  'prometheus',
+  'query',
+  'fail-if',
+  'analysis',
+  'query-interval',
+  'failure-limit',
+  'on-empty',
+  'on-inconclusive',
 ]);
 /** Our boolean flags. */
 const OWN_BOOLEAN_FLAGS = new Set(['no-rollback', 'force-statefulset-rollback', 'no-force-statefulset-rollback', 'keep-failed-install', 'recover-pending', 'no-tui', 'json', 'help']);

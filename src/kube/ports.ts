@@ -16,6 +16,8 @@ import { openReleaseStore } from './open-release-store.js';
 import { createKubePodDeleter } from './pod-deleter.js';
 import { createKubeReleaseInventory } from './release-inventory.js';
 import { createKubeReleaseMarker } from './release-marker.js';
+import type { WatchdogLeases } from '../ports/watchdog-lease.js';
+import { createWatchdogLeases, kubeLeaseApi } from './watchdog-lease.js';
 
 /**
  * The one composition root: every command that reaches the cluster builds its ports here, from the shared
@@ -41,6 +43,8 @@ export interface Ports {
   marker: ReleaseMarker;
   /** Pod deletion for the forced StatefulSet rollback. */
   pods: PodDeleter;
+  /** The watchdog's per-release Leases (coordination.k8s.io/v1). */
+  leases: WatchdogLeases;
   clock: Clock;
   namespace: string;
   /** `--kube-context` / `--kubeconfig` as given, repeated on every helm call. */
@@ -75,6 +79,7 @@ export function openPorts(flags: PortsFlags): Ports {
     inventory: createKubeReleaseInventory(kube.kubeConfig.makeApiClient(CoreV1Api), store.driver, { server: kube.server }),
     ledger: createKubeLedgerStore({ kubeConfig: kube.kubeConfig, server: kube.server }),
     marker: createKubeReleaseMarker({ kubeConfig: kube.kubeConfig, server: kube.server, driver: store.driver }),
+    leases: createWatchdogLeases(kubeLeaseApi({ kubeConfig: kube.kubeConfig, server: kube.server })),
     pods: createKubePodDeleter({ kubeConfig: kube.kubeConfig, server: kube.server }),
     clock: systemClock,
     namespace,

@@ -72,6 +72,10 @@ export interface RecoveryResult {
  */
 export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: RollbackAndJudgeRequest): Promise<RecoveryResult> {
   const { clock, emit } = deps;
+  if (req.health.waitForLoadBalancers === undefined) {
+    // As the upgrade: the verdict covers what this helm's --wait covers (helm 3 waits for LoadBalancer addresses).
+    req = { ...req, health: { ...req.health, waitForLoadBalancers: (await deps.helm.majorVersion()) === 3 } };
+  }
   emit({ type: 'rollback-started', toRevision: req.toRevision, at: clock.now() });
   // An OrderedReady StatefulSet stuck on a pod that never turned ready does not converge by itself: helm 3's
   // --wait would wait out its timeout, helm 4's fails at once on the crash-looping pod. Force it instead.
@@ -107,12 +111,18 @@ export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: Rollback
   } finally {
     forcer?.stop();
   }
+  // A rollback whose workloads are healthy is healthy, even when helm failed or overran its wait.
+  const healthyAnyway = !run.healthy && run.verdictHealthy && run.failure?.reason === 'HelmFailed';
+  if (healthyAnyway && run.failure) {
+    emit({ type: 'notice', level: 'warn', message: `the rollback's workloads are healthy (every one rolled out and ready), but ${run.failure.message}; the rollback counts as healthy`, at: clock.now() });
+  }
   const result: RecoveryResult = {
-    ok: run.healthy,
+    ok: run.healthy || healthyAnyway,
     startedAt: run.startedAt,
     ...(run.revision === undefined ? {} : { newRevision: run.revision }),
   };
   if (run.healthy) result.completedAt = run.healthyAt;
+  else if (healthyAnyway) result.completedAt = run.failure?.detectedAt;
   else if (run.failure) {
     result.failure = run.failure;
     result.message = `rollback to revision ${req.toRevision} failed: ${describeFailure(run.failure)}: ${run.failure.message}`;

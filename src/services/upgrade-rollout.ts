@@ -103,8 +103,9 @@ export class RolloutMonitor {
     this.cancelTimer = undefined;
     if (verdict.state === 'progressing' && verdict.recheckAt) {
       this.cancelTimer = this.input.clock.at(verdict.recheckAt, () => this.evaluateNow());
-    } else if (verdict.state === 'healthy') {
-      // A healthy rollout can still turn (e.g. a crash after start); the timeout bounds how long we care.
+    } else if (verdict.state === 'healthy' && now.getTime() < this.deadline().getTime()) {
+      // A healthy rollout can still turn (e.g. a crash after start); the timeout bounds how long we care. Past
+      // the deadline there is nothing left to wake up for (re-arming a timer in the past would spin).
       this.armTimeout();
     }
     return verdict;

@@ -1,4 +1,4 @@
-import type { Failure, HealthOptions, Verdict } from '../domain/health/types.js';
+import type { Failure, HealthOptions, RolloutProgress, Verdict } from '../domain/health/types.js';
 import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import { releaseWorkloads, type ReleaseAction } from '../domain/manifest/workloads.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
@@ -62,9 +62,22 @@ export interface SuperviseResult {
   stoppedHelm: boolean;
   /** True when the cluster watch broke and only helm's own result was used. */
   watchLost: boolean;
+  /**
+   * True when our own verdict on the workloads was healthy when the run was decided, whatever helm did (helm
+   * failed, or still waited past --timeout for something the verdict does not cover).
+   */
+  verdictHealthy: boolean;
+  /** The last progress of the verdict (what was still pending), when the workloads were known. */
+  progress?: RolloutProgress;
   /** True when helm exited and its storage holds no revision of this run (helm refused the input). */
   nothingStored: boolean;
 }
+
+/**
+ * How long helm may keep running after --timeout once our verdict is healthy, before it is stopped (SIGTERM,
+ * then SIGKILL after `terminateGraceMs`): together they bound a phase to --timeout + 5 s + the grace.
+ */
+export const HELM_OVERRUN_MS = 5_000;
 
 /**
  * Runs one helm command (upgrade --install or rollback) while judging its rollout: watches for the revision
@@ -186,6 +199,21 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     // helm is satisfied but our rules are not yet: keep judging until healthy, failed or the timeout.
   }
   const offVerdict = monitor.onVerdict(() => decideNow());
+  // --timeout bounds the run whatever helm does: once our verdict is healthy, helm gets a few seconds past the
+  // timeout to finish its own wait, then it is stopped (it may be waiting for something the verdict does not
+  // cover, or hang); the caller decides what a healthy verdict with a failed helm means.
+  const cancelOverrun = clock.at(new Date(startedAt.getTime() + input.health.timeoutMs + HELM_OVERRUN_MS), () => {
+    if (exit || decided || watchLost) return;
+    decided = true;
+    const now = clock.now();
+    const failure: Failure = {
+      reason: 'HelmFailed',
+      object: revision === undefined ? 'Release' : `Release/${input.release}.v${revision}`,
+      message: `helm ${input.args[0]} was still running ${Math.round((input.health.timeoutMs + HELM_OVERRUN_MS) / 1000)}s after it started (--timeout ${Math.round(input.health.timeoutMs / 1000)}s); stopped it`,
+      firstSignalAt: now,
+    };
+    resolveDecision({ healthy: false, failure, at: now });
+  });
   // Set once helm has exited and its storage holds no revision of this run: there is nothing to watch.
   let nothingStored = false;
   void proc.exited.then(async (e) => {
@@ -209,9 +237,14 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
   if (input.interrupt?.aborted) decideNow();
 
   let d: Decision;
+  let verdictHealthy = false;
+  let progress: RolloutProgress | undefined;
   try {
     d = await decision;
+    verdictHealthy = monitor.verdict?.state === 'healthy';
+    if (monitor.hasWorkloads) progress = monitor.verdict?.progress;
   } finally {
+    cancelOverrun();
     offChange();
     offError();
     offVerdict();
@@ -246,6 +279,8 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     ...(revision === undefined ? {} : { revision }),
     healthy: d.healthy,
     ...(d.healthy ? { healthyAt: d.at } : { failure: { ...d.failure, detectedAt: d.at } }),
+    verdictHealthy,
+    ...(progress ? { progress } : {}),
   };
 }
 
@@ -260,7 +295,7 @@ export async function watchOtherKinds(
 ): Promise<void> {
   const byKind = new Map<string, ResourceKind>();
   for (const w of workloads) {
-    if (!w.generic && w.kind !== 'PersistentVolumeClaim') continue;
+    if (!w.generic && w.kind !== 'PersistentVolumeClaim' && w.kind !== 'Service') continue;
     const key = `${w.kind}.${w.apiVersion}`;
     const k = byKind.get(key) ?? { apiVersion: w.apiVersion, kind: w.kind, namespaces: [] };
     byKind.set(key, { ...k, namespaces: [...k.namespaces, w.namespace] });

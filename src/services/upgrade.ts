@@ -2,8 +2,11 @@ import type { Failure, HealthOptions } from '../domain/health/types.js';
 import type { RevisionSummary } from '../domain/release/release.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import { checkPendingState } from '../domain/rollback/pending.js';
+import { holdBack } from '../domain/rollback/hold-back.js';
 import type { MigrationPolicy } from '../domain/guards/index.js';
 import { afterFailurePlan } from '../domain/rollback/plan.js';
+import { objectName } from '../domain/manifest/workload-ref.js';
+import { workloadsFromManifest } from '../domain/manifest/workloads.js';
 import { chooseRollbackTarget } from '../domain/rollback/target.js';
 import type { LedgerEntry } from '../domain/rollback/ledger.js';
 import { describeFailure, type UpgradeEvent } from '../domain/upgrade/events.js';
@@ -85,6 +88,8 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
   validateReleaseName(req.release);
   // Which helm this is (and whether it can be used at all) is known before anything else runs.
   const helmMajor = await deps.helm.majorVersion();
+  // The verdict covers what this helm's --wait covers: helm 3 (and helm 4's --wait=legacy) wait for LoadBalancer addresses.
+  req = { ...req, health: { ...req.health, waitForLoadBalancers: req.health.waitForLoadBalancers ?? (helmMajor === 3 || req.helmArgs.includes('--wait=legacy')) } };
   const interrupt = req.interrupt;
   interrupt?.begin({ release: req.release, namespace: req.namespace, helmGlobalArgs: req.helmGlobalArgs });
   interrupt?.report({ phase: 'preparing' });
@@ -212,6 +217,19 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       const why = plan.why === 'no-rollback' ? 'disabled' : plan.why === 'keep-failed-install' ? 'kept' : undefined;
       return finish({ ...reportBase, outcome: plan.outcome, ...(why ? { notRolledBack: why } : {}), failure });
     }
+    // Failures that are not the workloads' health: say so, and do not undo what a recovery cannot fix.
+    const held = holdBack({
+      release: req.release,
+      namespace: req.namespace,
+      attemptedRevision: attempted,
+      failure,
+      verdictHealthy: run.verdictHealthy,
+      ...(run.progress ? { progress: run.progress } : {}),
+      plan: plan.action === 'rollback' ? { action: 'rollback', toRevision: plan.toRevision } : { action: 'uninstall' },
+      targetLoadBalancers: plan.action === 'rollback' ? await loadBalancersOf(deps.releases, req, plan.toRevision) : [],
+    });
+    if (held.message) notice(held.hold ? 'warn' : 'info', held.message);
+    if (held.hold) return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'would-not-help', failure, ...(held.reason ? { noRollbackReason: held.reason } : {}) });
     if (plan.action === 'uninstall') {
       interrupt?.report({ phase: 'uninstall', target: undefined });
       notice('info', plan.message);
@@ -257,6 +275,16 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
   } finally {
     interrupt?.signal.removeEventListener('abort', onInterrupt);
     deps.watch.stop();
+  }
+}
+
+/** `Service/name` of the LoadBalancer Services in a revision's manifest (none when it cannot be read). */
+async function loadBalancersOf(releases: ReleaseStore, req: Pick<UpgradeRequest, 'release' | 'namespace'>, revision: number): Promise<string[]> {
+  try {
+    const rel = await releases.getRevision(req.release, req.namespace, revision);
+    return workloadsFromManifest(rel.manifest, req.namespace).filter((w) => w.kind === 'Service').map((w) => objectName(w));
+  } catch {
+    return [];
   }
 }
 

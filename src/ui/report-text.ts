@@ -76,6 +76,7 @@ function headline(r: UpgradeReport): string {
       if (r.blocked) return `FAILED: ${r.release} ${attempted} failed; not rolled back (${r.blocked.guard} guard)`;
       if (r.notRolledBack === 'nothing-stored' || r.attemptedRevision === null) return `FAILED: ${r.release} upgrade failed before helm stored a revision; nothing was changed`;
       if (r.notRolledBack === 'kept') return `FAILED: ${r.release} ${attempted} failed; left as it is (--keep-failed-install)`;
+      if (r.noRollbackReason) return `FAILED: ${r.release} ${attempted} failed; left as it is (${r.noRollbackReason})`;
       return `FAILED: ${r.release} ${attempted} failed; left as it is (rollback disabled by --no-rollback)`;
   }
 }

@@ -30,6 +30,9 @@ export function planLines(plan: RollbackPlan, options: { diff: 'full' | 'summary
   const why = plan.pending ? ` (recovering from ${plan.pending.status} revision ${plan.pending.revision})` : plan.defaultTarget ? ' (the last known good)' : '';
   const lines: ReportLine[] = [
     { level: 'info', text: `Roll back ${plan.release} (namespace ${plan.namespace}) from ${from} to revision ${plan.toRevision}${why}` },
+    ...(plan.fromRevision !== null && plan.latestRevision !== plan.fromRevision
+      ? [{ level: 'info' as const, text: `  newest: revision ${plan.latestRevision}, what the cluster holds now: the changes below are against it` }]
+      : []),
     { level: 'info', text: `  hooks: ${hookText(plan.hooks)}` },
     { level: 'info', text: '  guards:' },
     ...findingLines(plan.findings, '    '),

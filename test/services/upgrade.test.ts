@@ -128,6 +128,31 @@ describe('upgrade service', () => {
     expect(s.events.filter((e) => e.type === 'verdict').map((e) => e.type === 'verdict' && e.verdict.state)).toEqual(['healthy']);
   });
 
+  it('--timeout bounds the run: helm still waiting after a healthy verdict is stopped; a healthy revision is not rolled back', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const proc = await s.helm.next('upgrade');
+    proc.onTerminate = () => s.releases.setStatus(2, 'failed');
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    // helm keeps waiting (for something the verdict does not cover): nothing happens before the timeout + 5 s.
+    s.clock.advance(health.timeoutMs + 4_000);
+    await settle();
+    expect(proc.terminated).toBe(false);
+    s.clock.advance(1_000);
+    await settle();
+    expect(proc.terminated).toBe(true);
+    const report = await done;
+    expect(report.outcome).toBe('failed-no-rollback');
+    expect(report.noRollbackReason).toBe('its workloads are healthy; helm failed for another reason');
+    expect(report.failure).toMatchObject({ reason: 'HelmFailed', message: 'helm upgrade was still running 305s after it started (--timeout 300s); stopped it' });
+    expect(s.helm.verbs()).toEqual(['upgrade']);
+    const notices = s.events.filter((e) => e.type === 'notice').map((e) => (e as { message: string }).message);
+    expect(notices.some((m) => /are healthy .*Not rolling back: a healthy revision is not undone because helm gave up/.test(m))).toBe(true);
+  });
+
   it('failure: stops helm (SIGTERM), sees the revision failed, rolls back to the last known good and verifies it', async () => {
     const s = setup(['superseded', 'deployed']);
     s.ledger.entries = [{ revision: 2, verdict: 'failed', reason: 'OOMKilled', decidedAt: at(0) }];

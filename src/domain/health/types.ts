@@ -64,6 +64,12 @@ export interface HealthOptions {
   /** Whether release Jobs must complete before the release is healthy (`--wait-for-jobs`, default false). */
   waitForJobs: boolean;
   /**
+   * Whether Services of type LoadBalancer must have an address (`status.loadBalancer.ingress`) before the
+   * release is healthy: what helm 3's --wait (and helm 4's --wait=legacy) waits for; helm 4's watcher does not.
+   * Default false: such a Service is shown, not waited for.
+   */
+  waitForLoadBalancers?: boolean;
+  /**
    * How long every new pod must have been ready before the rollout counts as healthy (default 5 000 ms).
    * A container that crashes a few seconds after turning ready would otherwise pass as healthy, exactly as
    * it passes helm's own --wait.

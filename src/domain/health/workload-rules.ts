@@ -111,6 +111,8 @@ export function assessWorkload(ref: WorkloadRef, ctx: WorkloadContext): Workload
       return assessBarePod(ref, ctx);
     case 'PersistentVolumeClaim':
       return assessClaimRef(ref, ctx);
+    case 'Service':
+      return assessLoadBalancer(ref, ctx);
     default:
       return assessGeneric(ref, ctx);
   }
@@ -179,6 +181,29 @@ function assessClaimRef(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessm
   if (judged.failure) a.failure = { ...judged.failure, object: objectName(ref) };
   a.waitingFor = `the claim to be bound (${judged.note})`;
   return finish(a, judged.done);
+}
+
+/**
+ * A Service of type LoadBalancer: done once `status.loadBalancer.ingress` has an address. Waited for only with
+ * `waitForLoadBalancers` (what helm's wait of that major covers); otherwise shown and counted done.
+ */
+function assessLoadBalancer(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessment {
+  const found = liveResource(ref, ctx);
+  if (found.unwatched) return notJudged(ref, found.unwatched);
+  const live = found.live as { status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } } | undefined;
+  const waited = ctx.options.waitForLoadBalancers === true;
+  if (!live) return finish(base(ref, 1, false), false);
+  const a = base(ref, 1, true);
+  const addresses = (live.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname).filter((x): x is string => !!x);
+  const done = addresses.length > 0 || !waited;
+  a.progress.note = addresses.length > 0
+    ? `load balancer ${addresses.join(', ')}`
+    : waited ? 'no load-balancer address yet' : 'no load-balancer address; not waited for (neither does this helm\'s --wait)';
+  a.progress.updated = 1;
+  a.progress.ready = addresses.length > 0 ? 1 : 0;
+  a.progress.available = a.progress.ready;
+  a.waitingFor = 'a load-balancer address (status.loadBalancer.ingress is empty: does the cluster have a load-balancer controller?)';
+  return finish(a, done);
 }
 
 function base(ref: WorkloadRef, desired: number, present: boolean): WorkloadAssessment {

@@ -1,8 +1,11 @@
-/** The built-in kinds judged by rules of their own (src/domain/health); PersistentVolumeClaims must bind. */
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod' | 'PersistentVolumeClaim';
+/**
+ * The built-in kinds judged by rules of their own (src/domain/health); PersistentVolumeClaims must bind;
+ * Services only of type LoadBalancer, which must get an address where helm's --wait waits for one.
+ */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'Pod' | 'PersistentVolumeClaim' | 'Service';
 
 /** The workload kinds, in the stable order used when several verdicts compete. */
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Pod', 'PersistentVolumeClaim'];
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Pod', 'PersistentVolumeClaim', 'Service'];
 
 /** A label selector as Kubernetes spells it (`matchLabels` and `matchExpressions`). */
 export interface LabelSelector {

@@ -9,14 +9,16 @@ const WORKLOAD_GROUPS: Record<WorkloadKind, string> = {
   Job: 'batch',
   Pod: '',
   PersistentVolumeClaim: '',
+  Service: '',
 };
 
 /**
  * Built-in kinds with nothing to wait for (no status, or one kstatus calls Current at once): not watched.
- * Services are left to the Service rules. Every other kind of a manifest is judged by the kstatus conventions.
+ * Services are workloads only when of type LoadBalancer (see toWorkloadRef). Every other kind of a manifest is
+ * judged by the kstatus conventions.
  */
 const NOTHING_TO_WAIT_FOR: Readonly<Record<string, readonly string[]>> = {
-  '': ['ConfigMap', 'Secret', 'ServiceAccount', 'Service', 'Endpoints', 'ResourceQuota', 'LimitRange', 'Namespace', 'PersistentVolume', 'ReplicationController', 'PodTemplate'],
+  '': ['ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'ResourceQuota', 'LimitRange', 'Namespace', 'PersistentVolume', 'ReplicationController', 'PodTemplate'],
   apps: ['ReplicaSet', 'ControllerRevision'],
   batch: ['CronJob'],
   'rbac.authorization.k8s.io': ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'],
@@ -161,6 +163,8 @@ function toWorkloadRef(obj: Record<string, unknown>, defaultNamespace: string): 
   const ref: WorkloadRef = { apiVersion, kind: workloadKind, namespace, name };
   const spec = isRecord(obj.spec) ? obj.spec : {};
   if (workloadKind === 'PersistentVolumeClaim') return ref;
+  // A Service is waited for only as helm 3's --wait does: type LoadBalancer without externalIPs needs an address.
+  if (workloadKind === 'Service') return spec.type === 'LoadBalancer' && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0) ? ref : undefined;
   if (workloadKind === 'Pod') {
     describeTemplate(ref, metadata, spec);
     return ref;

@@ -104,7 +104,7 @@ export type UpgradeEvent =
 export type UpgradeEventType = UpgradeEvent['type'];
 
 /** A short summary of a failure, e.g. for a status line: `CrashLoopBackOff in Pod/web-1 (app)`. */
-export function describeFailure(failure: { reason: FailureReason; object: string; container?: string }): string {
+export function describeFailure(failure: { reason: FailureReason | (string & {}); object: string; container?: string }): string {
   return failure.container
     ? `${failure.reason} in ${failure.object} (container ${failure.container})`
     : `${failure.reason} in ${failure.object}`;

@@ -8,12 +8,14 @@ import type { Failure, FailureReason } from '../health/types.js';
  * - `rolled-back`: it failed and the release is healthy again on the rollback target (or uninstalled, for a
  *   failed first install);
  * - `rollback-failed`: it failed and the rollback failed or was impossible;
- * - `failed-no-rollback`: it failed and `--no-rollback` (or `--keep-failed-install`) asked us not to act.
+ * - `failed-no-rollback`: it failed and `--no-rollback` (or `--keep-failed-install`) asked us not to act, or a
+ *   rollback could not help (`noRollbackReason` says why: healthy workloads and helm gave up, a LoadBalancer
+ *   address no rollback would bring).
  */
 export type UpgradeOutcome = 'healthy' | 'rolled-back' | 'rollback-failed' | 'failed-no-rollback';
 
 /** Why a failed upgrade was not rolled back; see UpgradeReport.notRolledBack. */
-export type NotRolledBack = 'disabled' | 'kept' | 'nothing-stored' | 'blocked';
+export type NotRolledBack = 'disabled' | 'kept' | 'nothing-stored' | 'blocked' | 'would-not-help';
 
 /** The final report `--json` prints on stdout. Times are RFC 3339 strings (UTC, milliseconds). */
 export interface UpgradeReport {
@@ -27,7 +29,8 @@ export interface UpgradeReport {
   /**
    * Why nothing was rolled back (outcome `failed-no-rollback`): `disabled` (--no-rollback), `kept`
    * (--keep-failed-install), `nothing-stored` (it failed before helm stored a revision: nothing changed),
-   * `blocked` (a guard under --migration-policy block; see `blocked`).
+   * `blocked` (a guard under --migration-policy block; see `blocked`), `would-not-help` (a rollback could not
+   * fix it; `noRollbackReason` says why).
    */
   notRolledBack?: NotRolledBack;
   /** Present when the attempted revision failed. */
@@ -41,6 +44,8 @@ export interface UpgradeReport {
     /** When this tool decided the rollout had failed. */
     detectedAt: string;
   };
+  /** Why nothing was rolled back although the revision failed (outcome `failed-no-rollback`), when not a flag. */
+  noRollbackReason?: string;
   /** Present when a rollback (or an uninstall of a failed first install) was attempted. */
   rollback?: {
     /** Target revision; null when the action was an uninstall. */
@@ -77,6 +82,7 @@ export interface ReportInput {
   healthyAt?: Date;
   failure?: Failure & { detectedAt: Date };
   rollback?: { toRevision?: number; newRevision?: number; startedAt: Date; completedAt?: Date };
+  noRollbackReason?: string;
   guards?: GuardFinding[];
   blocked?: { guard: string; message: string; command: string };
 }
@@ -98,6 +104,7 @@ export function buildReport(input: ReportInput): UpgradeReport {
     // A signal stamped in the future (clock skew between nodes and us) must not give a negative TTD.
     report.timings.ttdMs = Math.max(0, f.detectedAt.getTime() - f.firstSignalAt.getTime());
   }
+  if (input.noRollbackReason) report.noRollbackReason = input.noRollbackReason;
   if (input.rollback) {
     const r = input.rollback;
     report.rollback = {

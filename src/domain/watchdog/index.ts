@@ -2,3 +2,5 @@
 export * from './machine.js';
 export * from './report.js';
 export * from './types.js';
+export * from './events.js';
+export * from './lease.js';

@@ -109,9 +109,7 @@ export function stepWatchdog(state: WatchdogState, event: WatchdogEvent): Watchd
   switch (event.type) {
     case 'lease-acquired':
       if (state.phase !== 'arming') return same(state);
-      return settle({ ...state, phase: 'baking', holdsLease: true }, event.now, [
-        { type: 'log', level: 'info', message: `armed on revision ${state.revision} until ${state.deadline.toISOString()}` },
-      ]);
+      return settle({ ...state, phase: 'baking', holdsLease: true }, event.now, []);
     case 'lease-held':
       if (state.phase !== 'arming') return same(state);
       return standDown(state, event.now, 'lease-held', `another watchdog (${event.holder}) holds the lease until ${event.until.toISOString()}`, false);

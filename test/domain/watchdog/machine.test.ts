@@ -63,11 +63,11 @@ type Case = {
 
 const cases: Case[] = [
   // ---- arming ----
-  { name: 'arming + lease acquired -> baking', from: () => arming(), events: [{ type: 'lease-acquired', now: t(0) }], phase: 'baking', effects: [{ type: 'log', level: 'info', message: `armed on revision 5 until ${t(BAKE_S).toISOString()}` }] },
+  { name: 'arming + lease acquired -> baking', from: () => arming(), events: [{ type: 'lease-acquired', now: t(0) }], phase: 'baking', effects: [] },
   { name: 'arming + lease held by another -> stood down, no notification, nothing to release', from: () => arming(), events: [{ type: 'lease-held', now: t(0), holder: 'ci-7', until: t(15) }], phase: 'done', outcome: 'stood-down', effects: standDownEffects(false, false) },
   { name: 'arming + lease lost -> stood down, nothing to release', from: () => arming(), events: [{ type: 'lease-lost', now: t(0), detail: 'gone' }], phase: 'done', outcome: 'stood-down', effects: standDownEffects(true, false) },
   { name: 'arming + degraded health -> waits for the lease, no action', from: () => arming(), events: [{ type: 'health', now: t(0), state: 'degraded', failure: crash }], phase: 'arming', effects: [] },
-  { name: 'arming + degraded, then lease acquired -> rolls back at once', from: () => arming(), events: [{ type: 'health', now: t(0), state: 'degraded', failure: crash }, { type: 'lease-acquired', now: t(1) }], phase: 'rolling-back', effects: [{ type: 'log', level: 'info', message: expect.any(String) }, ...failedEffects('RestartsGrowing', t(1))] },
+  { name: 'arming + degraded, then lease acquired -> rolls back at once', from: () => arming(), events: [{ type: 'health', now: t(0), state: 'degraded', failure: crash }, { type: 'lease-acquired', now: t(1) }], phase: 'rolling-back', effects: failedEffects('RestartsGrowing', t(1)) },
   { name: 'arming + failed metric -> waits for the lease', from: () => arming(), events: [{ type: 'metric', now: t(0), result: metric({ outcome: 'fail', status: 'failed', value: 0.2 }) }], phase: 'arming', effects: [] },
   { name: 'arming + healthy -> nothing', from: () => arming(), events: [{ type: 'health', now: t(0), state: 'healthy' }], phase: 'arming', effects: [] },
   { name: 'arming + tick past the deadline -> nothing (not armed yet)', from: () => arming(), events: [{ type: 'tick', now: t(BAKE_S + 1) }], phase: 'arming', effects: [] },
