@@ -32,8 +32,13 @@ export const tuiFlag = {
 export const healthFlags = {
   timeout: Flags.string({ description: 'give up on the rollout after this long (helm gets a margin more)', default: '5m' }),
   'max-restarts': Flags.string({ description: 'fail when a container of a new pod restarted this often', default: '2' }),
-  'unschedulable-grace': Flags.string({ description: 'fail when a new pod stays unschedulable this long', default: '30s' }),
-  'unready-grace': Flags.string({ description: 'fail when a started container stays unready this long', default: '120s' }),
+  // No oclif default: whether the user gave them decides if learned graces and never-schedulable apply.
+  'unschedulable-grace': Flags.string({
+    description: 'fail when a new pod stays unschedulable this long [default: 30s; without the flag, at once when no node could ever fit it and no cluster autoscaler runs]',
+  }),
+  'unready-grace': Flags.string({
+    description: "fail when a started container stays unready this long [default: 120s; without the flag, learned from the release's healthy revisions when the ledger has their start-up times]",
+  }),
   'force-statefulset-rollback': Flags.boolean({
     description: 'on rollback, delete the not-ready pods an OrderedReady StatefulSet keeps from the failed revision (its controller never replaces them); --no-force-statefulset-rollback leaves them',
     default: true,
@@ -54,8 +59,8 @@ export interface KubeFlagValues {
 export interface HealthFlagValues {
   timeout: string;
   'max-restarts': string;
-  'unschedulable-grace': string;
-  'unready-grace': string;
+  'unschedulable-grace'?: string;
+  'unready-grace'?: string;
 }
 
 /**
@@ -66,8 +71,10 @@ export function parseHealthOptions(flags: HealthFlagValues, extra: { waitForJobs
   const health: HealthOptions = {
     timeoutMs: parseDuration(flags.timeout, 'timeout'),
     maxRestarts: positiveInt(flags['max-restarts'], 'max-restarts'),
-    unschedulableGraceMs: parseDuration(flags['unschedulable-grace'], 'unschedulable-grace'),
-    unreadyGraceMs: parseDuration(flags['unready-grace'], 'unready-grace'),
+    unschedulableGraceMs: parseDuration(flags['unschedulable-grace'] ?? '30s', 'unschedulable-grace'),
+    unreadyGraceMs: parseDuration(flags['unready-grace'] ?? '120s', 'unready-grace'),
+    ...(flags['unschedulable-grace'] === undefined ? {} : { unschedulableGraceExplicit: true }),
+    ...(flags['unready-grace'] === undefined ? {} : { unreadyGraceExplicit: true }),
     waitForJobs: extra.waitForJobs ?? false,
     minStableMs: DEFAULT_HEALTH_OPTIONS.minStableMs,
   };

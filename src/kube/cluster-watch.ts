@@ -6,6 +6,7 @@ import {
   KubernetesObjectApi,
   makeInformer,
   type V1APIResourceList,
+  type V1Node,
   type Informer,
   type KubeConfig,
   type KubernetesListObject,
@@ -197,6 +198,36 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     );
   };
 
+  // Nodes and a cluster autoscaler decide whether an unschedulable pod could ever be placed. Both are
+  // cluster-scoped reads the plugin may not be granted: then they stay unknown, and only the grace applies.
+  let nodes: AnyInformer | undefined;
+  /** The autoscaler's status ConfigMap: seen (true), known absent (false), unknown (undefined). */
+  let autoscalerStatus: boolean | undefined;
+  const KARPENTER_LABELS = ['karpenter.sh/nodepool', 'karpenter.sh/provisioner-name'];
+  const startClusterReads = async (): Promise<void> => {
+    const informer = make('/api/v1/nodes', () => core.listNode() as never);
+    const [listed] = await Promise.allSettled([
+      informer.start(),
+      core.readNamespacedConfigMap({ name: 'cluster-autoscaler-status', namespace: 'kube-system' }).then(
+        () => (autoscalerStatus = true),
+        (err: unknown) => {
+          const code = (err as { code?: number; statusCode?: number }).code ?? (err as { statusCode?: number }).statusCode;
+          if (code === 404) autoscalerStatus = false;
+        },
+      ),
+    ]);
+    if (listed.status === 'rejected' || stopped) {
+      void informer.stop();
+      return;
+    }
+    nodes = informer;
+    wireResource(informer, 'v1', 'Node');
+  };
+  const autoscaler = (): boolean | undefined => {
+    const karpenter = nodes?.list().some((n) => KARPENTER_LABELS.some((l) => n.metadata?.labels?.[l] !== undefined));
+    return karpenter ? true : autoscalerStatus;
+  };
+
   /** Every watched namespace's objects of one kind, release namespace first. */
   const list = <T>(kind: keyof NamespaceInformers): T[] =>
     [...byNamespace.entries()].flatMap(([n, i]) => i[kind].list(n) as unknown as T[]);
@@ -205,7 +236,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     async start() {
       startErrors = [];
       try {
-        await Promise.all(Object.values(informers).map((i) => i.start()));
+        await Promise.all([...Object.values(informers).map((i) => i.start()), startClusterReads()]);
         if (startErrors.length > 0) throw startErrors[0];
       } catch (err) {
         stopInformers();
@@ -248,6 +279,8 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
           informer.list().map((o) => ({ ...(o as unknown as ResourceObject), apiVersion, kind })),
         ),
         unwatched: [...unwatched.values()],
+        ...(nodes ? { nodes: nodes.list() as unknown as V1Node[] } : {}),
+        ...(autoscaler() === undefined ? {} : { autoscaler: autoscaler() as boolean }),
       };
     },
     releaseRecords(): RevisionSummary[] {
@@ -276,5 +309,6 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     void records.stop();
     for (const set of byNamespace.values()) for (const informer of Object.values(set)) void informer.stop();
     for (const { informer } of resourceInformers.values()) void informer.stop();
+    void nodes?.stop();
   }
 }

@@ -48,7 +48,26 @@ export function templateChanges(before: string, after: string, namespace: string
  * to the health rules they are simply not there yet ("waiting for helm to apply"). Input untouched.
  */
 export function hideUnapplied(snapshot: ClusterSnapshot, changes: TemplateChanges): ClusterSnapshot {
-  if (changes.size === 0) return snapshot;
+  return splitUnapplied(snapshot, changes).visible;
+}
+
+/**
+ * Like {@link hideUnapplied}, and also says which workloads it hid (`Kind/name`): they exist with the previous
+ * revision's template, which the view says instead of "not created yet".
+ */
+export function splitUnapplied(snapshot: ClusterSnapshot, changes: TemplateChanges): { visible: ClusterSnapshot; hidden: ReadonlySet<string> } {
+  if (changes.size === 0) return { visible: snapshot, hidden: new Set() };
+  const visible = hideUnappliedObjects(snapshot, changes);
+  const hidden = new Set<string>();
+  const kinds = [['Deployment', 'deployments'], ['StatefulSet', 'statefulSets'], ['DaemonSet', 'daemonSets']] as const;
+  for (const [kind, field] of kinds) {
+    const kept = new Set(visible[field].map((o) => o.metadata?.uid ?? o.metadata?.name));
+    for (const o of snapshot[field]) if (!kept.has(o.metadata?.uid ?? o.metadata?.name)) hidden.add(`${kind}/${o.metadata?.name ?? ''}`);
+  }
+  return { visible, hidden };
+}
+
+function hideUnappliedObjects(snapshot: ClusterSnapshot, changes: TemplateChanges): ClusterSnapshot {
   const keep = (kind: string) => (o: { metadata?: { namespace?: string; name?: string }; spec?: unknown }) => {
     const list = changes.get(`${kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
     if (!list) return true;

@@ -4,7 +4,10 @@ import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
-import { hideUnapplied, type TemplateChanges } from './upgrade-applied.js';
+import { splitUnapplied, type TemplateChanges } from './upgrade-applied.js';
+
+/** How the view describes an existing workload whose new template helm has not applied yet. */
+export const UNAPPLIED_NOTE = 'previous revision running; helm has not applied this one yet';
 
 /** A verdict that ends a watch. */
 export type FinalVerdict = Extract<Verdict, { state: 'healthy' } | { state: 'failed' }>;
@@ -90,13 +93,15 @@ export class RolloutMonitor {
       }
       return this.latest;
     }
-    const verdict = evaluateRollout({
+    const { visible, hidden } = splitUnapplied(this.input.watch.snapshot(), this.changes);
+    const judged = evaluateRollout({
       workloads: this.workloads,
-      snapshot: hideUnapplied(this.input.watch.snapshot(), this.changes),
+      snapshot: visible,
       options: this.input.options,
       now,
       startedAt: this.input.startedAt,
     });
+    const verdict = hidden.size === 0 ? judged : { ...judged, progress: { ...judged.progress, workloads: judged.progress.workloads.map((w) => (!w.present && hidden.has(`${w.kind}/${w.name}`) ? { ...w, note: UNAPPLIED_NOTE } : w)) } };
     this.input.emit({ type: 'progress', phase: this.input.phase, snapshot: verdict.progress, at: now });
     this.publish(verdict);
     this.cancelTimer?.();

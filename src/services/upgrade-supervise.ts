@@ -56,6 +56,8 @@ export interface SuperviseResult {
   healthy: boolean;
   /** When the healthy verdict was reached. */
   healthyAt?: Date;
+  /** For a healthy run: the new pods' creation-to-Ready times per workload (for the ledger's learned graces). */
+  startup?: Record<string, number[]>;
   /** Set when it failed: the evidence and when we decided. */
   failure?: Failure & { detectedAt: Date };
   /** True when we stopped helm with a signal. */
@@ -279,6 +281,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     ...(revision === undefined ? {} : { revision }),
     healthy: d.healthy,
     ...(d.healthy ? { healthyAt: d.at } : { failure: { ...d.failure, detectedAt: d.at } }),
+    ...(d.healthy && monitor.verdict?.state === 'healthy' && monitor.verdict.startup ? { startup: monitor.verdict.startup } : {}),
     verdictHealthy,
     ...(progress ? { progress } : {}),
   };

@@ -8,7 +8,8 @@ import { afterFailurePlan } from '../domain/rollback/plan.js';
 import { objectName } from '../domain/manifest/workload-ref.js';
 import { workloadsFromManifest } from '../domain/manifest/workloads.js';
 import { chooseRollbackTarget } from '../domain/rollback/target.js';
-import type { LedgerEntry } from '../domain/rollback/ledger.js';
+import { learnedStartupMs, type LedgerEntry } from '../domain/rollback/ledger.js';
+import { formatDuration } from '../domain/health/kube-util.js';
 import { describeFailure, type UpgradeEvent } from '../domain/upgrade/events.js';
 import { buildReport, type ReportInput, type UpgradeReport } from '../domain/upgrade/report.js';
 import { UsageError } from '../errors/errors.js';
@@ -144,6 +145,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     emit({ type: 'started', ...base, chart: req.chart, helmMajor, at: clock.now() });
     upgrading = true;
     const before = latest(history);
+    const health = withLearnedGraces(req.health, ledger, (text) => notice('info', text));
 
     const run = await superviseHelm(deps, {
       release: req.release,
@@ -158,7 +160,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       action: firstInstall ? 'install' : 'upgrade',
       afterRevision: latest(history),
       ...(history.length > 0 ? { previousRevision: latest(history) } : {}),
-      health: req.health,
+      health,
       terminateGraceMs: req.terminateGraceMs,
       ...(interrupt ? { interrupt: interrupt.signal } : {}),
     });
@@ -182,7 +184,10 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     };
 
     if (run.healthy) {
-      if (attempted !== undefined) ledger = await record(deps, req, ledger, { revision: attempted, verdict: 'healthy', decidedAt: run.healthyAt ?? clock.now() }, notice);
+      if (attempted !== undefined) {
+        const startup = run.startup && Object.keys(run.startup).length > 0 ? { startup: run.startup } : {};
+        ledger = await record(deps, req, ledger, { revision: attempted, verdict: 'healthy', decidedAt: run.healthyAt ?? clock.now(), ...startup }, notice);
+      }
       return finish({ ...reportBase, outcome: 'healthy', ...(run.healthyAt ? { healthyAt: run.healthyAt } : {}) });
     }
     const failure = run.failure as Failure & { detectedAt: Date };
@@ -305,6 +310,20 @@ async function readHistory(releases: ReleaseStore, req: Pick<UpgradeRequest, 're
     if (err instanceof ReleaseNotFoundError) return [];
     throw err;
   }
+}
+
+/**
+ * The health options with the start-up times the ledger learned from the release's healthy revisions (unless
+ * `--unready-grace` was given), said in one line when there are any.
+ */
+export function withLearnedGraces(health: HealthOptions, ledger: readonly LedgerEntry[], say: (text: string) => void): HealthOptions {
+  if (health.unreadyGraceExplicit) return health;
+  const learned = learnedStartupMs(ledger);
+  const keys = Object.keys(learned);
+  if (keys.length === 0) return health;
+  const shown = keys.slice(0, 3).map((k) => `${k.replace(/^([^/]+)\/[^/]+\//, '$1/')} ${formatDuration(learned[k] as number)}`);
+  say(`learned start-up times from the ledger: ${shown.join(', ')}${keys.length > 3 ? ` and ${keys.length - 3} more` : ''} (unready grace: 2x, at least 5s)`);
+  return { ...health, learnedStartupMs: learned };
 }
 
 /** Writes a verdict to the ledger; a ledger that cannot be written is a warning, never a failed upgrade. */

@@ -1,8 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { UpgradeEvent } from '../domain/upgrade/events.js';
-import { initialViewState, reduceUpgradeEvent, type LogLevel, type UpgradeViewState } from './live/state.js';
+import { activeRollout, initialViewState, pendingDeadline, reduceUpgradeEvent, stageOf, waitingFor, type LogLevel, type UpgradeViewState } from './live/state.js';
 import { reportLines } from './report-text.js';
-import { formatElapsed } from './time-format.js';
+import { formatCountdown, formatElapsed } from './time-format.js';
 
 /** Where the plain renderer writes (process.stderr fits). */
 export interface TextSink {
@@ -17,6 +17,13 @@ export interface PlainRendererOptions {
   now?: () => Date;
   /** `relative` (default): `00:03.2` since the run's first event; `iso`: the event's RFC 3339 time. */
   timestamps?: 'relative' | 'iso';
+  /**
+   * After this long without a line while a rollout is watched, print a heartbeat: what it waits for and until
+   * when (default 30 s; 0: never). A CI log is then never silent through a two-minute grace.
+   */
+  heartbeatMs?: number;
+  /** Runs `fn` every `ms` until cancelled; default an unref'd setInterval (tests pass a manual one). */
+  every?: (ms: number, fn: () => void) => () => void;
 }
 
 /** A renderer fed one event at a time. */
@@ -36,6 +43,9 @@ export function createPlainRenderer(out: TextSink, options: PlainRendererOptions
   const now = options.now ?? (() => new Date());
   let state: UpgradeViewState = initialViewState();
   let closed = false;
+  let lastLineAt = now().getTime();
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const every = options.every ?? defaultEvery;
 
   const paint = (level: LogLevel, text: string): string => {
     switch (level) {
@@ -55,6 +65,19 @@ export function createPlainRenderer(out: TextSink, options: PlainRendererOptions
     return formatElapsed(t.getTime() - (state.originAt ?? t).getTime());
   };
 
+  // Checked often enough that a silence is reported within 10% of heartbeatMs after it starts.
+  const stopHeartbeat =
+    heartbeatMs > 0
+      ? every(Math.max(100, Math.round(heartbeatMs / 10)), () => {
+          const t = now();
+          if (closed || t.getTime() - lastLineAt < heartbeatMs) return;
+          const line = heartbeat(state, t);
+          if (!line) return;
+          lastLineAt = t.getTime();
+          out.write(`${chalk.dim(stamp(t))} ${chalk.dim(line)}\n`);
+        })
+      : () => undefined;
+
   return {
     onEvent(event) {
       if (closed) return;
@@ -68,10 +91,39 @@ export function createPlainRenderer(out: TextSink, options: PlainRendererOptions
         text += '\n';
         for (const line of reportLines(event.report)) text += `${paint(line.level, line.text)}\n`;
       }
-      if (text) out.write(text);
+      if (text) {
+        out.write(text);
+        lastLineAt = now().getTime();
+      }
     },
     close() {
       closed = true;
+      stopHeartbeat();
     },
   };
+}
+
+/**
+ * `still waiting for Deployment/web (0/2 ready, 2/2 updated); unready grace of Pod/web-1 (container app) ends at
+ * 02:03.0 (in 1:40); timeout at 05:00.0`, or undefined when no rollout is being watched.
+ */
+export function heartbeat(state: UpgradeViewState, now: Date): string | undefined {
+  const stage = stageOf(state);
+  if (stage !== 'watching' && stage !== 'rolling-back') return undefined;
+  const { phase, view } = activeRollout(state);
+  const progress = view.progress;
+  if (!progress) return undefined;
+  const origin = state.originAt ?? now;
+  const rel = (d: Date) => formatElapsed(d.getTime() - origin.getTime());
+  const next = pendingDeadline(progress);
+  const parts = [`${phase === 'rollback' ? 'rollback: ' : ''}still waiting for ${waitingFor(progress)}`];
+  if (progress.next) parts.push(`${next.label} ends at ${rel(next.at)} (in ${formatCountdown(next.at.getTime() - now.getTime())})`);
+  parts.push(`timeout at ${rel(progress.deadline)} (in ${formatCountdown(progress.deadline.getTime() - now.getTime())})`);
+  return parts.join('; ');
+}
+
+function defaultEvery(ms: number, fn: () => void): () => void {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  return () => clearInterval(timer);
 }

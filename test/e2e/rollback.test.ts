@@ -130,6 +130,18 @@ describe.each<HelmMajor>([3, 4])('rollback, status and the guards with helm %i o
       });
       expect((await history('app', n)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['1 superseded', '2 deployed', '3 failed']);
     }, 120_000);
+
+    it('the real rollback (warn policy) goes on, and its output holds no secret either', async () => {
+      const r = await cmd(['rollback', 'app', '-n', n, '--yes', '--no-tui', '--timeout', '60s']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/^ {4}WARN migration: revision 2's pre-upgrade hook Job\/app-db-migrate \(flyway\) ran/m);
+      // Revision 3 (what the cluster holds) left the password at the chart default: it comes back as added.
+      expect(r.stderr).toMatch(/^ {4}values \+ db\.password: added \(10 bytes\)$/m);
+      expect(r.stderr).toMatch(/^✔ app rolled back to revision 1 \(revision 4\): healthy/m);
+      for (const secret of ['s3cr3t-one', 's3cr3t-two', Buffer.from('s3cr3t-one').toString('base64'), Buffer.from('s3cr3t-two').toString('base64')]) {
+        expect(r.stdout + r.stderr).not.toContain(secret);
+      }
+    }, 120_000);
   });
 
   it('a rollback whose own rollout fails exits 4, and status then reports the release not healthy (exit 9)', async () => {

@@ -109,6 +109,7 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
     });
     sim.store.create('databases.db.example.com', { apiVersion: 'db.example.com/v1', kind: 'Database', metadata: { name: 'orders', namespace: 'default' }, spec: { size: 1 } });
     sim.store.create('persistentvolumeclaims', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    sim.store.create('nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1' }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' } } });
     const k = kube();
     const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: 'default', release: 'crs', driver: 'secret' });
     try {
@@ -122,6 +123,9 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
       const names = () => watch.snapshot().resources?.map((o) => `${o.kind}/${o.metadata?.name} ${o.apiVersion}`).sort();
       expect(names()).toEqual(['Database/orders db.example.com/v1', 'PersistentVolumeClaim/data v1']);
       expect(watch.snapshot().unwatched?.map((u) => u.kind)).toEqual(['Widget']);
+      // Nodes are listed for the never-schedulable rule; kube-sim runs no cluster autoscaler (no status ConfigMap).
+      expect(watch.snapshot().nodes?.map((n) => n.metadata?.name)).toEqual(['worker-1']);
+      expect(watch.snapshot().autoscaler).toBe(false);
 
       const ready = () => watch.snapshot().resources?.find((o) => o.kind === 'Database')?.status?.conditions?.[0]?.status === 'True';
       const seen = changeUntil(watch, ready);

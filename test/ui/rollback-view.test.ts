@@ -35,3 +35,19 @@ describe('the event view of a rollback by hand', () => {
     expect(state.log.map((l) => l.text)).toEqual(['rolling back to revision 3']);
   });
 });
+
+describe('the live view of a rollback by hand', () => {
+  it('heads with release, from -> target revision, and says it is rolling back (not recovering, not a failed upgrade)', async () => {
+    const { render } = await import('ink-testing-library');
+    const React = await import('react');
+    const { LiveUpgradeView } = await import('../../src/ui/live/view.js');
+    const state = reduceAll([
+      { type: 'rollback-started', toRevision: 3, manual: { release: 'web', namespace: 'prod', fromRevision: 5, helmMajor: 4 }, at: at(1) },
+    ]);
+    const { lastFrame, unmount } = render(React.createElement(LiveUpgradeView, { state, now: at(2), columns: 80, rows: 24, color: false }));
+    const text = (lastFrame() ?? '').split('\n');
+    unmount();
+    expect(text[0]).toBe('helm autorollback web · rev 5 → 3 · ns prod · helm 4');
+    expect(text[1]).toMatch(/^↺ rolling back to revision 3…/);
+  });
+});

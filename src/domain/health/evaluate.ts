@@ -1,5 +1,5 @@
 import { objectName, type WorkloadRef } from '../manifest/workload-ref.js';
-import { formatDuration } from './kube-util.js';
+import { findCondition, formatDuration, toDate } from './kube-util.js';
 import { assessEvictions, assessPod, podEnded, readySince } from './pod-rules.js';
 import { podProgress, recentWarnings } from './progress.js';
 import {
@@ -7,10 +7,11 @@ import {
   type ClusterSnapshot,
   type Failure,
   type HealthOptions,
+  type PendingDeadline,
   type RolloutProgress,
   type Verdict,
 } from './types.js';
-import { assessWorkload, type GenerationBaseline, type WorkloadAssessment } from './workload-rules.js';
+import { assessWorkload, baselineKey, type GenerationBaseline, type WorkloadAssessment } from './workload-rules.js';
 
 /** Input of {@link evaluateRollout}. */
 export interface EvaluateInput {
@@ -45,19 +46,37 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
 
   const failures: Failure[] = [];
   const dueAt: number[] = [];
+  const deadlines: PendingDeadline[] = [];
   for (const a of assessments) {
     if (a.failure) failures.push(a.failure);
-    for (const d of a.dueAt ?? []) dueAt.push(d.getTime());
+    for (const d of a.dueAt ?? []) {
+      dueAt.push(d.getTime());
+      deadlines.push({ at: d, object: objectName(a.ref), what: a.waitingFor });
+    }
     if (a.podRules === 'all') {
       const evicted = assessEvictions(a.pods, { options, now, events: snapshot.events });
       if (evicted) failures.push(evicted);
     }
+    const learnedMs = options.learnedStartupMs?.[baselineKey(a.ref.kind, a.ref.namespace, a.ref.name)];
+    const podCtx = {
+      options,
+      now,
+      events: snapshot.events,
+      ...(learnedMs === undefined ? {} : { learnedMs }),
+      ...(snapshot.nodes ? { nodes: snapshot.nodes } : {}),
+      ...(snapshot.autoscaler === undefined ? {} : { autoscaler: snapshot.autoscaler }),
+    };
     for (const pod of a.pods) {
-      const found = assessPod(pod, a.podRules, { options, now, events: snapshot.events });
+      const found = assessPod(pod, a.podRules, podCtx);
       failures.push(...found.failures);
       dueAt.push(...found.dueAt.map((d) => d.getTime()));
+      deadlines.push(...found.deadlines);
     }
   }
+  const upcoming = deadlines
+    .filter((d) => d.at.getTime() > now.getTime() && d.at.getTime() < progress.deadline.getTime())
+    .sort((x, y) => x.at.getTime() - y.at.getTime())[0];
+  if (upcoming) progress.next = upcoming;
 
   const pending = assessments.filter((a) => !a.done);
   const deadline = progress.deadline.getTime();
@@ -79,7 +98,7 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
     // With the window disabled there is nothing to be early for: ready pods are enough.
     const stableAt = options.minStableMs > 0 ? lastBecameReady(assessments) : undefined;
     const until = stableAt === undefined ? undefined : stableAt + options.minStableMs;
-    if (until === undefined || until <= now.getTime()) return { state: 'healthy', progress };
+    if (until === undefined || until <= now.getTime()) return { state: 'healthy', progress, startup: startupTimes(assessments) };
     return { state: 'progressing', progress, recheckAt: new Date(until), stabilizingUntil: new Date(until) };
   }
   const next = Math.min(deadline, ...dueAt.filter((t) => t > now.getTime()));
@@ -102,6 +121,25 @@ function lastBecameReady(assessments: readonly WorkloadAssessment[]): number | u
     }
   }
   return latest;
+}
+
+/**
+ * How long each long-running workload's new pods took from creation to Ready, in ms, keyed
+ * `Kind/namespace/name`: what a healthy revision teaches the learned unready grace.
+ */
+function startupTimes(assessments: readonly WorkloadAssessment[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const a of assessments) {
+    if (a.podRules !== 'all') continue;
+    const samples = a.pods.flatMap((p) => {
+      const created = toDate(p.metadata?.creationTimestamp);
+      const ready = findCondition(p.status?.conditions, 'Ready');
+      const at = ready?.status === 'True' ? toDate(ready.lastTransitionTime) : undefined;
+      return created && at && !podEnded(p) ? [Math.max(0, at.getTime() - created.getTime())] : [];
+    });
+    if (samples.length > 0) out[baselineKey(a.ref.kind, a.ref.namespace, a.ref.name)] = samples;
+  }
+  return out;
 }
 
 /** The earliest failure; ties broken by reason order, then object, then container. */

@@ -1,5 +1,7 @@
-import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1ContainerStatus, V1Node, V1Pod } from '@kubernetes/client-node';
+import { neverSchedulable } from './schedule-rules.js';
 import type { Failure, FailureReason, HealthOptions } from './types.js';
+import type { PendingDeadline } from './types.js';
 import { earliest, findCondition, formatDuration, latestInstant, toDate } from './kube-util.js';
 
 /**
@@ -14,6 +16,8 @@ export interface PodAssessment {
   failures: Failure[];
   /** Moments when a pending grace period (unschedulable, unready) expires, all after `now`. */
   dueAt: Date[];
+  /** The same moments, each with which grace of which object it ends (for the live view and the CI heartbeat). */
+  deadlines: PendingDeadline[];
 }
 
 /**
@@ -45,11 +49,25 @@ export interface PodRuleContext {
   options: HealthOptions;
   now: Date;
   events: readonly CoreV1Event[];
+  /** The longest start-up (creation to Ready) this pod's workload showed in healthy revisions, if known. */
+  learnedMs?: number;
+  /** The cluster's nodes, when known, and whether an autoscaler may add some (see ClusterSnapshot). */
+  nodes?: readonly V1Node[];
+  autoscaler?: boolean;
 }
+
+/** The least a learned unready grace can be. */
+export const LEARNED_GRACE_FLOOR_MS = 5_000;
+/** A learned unready grace is this many times the longest start-up seen. */
+export const LEARNED_GRACE_FACTOR = 2;
 
 /** Applies the failure rules to one pod of the new revision. */
 export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): PodAssessment {
-  const result: PodAssessment = { failures: [], dueAt: [] };
+  const result: PodAssessment = { failures: [], dueAt: [], deadlines: [] };
+  const due = (at: Date, what: string, container?: string) => {
+    result.dueAt.push(at);
+    result.deadlines.push({ at, object, what, ...(container === undefined ? {} : { container }) });
+  };
   if (mode === 'none') return result;
   const object = `Pod/${pod.metadata?.name ?? ''}`;
   const { options, now } = ctx;
@@ -57,9 +75,20 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
   const scheduled = findCondition(pod.status?.conditions, 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
     const since = toDate(scheduled.lastTransitionTime) ?? podStart(pod) ?? now;
+    // No grace when no node could ever take it and no autoscaler can add one: waiting cannot help.
+    const never =
+      !options.unschedulableGraceExplicit && ctx.autoscaler === false && ctx.nodes ? neverSchedulable(pod, ctx.nodes) : undefined;
+    if (never) {
+      result.failures.push({
+        reason: 'Unschedulable',
+        object,
+        message: `${never}, and no cluster autoscaler can add one: ${scheduled.message ?? 'no node fits the pod'}`,
+        firstSignalAt: since,
+      });
+    }
     // Counted from the end of the recorded second, so the grace never ends early (see latestInstant).
-    const due = new Date(latestInstant(since) + options.unschedulableGraceMs);
-    if (now.getTime() >= due.getTime()) {
+    const dueAt = new Date(latestInstant(since) + options.unschedulableGraceMs);
+    if (now.getTime() >= dueAt.getTime()) {
       result.failures.push({
         reason: 'Unschedulable',
         object,
@@ -67,13 +96,13 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
         firstSignalAt: since,
       });
     } else {
-      result.dueAt.push(due);
+      due(dueAt, 'unschedulable grace');
     }
   }
 
   const mount = assessMount(pod, object, ctx);
   if (mount.failure) result.failures.push(mount.failure);
-  if (mount.dueAt) result.dueAt.push(mount.dueAt);
+  if (mount.dueAt) due(mount.dueAt, 'FailedMount grace');
 
   const statuses: Array<[V1ContainerStatus, boolean]> = [
     ...(pod.status?.initContainerStatuses ?? []).map((c): [V1ContainerStatus, boolean] => [c, true]),
@@ -82,7 +111,7 @@ export function assessPod(pod: V1Pod, mode: PodRuleMode, ctx: PodRuleContext): P
   for (const [status, isInit] of statuses) {
     const found = assessContainer(pod, object, status, isInit, mode, ctx);
     if (found.failure) result.failures.push(found.failure);
-    if (found.dueAt) result.dueAt.push(found.dueAt);
+    if (found.dueAt) due(found.dueAt, 'unready grace', status.name);
   }
   return result;
 }
@@ -174,10 +203,11 @@ function assessRunningContainer(
       },
     };
   }
-  // A running-but-unready app container gets a grace period.
+  // A running-but-unready app container gets a grace period: learned from the release's history when known.
   const startedAt = toDate(c.state?.running?.startedAt);
   if (startedAt && c.ready !== true) {
-    const due = new Date(latestInstant(startedAt) + options.unreadyGraceMs);
+    const grace = unreadyDue(pod, container, startedAt, ctx);
+    const due = new Date(grace.due);
     if (now.getTime() < due.getTime()) return { dueAt: due };
     const probe = latestUnhealthy(pod, container, startedAt, ctx.events);
     return {
@@ -185,7 +215,7 @@ function assessRunningContainer(
         reason: 'Unready',
         object,
         container,
-        message: `container ${container} not ready ${formatDuration(now.getTime() - startedAt.getTime())} after it started${probe ? `: ${probe}` : ''}`,
+        message: `container ${container} not ready ${formatDuration(now.getTime() - startedAt.getTime())} after it started${grace.why}${probe ? `: ${probe}` : ''}`,
         firstSignalAt: startedAt,
       },
     };
@@ -293,6 +323,35 @@ export function assessEvictions(pods: readonly V1Pod[], ctx: PodRuleContext): Fa
     message: `${own ? 'evicted for its own resource use' : `${evicted.length} new pods evicted`}: ${decisive.status?.message ?? 'Evicted'}`,
     firstSignalAt: own ? when(own) : earliest(...evicted.map(when)) ?? ctx.now,
   };
+}
+
+/**
+ * When an unready container fails: the fixed grace after it started (`--unready-grace`, or no history), else
+ * the learned one: max(floor, factor x the longest start-up its workload showed) after the pod was created,
+ * but never before its probes could have passed (initialDelaySeconds + failureThreshold x periodSeconds of its
+ * readiness and startup probes, after it started).
+ */
+function unreadyDue(pod: V1Pod, container: string, startedAt: Date, ctx: PodRuleContext): { due: number; why: string } {
+  const fixed = latestInstant(startedAt) + ctx.options.unreadyGraceMs;
+  if (ctx.options.unreadyGraceExplicit || ctx.learnedMs === undefined) return { due: fixed, why: '' };
+  const created = toDate(pod.metadata?.creationTimestamp) ?? startedAt;
+  const learned = Math.max(LEARNED_GRACE_FLOOR_MS, LEARNED_GRACE_FACTOR * ctx.learnedMs);
+  const budget = probeBudgetMs(pod, container);
+  const due = Math.max(latestInstant(created) + learned, latestInstant(startedAt) + budget);
+  return {
+    due,
+    why: ` (its healthy revisions were ready within ${formatDuration(ctx.learnedMs)} of creation; learned grace ${formatDuration(learned)}${
+      budget > learned ? `, probe budget ${formatDuration(budget)}` : ''
+    })`,
+  };
+}
+
+/** The time a container's readiness and startup probes need before they can pass: the larger budget, in ms. */
+export function probeBudgetMs(pod: V1Pod, container: string): number {
+  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === container);
+  const budget = (p: { initialDelaySeconds?: number; failureThreshold?: number; periodSeconds?: number } | undefined) =>
+    p ? ((p.initialDelaySeconds ?? 0) + (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10)) * 1000 : 0;
+  return Math.max(budget(spec?.readinessProbe), budget(spec?.startupProbe));
 }
 
 /** Whether a pod has ended (an evicted or finished pod): its controller no longer counts it. */

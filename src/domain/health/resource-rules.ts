@@ -1,5 +1,5 @@
 import type { Failure } from './types.js';
-import { findCondition, latestInstant, toDate } from './kube-util.js';
+import { findCondition, floorToSecond, latestInstant, toDate } from './kube-util.js';
 
 /**
  * The rule for custom resources and every other kind without a rule of its own (an Argo Rollout, a
@@ -55,6 +55,11 @@ export interface ResourceContext {
   now: Date;
   unreadyGraceMs: number;
   settleMs: number;
+  /**
+   * When the rollout started. A condition older than that was written for the previous spec (helm may not have
+   * applied this revision yet, e.g. at the start of a rollback): it is judged from this moment, not its own.
+   */
+  startedAt?: Date;
 }
 
 /** Judges one live resource by the kstatus conventions (see above). */
@@ -70,9 +75,16 @@ export function assessResource(obj: ResourceObject, ctx: ResourceContext): Resou
   const describe = (c: { type?: string; status?: string; reason?: string; message?: string }) =>
     `${c.type}=${c.status}${c.reason ? `: ${c.reason}` : ''}${c.message ? ` (${c.message})` : ''}`;
 
+  const started = ctx.startedAt ? floorToSecond(ctx.startedAt) : undefined;
+  const stale = (t: Date | string | undefined) => started !== undefined && (toDate(t)?.getTime() ?? 0) < started;
   for (const type of ['Stalled', 'Failed']) {
     const c = findCondition(conditions, type);
     if (c?.status !== 'True') continue;
+    if (stale(c.lastTransitionTime)) {
+      // Left from before this rollout: decisive only if it still stands once helm had time to apply.
+      const due = (started as number) + 1000 + ctx.settleMs;
+      if (ctx.now.getTime() < due) return { done: false, note: `${type}: ${c.reason ?? ''} (from before this rollout)`.trim(), dueAt: new Date(due) };
+    }
     return {
       done: false,
       note: `${type}: ${c.reason ?? ''}`.trim(),
@@ -95,7 +107,8 @@ export function assessResource(obj: ResourceObject, ctx: ResourceContext): Resou
     const note = `${ready.type}=${ready.status}${ready.reason ? `: ${ready.reason}` : ''}`;
     if (ready.status !== 'False') return { done: false, note };
     const since = toDate(ready.lastTransitionTime) ?? toDate(meta.creationTimestamp) ?? ctx.now;
-    const due = latestInstant(since) + ctx.unreadyGraceMs;
+    const from = stale(ready.lastTransitionTime) ? (started as number) + 1000 : latestInstant(since);
+    const due = from + ctx.unreadyGraceMs;
     if (ctx.now.getTime() < due) return { done: false, note, dueAt: new Date(due) };
     return {
       done: false,

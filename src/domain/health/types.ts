@@ -3,6 +3,7 @@ import type {
   V1DaemonSet,
   V1Deployment,
   V1Job,
+  V1Node,
   V1Pod,
   V1ReplicaSet,
   V1StatefulSet,
@@ -29,6 +30,13 @@ export interface ClusterSnapshot {
   resources?: readonly ResourceObject[];
   /** Kinds of the manifest that could not be watched (discovery found none, RBAC refused...), and why. */
   unwatched?: readonly UnwatchedKind[];
+  /** The cluster's nodes, when they may be listed (cluster-scoped RBAC); without them no pod is called never schedulable. */
+  nodes?: readonly V1Node[];
+  /**
+   * Whether a cluster autoscaler may add nodes: true (seen, or unknown), false (known absent). Only when false
+   * is a pod that no node could ever fit unschedulable at once.
+   */
+  autoscaler?: boolean;
 }
 
 /** A kind of the manifest the watch could not list and watch: reported, never fatal. */
@@ -80,6 +88,16 @@ export interface HealthOptions {
    * Secret volume) before the rollout fails (default 30 000 ms).
    */
   mountGraceMs?: number;
+  /**
+   * Per workload (`Kind/namespace/name`), the longest creation-to-Ready time of its pods in the release's recent
+   * healthy revisions (the ledger's learnedStartupMs). With it, a container stays unready at most
+   * max(5 s, 2x that, its probes' budget) instead of the fixed unready grace. Ignored with `unreadyGraceExplicit`.
+   */
+  learnedStartupMs?: Readonly<Record<string, number>>;
+  /** Set when `--unready-grace` was given: the flag's grace wins over learned ones. */
+  unreadyGraceExplicit?: boolean;
+  /** Set when `--unschedulable-grace` was given: the grace stands even for a pod no node could ever fit. */
+  unschedulableGraceExplicit?: boolean;
 }
 
 /** The defaults of {@link HealthOptions}, matching the flags' documented defaults. */
@@ -247,6 +265,21 @@ export interface RolloutProgress {
   warnings: WarningEvent[];
   /** When the overall timeout fires (startedAt + timeoutMs). */
   deadline: Date;
+  /**
+   * The nearest deadline before the timeout that can fail the rollout without any cluster change (a grace that
+   * ends); absent when only the timeout is pending.
+   */
+  next?: PendingDeadline;
+}
+
+/** A grace period (or another wait) that fails the rollout when it ends: which one, for which object, until when. */
+export interface PendingDeadline {
+  at: Date;
+  /** `Pod/web-1`, `PersistentVolumeClaim/data`... */
+  object: string;
+  /** `unready grace`, `unschedulable grace`, `FailedMount grace`, or what a workload waits for. */
+  what: string;
+  container?: string;
 }
 
 /**
@@ -262,5 +295,10 @@ export type Verdict =
       /** Set when every workload is rolled out and only the stability window remains, until this time. */
       stabilizingUntil?: Date;
     }
-  | { state: 'healthy'; progress: RolloutProgress }
+  | {
+      state: 'healthy';
+      progress: RolloutProgress;
+      /** Creation-to-Ready ms of the new pods, per workload `Kind/namespace/name` (for the ledger). */
+      startup?: Record<string, number[]>;
+    }
   | ({ state: 'failed'; progress: RolloutProgress } & Failure);

@@ -155,6 +155,7 @@ function assessGeneric(ref: WorkloadRef, ctx: WorkloadContext): WorkloadAssessme
     now: ctx.now,
     unreadyGraceMs: ctx.options.unreadyGraceMs,
     settleMs: ctx.options.minStableMs,
+    startedAt: ctx.startedAt,
   });
   a.progress.note = judged.note;
   a.progress.updated = 1;

@@ -23,7 +23,19 @@ export interface LedgerEntry {
   decidedAt: Date;
   /** Time to detect, for failed verdicts. */
   ttdMs?: number;
+  /**
+   * For healthy revisions: how long each workload's new pods took from creation to Ready, in ms, keyed
+   * `Kind/namespace/name` (at most {@link LEDGER_MAX_STARTUP_WORKLOADS} workloads of
+   * {@link LEDGER_MAX_STARTUP_SAMPLES} samples each). The learned unready grace is made from these.
+   */
+  startup?: Record<string, number[]>;
 }
+
+/** Bounds of {@link LedgerEntry.startup}, so a ConfigMap stays small whatever the chart. */
+export const LEDGER_MAX_STARTUP_WORKLOADS = 20;
+export const LEDGER_MAX_STARTUP_SAMPLES = 10;
+/** How many of the newest revisions with start-up times {@link learnedStartupMs} learns from. */
+export const LEARNED_FROM_REVISIONS = 5;
 
 /** At most this many entries are kept (the newest revisions); a ConfigMap must stay small. */
 export const LEDGER_MAX_ENTRIES = 50;
@@ -56,6 +68,8 @@ export function encodeLedger(entries: readonly LedgerEntry[]): Record<string, st
     if (e.reason !== undefined) value.reason = e.reason;
     if (e.ttdMs !== undefined) value.ttdMs = e.ttdMs;
     if (e.bakedMs !== undefined) value.bakedMs = e.bakedMs;
+    const startup = boundStartup(e.startup);
+    if (startup) value.startup = startup;
     data[`${ENTRY_PREFIX}${e.revision}`] = JSON.stringify(value);
   }
   return data;
@@ -94,9 +108,44 @@ export function decodeLedger(data: Readonly<Record<string, string>> | undefined 
   return result;
 }
 
-/** The ledger with `entry` recorded (replacing any entry of the same revision), capped. Input untouched. */
+/**
+ * The ledger with `entry` recorded (replacing any entry of the same revision), capped. Input untouched. A
+ * healthy revision's start-up times stay when a later verdict (e.g. `verified`) replaces its entry.
+ */
 export function recordVerdict(entries: readonly LedgerEntry[], entry: LedgerEntry): LedgerEntry[] {
-  return normalize([...entries.filter((e) => e.revision !== entry.revision), entry]);
+  const replaced = entries.find((e) => e.revision === entry.revision);
+  const kept = entry.startup === undefined && entry.verdict !== 'failed' && replaced?.startup ? { ...entry, startup: replaced.startup } : entry;
+  return normalize([...entries.filter((e) => e.revision !== entry.revision), kept]);
+}
+
+/**
+ * What the ledger learned of each workload's start-up: the longest creation-to-Ready time of its pods over the
+ * newest {@link LEARNED_FROM_REVISIONS} healthy or verified revisions that recorded any, keyed
+ * `Kind/namespace/name`. Empty without history.
+ */
+export function learnedStartupMs(entries: readonly LedgerEntry[]): Record<string, number> {
+  const learned: Record<string, number> = {};
+  const recent = entries
+    .filter((e) => e.verdict !== 'failed' && e.startup && Object.keys(e.startup).length > 0)
+    .sort((a, b) => b.revision - a.revision)
+    .slice(0, LEARNED_FROM_REVISIONS);
+  for (const e of recent) {
+    for (const [key, samples] of Object.entries(e.startup ?? {})) {
+      for (const ms of samples) learned[key] = Math.max(learned[key] ?? 0, ms);
+    }
+  }
+  return learned;
+}
+
+/** Start-up times within the bounds: the slowest samples of the first workloads, whole milliseconds. */
+function boundStartup(startup: Record<string, number[]> | undefined): Record<string, number[]> | undefined {
+  if (!startup) return undefined;
+  const out: Record<string, number[]> = {};
+  for (const key of Object.keys(startup).sort().slice(0, LEDGER_MAX_STARTUP_WORKLOADS)) {
+    const samples = (startup[key] ?? []).filter((n) => Number.isFinite(n) && n >= 0).map((n) => Math.round(n));
+    if (samples.length > 0) out[key] = samples.sort((a, b) => b - a).slice(0, LEDGER_MAX_STARTUP_SAMPLES);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Revisions the ledger records as verified by a watchdog's clean bake. */
@@ -125,6 +174,15 @@ function decodeEntry(revision: number, raw: string | undefined): LedgerEntry | s
   if (typeof v.reason === 'string') entry.reason = v.reason;
   if (typeof v.ttdMs === 'number' && Number.isFinite(v.ttdMs) && v.ttdMs >= 0) entry.ttdMs = v.ttdMs;
   if (typeof v.bakedMs === 'number' && Number.isFinite(v.bakedMs) && v.bakedMs >= 0) entry.bakedMs = v.bakedMs;
+  // Start-up times are an optimisation: anything unreadable is dropped, never the entry.
+  if (typeof v.startup === 'object' && v.startup !== null && !Array.isArray(v.startup)) {
+    const startup: Record<string, number[]> = {};
+    for (const [key, samples] of Object.entries(v.startup as Record<string, unknown>)) {
+      if (Array.isArray(samples)) startup[key] = samples.filter((n): n is number => typeof n === 'number');
+    }
+    const bounded = boundStartup(startup);
+    if (bounded) entry.startup = bounded;
+  }
   return entry;
 }
 

@@ -10,12 +10,17 @@ export function rolloutProgress(input: EvaluateInput): RolloutProgress {
 
 /**
  * How far one workload is, from 0 to 1, for a progress bar: the mean of its updated and ready shares (a
- * rollout is half done when every pod is replaced but none is ready yet). A done workload is 1.
+ * rollout is half done when every pod is replaced but none is ready yet); for a Job, its succeeded share. A
+ * done workload is 1; one that is not present is 0.
  */
 export function workloadFraction(w: WorkloadProgress): number {
+  // Nothing to show for an object that is not there (yet, or any more: a hook Job helm deleted).
+  if (!w.present) return 0;
   if (w.done) return 1;
   if (w.desired <= 0) return 0;
   const share = (n: number) => Math.min(1, Math.max(0, n / w.desired));
+  // A Job is as far as its succeeded pods: a running (even ready) pod has not done its work yet.
+  if (w.kind === 'Job') return share(w.available);
   return (share(w.updated) + share(w.ready)) / 2;
 }
 

@@ -328,8 +328,15 @@ function podKey(p: PodProgress): string {
 const QUIET_POD = '|0|';
 
 // What the line says is what must change for a new line: counts the text does not show are not news.
-function workloadKey(w: WorkloadProgress): string {
-  return w.present ? workloadStatus(w) : 'absent';
+/** `gone`: absent after it was seen (a hook Job helm deleted after it ran); `absent`: never seen yet. */
+function workloadKey(w: WorkloadProgress, before: string | undefined): string {
+  if (w.present) return workloadStatus(w);
+  return before !== undefined && before !== 'absent' ? 'gone' : 'absent';
+}
+
+/** Ids (`Kind/name`) of the workloads that were seen and are gone now, from what a rollout logged. */
+export function goneWorkloads(logged: { workloads: Readonly<Record<string, string>> }): ReadonlySet<string> {
+  return new Set(Object.entries(logged.workloads).filter(([, key]) => key === 'gone').map(([id]) => id));
 }
 
 function warningKey(w: WarningEvent): string {
@@ -345,10 +352,10 @@ function diffProgress(
   const workloads = { ...logged.workloads };
   for (const w of snapshot.workloads) {
     const id = workloadId(w);
-    const key = workloadKey(w);
+    const key = workloadKey(w, workloads[id]);
     if (workloads[id] === key) continue;
-    // An object helm has not created yet is not news; its first appearance is.
-    if (key !== 'absent') add(w.done ? 'success' : 'info', `${id}: ${workloadStatus(w)}`);
+    // An object helm has not created yet is not news; its first appearance is, and so is its deletion.
+    if (key !== 'absent') add(w.done ? 'success' : 'info', `${id}: ${workloadStatus(w, key === 'gone')}`);
     workloads[id] = key;
   }
   const pods = { ...logged.pods };
@@ -372,15 +379,38 @@ function diffProgress(
   return { workloads, pods, warnings };
 }
 
+/**
+ * The nearest deadline of a rollout as words: `unready grace of Pod/web-1 (container app)`; the overall timeout
+ * when no grace ends before it. With `at`, the moment it ends.
+ */
+export function pendingDeadline(progress: RolloutProgress): { label: string; at: Date } {
+  const next = progress.next;
+  if (!next) return { label: 'the timeout', at: progress.deadline };
+  return { label: `${next.what} of ${next.object}${next.container ? ` (container ${next.container})` : ''}`, at: next.at };
+}
+
+/** What a rollout still waits for, in one line: the workloads not done yet with their counts. */
+export function waitingFor(progress: RolloutProgress): string {
+  const pending = progress.workloads.filter((w) => !w.done);
+  if (pending.length === 0) return progress.workloads.length === 0 ? 'helm to store the revision' : 'the pods to stay ready';
+  return pending.map((w) => `${workloadId(w)} (${workloadStatus(w)})`).join(', ');
+}
+
 /** `Deployment/web` or `Job/migrate (hook)`. */
 export function workloadId(w: WorkloadProgress): string {
   return `${w.kind}/${w.name}${w.hook ? ' (hook)' : ''}`;
 }
 
 /** `2/3 ready, 3/3 updated`, `rolled out, 3/3 ready`, `1/1 succeeded, complete`. */
-export function workloadStatus(w: WorkloadProgress): string {
-  // A hook Job that is not there either is yet to come or succeeded and was deleted: it blocks nothing (done).
-  if (!w.present) return w.done ? 'not present' : 'not created yet';
+export function workloadStatus(w: WorkloadProgress, gone = false): string {
+  if (!w.present) {
+    // An existing workload whose new template helm has not applied yet (e.g. while a pre-upgrade hook runs).
+    if (w.note) return w.note;
+    // A hook Job helm creates when its hook runs, and (by its hook-delete-policy) deletes once it succeeded; a
+    // failure would have failed the rollout, so a hook Job that was seen and is gone has run.
+    if (w.hook) return gone ? 'ran, then deleted by helm (hook-delete-policy)' : 'waiting for helm to run the hook';
+    return gone ? 'deleted' : 'not created yet';
+  }
   // What the counts cannot show (paused, suspended, pods refused, a resource's condition), said at once.
   const note = w.note ? ` (${w.note})` : '';
   if (w.kind === 'Job') {

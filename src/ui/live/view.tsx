@@ -12,6 +12,7 @@ import { allocateRows, fitList, progressBar, truncateMiddle } from './layout.js'
 import {
   activeRollout,
   isRoutineReason,
+  goneWorkloads,
   oneLine,
   stageOf,
   workloadId,
@@ -100,7 +101,7 @@ export function LiveUpgradeView({ state, now, columns = 80, rows = 24, color = t
     <Box flexDirection="column" width={width}>
       <Header state={state} stage={stage} now={now} columns={width} paint={paint} />
       {progress && budget.workloads > 0 ? (
-        <Workloads items={progress.workloads} rows={budget.workloads} width={width} paint={paint} />
+        <Workloads items={progress.workloads} gone={goneWorkloads(activeRollout(state).view.logged)} rows={budget.workloads} width={width} paint={paint} />
       ) : null}
       {progress && budget.pods > 0 ? (
         <Pods title={podsTitle} items={progress.pods} rows={budget.pods} width={width} paint={paint} />
@@ -151,6 +152,9 @@ function Header(props: { state: UpgradeViewState; stage: Stage; now?: Date; colu
   if (shown && state.originAt) clock.push(formatElapsed(shown.getTime() - state.originAt.getTime()));
   const counting = stage === 'watching' || stage === 'rolling-back';
   if (counting && now && view.progress) {
+    // The nearest grace that can fail the rollout on its own, then the overall timeout.
+    const next = view.progress.next;
+    if (next && next.at.getTime() > now.getTime()) clock.push(`${next.what}: ${next.object} in ${formatCountdown(next.at.getTime() - now.getTime())}`);
     clock.push(`timeout in ${formatCountdown(view.progress.deadline.getTime() - now.getTime())}`);
   }
   const [label, level] = stageLabel(state, stage);
@@ -223,11 +227,11 @@ function MoreRow({ hidden, noun }: { hidden: number; noun: string }) {
   return hidden > 0 ? <Line dimColor>{`  … ${hidden} more ${noun}`}</Line> : null;
 }
 
-function Workloads(props: { items: readonly WorkloadProgress[]; rows: number; width: number; paint: Paint }) {
+function Workloads(props: { items: readonly WorkloadProgress[]; gone: ReadonlySet<string>; rows: number; width: number; paint: Paint }) {
   const { shown, hidden } = fitList(props.items, props.rows);
   const names = shown.map(workloadId);
   const nameWidth = Math.min(Math.max(8, ...names.map((n) => n.length)), Math.floor(props.width * 0.4));
-  const counts = shown.map(countsText);
+  const counts = shown.map((w) => countsText(w, props.gone.has(workloadId(w))));
   const countsWidth = Math.max(0, ...counts.map((c) => c.length));
   // Two-space indent, two gaps of two: whatever is left is the bar; below 8 cells the bar is dropped.
   const barWidth = Math.min(30, props.width - nameWidth - countsWidth - 8);
@@ -251,8 +255,8 @@ function Workloads(props: { items: readonly WorkloadProgress[]; rows: number; wi
   );
 }
 
-function countsText(w: WorkloadProgress): string {
-  if (!w.present || w.kind === 'Job' || w.note !== undefined) return workloadStatus(w);
+function countsText(w: WorkloadProgress, gone: boolean): string {
+  if (!w.present || w.kind === 'Job' || w.note !== undefined) return workloadStatus(w, gone);
   return `${w.ready}/${w.desired} ready  ${w.updated}/${w.desired} updated${w.done ? ' ✔' : ''}`;
 }
 

@@ -698,3 +698,19 @@ describe('evaluateRollout: order independence', () => {
     }
   });
 });
+
+describe('evaluateRollout: the nearest pending deadline (progress.next)', () => {
+  it('names the grace, the pod and the container of the deadline that ends first, before the timeout', () => {
+    const unready = newPodWith([running('app', at(3), { ready: false })]);
+    const v = evaluate(webMidRollout(unready), at(10), { unreadyGraceMs: 120_000, timeoutMs: 300_000 });
+    expect(v.state).toBe('progressing');
+    expect(v.progress.next).toMatchObject({ what: 'unready grace', object: podX, container: 'app' });
+    // Counted from the end of the recorded second of startedAt (03.0 stands for anything up to 04.0).
+    expect(v.progress.next?.at).toEqual(at(124));
+  });
+
+  it('is absent when the timeout comes first', () => {
+    const unready = newPodWith([running('app', at(3), { ready: false })]);
+    expect(evaluate(webMidRollout(unready), at(10), { unreadyGraceMs: 120_000, timeoutMs: 60_000 }).progress.next).toBeUndefined();
+  });
+});

@@ -314,3 +314,94 @@ describe('custom resources and other kinds, by the kstatus conventions', () => {
     expect(evaluate(refs, snapshot({ resources: [live], jobs: [job('j', { failed: 9 })] }), at(11), { waitForJobs: true }).state).toBe('healthy');
   });
 });
+
+describe('learned graces: unready judged against the release\'s own start-up time', () => {
+  const key = 'Deployment/prod/web';
+  const unreadyPod = (probe?: object) => {
+    const p = newWebPod('x1', { created: at(1), containers: [running('app', at(2), { ready: false })] });
+    if (probe) p.spec = { ...p.spec!, containers: [{ name: 'app', image: 'registry.example.com/app:2', readinessProbe: probe }] };
+    return snapshot({ deployments: [webDeployment()], replicaSets: [webOldRs(3), webNewRs(1, 0)], pods: [oldWebPod('a'), p] });
+  };
+  // Pod created at 1 s (recorded second: ends at 2 s), container started at 2 s (ends at 3 s).
+  it.each([
+    ['no history: the fixed 120 s grace', {}, at(123), 'Unready at 123 s'],
+    ['history 3 s: max(5 s floor, 2 x 3 s) = 6 s after creation', { learnedStartupMs: { [key]: 3_000 } }, at(8), 'Unready at 8 s'],
+    ['history 1 s: the 5 s floor', { learnedStartupMs: { [key]: 1_000 } }, at(7), 'Unready at 7 s'],
+    ['history 60 s (a slow starter): 120 s after creation', { learnedStartupMs: { [key]: 60_000 } }, at(122), 'Unready at 122 s'],
+    ['history of another workload: the fixed grace', { learnedStartupMs: { 'Deployment/prod/api': 1_000 } }, at(123), 'Unready at 123 s'],
+    ['--unready-grace given: the flag wins', { learnedStartupMs: { [key]: 1_000 }, unreadyGraceMs: 40_000, unreadyGraceExplicit: true }, at(43), 'Unready at 43 s'],
+  ] as const)('%s', (_name, o, due, _label) => {
+    const snap = unreadyPod();
+    const before = evaluate([webRef], snap, new Date(due.getTime() - 1), o);
+    expect(before).toMatchObject({ state: 'progressing', recheckAt: due });
+    expect(evaluate([webRef], snap, due, o)).toMatchObject({ state: 'failed', reason: 'Unready', object: 'Pod/web-5f6c7d8e9b-x1', container: 'app' });
+  });
+
+  it('never before the probes could pass: initialDelaySeconds + failureThreshold x periodSeconds after start', () => {
+    const snap = unreadyPod({ httpGet: { path: '/', port: 80 }, initialDelaySeconds: 10, periodSeconds: 5, failureThreshold: 3 });
+    const o = { learnedStartupMs: { [key]: 2_000 } };
+    expect(evaluate([webRef], snap, at(20), o)).toMatchObject({ state: 'progressing', recheckAt: at(28) });
+    expect(evaluate([webRef], snap, at(28), o)).toMatchObject({ state: 'failed', reason: 'Unready', message: expect.stringContaining('learned grace 5s, probe budget 25s') });
+  });
+
+  it('a slow start within its learned time is not failed, and a healthy verdict reports the start-up times it saw', () => {
+    const p = newWebPod('x1', { created: at(1), containers: [running('app', at(2), { ready: false })] });
+    const snap = snapshot({ deployments: [webDeployment()], replicaSets: [webOldRs(3), webNewRs(1, 0)], pods: [oldWebPod('a'), p] });
+    expect(evaluate([webRef], snap, at(100), { learnedStartupMs: { [key]: 60_000 } }).state).toBe('progressing');
+    const done = snapshot({
+      deployments: [webDeployment({ replicas: 1, updated: 1, ready: 1, available: 1, total: 1 })],
+      replicaSets: [webNewRs(1, 1)],
+      pods: [newWebPod('x1', { created: at(1), containers: [running('app', at(2))], conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: at(62) }] })],
+    });
+    expect(evaluate([webRef], done, at(80))).toMatchObject({ state: 'healthy', startup: { [key]: [61_000] } });
+  });
+});
+
+describe('unschedulable at once when no node could ever fit and no autoscaler can add one', () => {
+  const node = (name: string, cpu: string, o: { labels?: Record<string, string>; taints?: object[] } = {}) => ({
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...(o.labels ?? {}) } },
+    spec: { ...(o.taints ? { taints: o.taints } : {}) },
+    status: { allocatable: { cpu, memory: '8Gi', pods: '110' } },
+  });
+  const pending = (spec: Partial<V1PodSpec>) => {
+    const p = newWebPod('x1', { containers: [] });
+    p.spec = { ...p.spec!, nodeName: undefined, ...spec } as V1PodSpec;
+    p.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available: 2 Insufficient cpu.', lastTransitionTime: at(2) }] };
+    return p;
+  };
+  const cpu = (n: string) => ({ containers: [{ name: 'app', image: 'registry.example.com/app:2', resources: { requests: { cpu: n } } }] });
+  const snap = (p: V1Pod, nodes: object[], autoscaler?: boolean) =>
+    snapshot({ deployments: [webDeployment()], replicaSets: [webOldRs(3), webNewRs(1, 0)], pods: [oldWebPod('a'), p], nodes: nodes as never, ...(autoscaler === undefined ? {} : { autoscaler }) });
+  const nodes = [node('n1', '4'), node('n2', '4')];
+  it.each([
+    ['requests exceed every node, no autoscaler', pending(cpu('16')), nodes, false, {}, 'failed'],
+    ['requests fit a node once others leave: the grace', pending(cpu('3')), nodes, false, {}, 'progressing'],
+    ['requests exceed every node, but an autoscaler may add one', pending(cpu('16')), nodes, true, {}, 'progressing'],
+    ['autoscaler unknown (no read access)', pending(cpu('16')), nodes, undefined, {}, 'progressing'],
+    ['nodes unknown (no read access)', pending(cpu('16')), [], false, {}, 'progressing'],
+    ['a node selector no node has', pending({ ...cpu('1'), nodeSelector: { disktype: 'ssd' } }), nodes, false, {}, 'failed'],
+    ['a taint no toleration covers', pending(cpu('1')), [node('n1', '4', { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] })], false, {}, 'failed'],
+    ['the taint tolerated', pending({ ...cpu('1'), tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }] }), [node('n1', '4', { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] })], false, {}, 'progressing'],
+    ['--unschedulable-grace given: the grace stands', pending(cpu('16')), nodes, false, { unschedulableGraceExplicit: true }, 'progressing'],
+  ] as const)('%s', (_name, p, ns, autoscaler, o, state) => {
+    const v = evaluate([webRef], snap(p, [...ns], autoscaler), at(3), o);
+    expect(v.state).toBe(state);
+    if (state === 'failed') expect(v).toMatchObject({ reason: 'Unschedulable', firstSignalAt: at(2), message: expect.stringMatching(/no node can ever fit it .*no cluster autoscaler/) });
+  });
+});
+
+describe('custom resources: conditions left from before the rollout (a rollback starts on the failed spec)', () => {
+  const ctx = { now: at(2), unreadyGraceMs: 3_000, settleMs: 5_000, startedAt: T0 };
+  const before = (type: string, status: string): ResourceObject => ({
+    apiVersion: 'sim.autorollback.dev/v1', kind: 'Widget',
+    metadata: { name: 'w', namespace: NS, generation: 2, creationTimestamp: at(-600) },
+    status: { observedGeneration: 2, conditions: [{ type, status, reason: 'BackendUnavailable', lastTransitionTime: at(-30) }] },
+  });
+  it.each([
+    ['Ready=False from before: the grace counts from the start', before('Ready', 'False'), at(4), 'ResourceNotReady'],
+    ['Stalled=True from before: decisive only once helm had time to apply', before('Stalled', 'True'), at(6), 'ResourceFailed'],
+  ] as const)('%s', (_name, obj, due, reason) => {
+    expect(assessResource(obj, ctx)).toMatchObject({ done: false, dueAt: due });
+    expect(assessResource(obj, { ...ctx, now: due }).failure?.reason).toBe(reason);
+  });
+});

@@ -54,6 +54,22 @@ describe('LiveUpgradeView', () => {
     expect(frame(events, { now: at(400) })).toContain('timeout in 0:00');
   });
 
+  test('the nearest grace that can fail the rollout is counted down next to the timeout', () => {
+    const next = { at: at(62.3), object: 'Pod/web-7d9c-a1', what: 'unready grace', container: 'app' };
+    const text = frame([ev.started(), ev.revision(4, 0.5), ev.progress(2, { workloads: [workload()], next })], { columns: 100 });
+    expect(lines(text)[1]).toBe('watching revision 4 roll out…  00:02.3  unready grace: Pod/web-7d9c-a1 in 1:00  timeout in 4:58');
+  });
+
+  test('a running hook Job draws an empty bar; one helm deleted after it ran says so', () => {
+    const running = workload({ kind: 'Job', name: 'migrate', hook: true, desired: 1, updated: 1, ready: 1 });
+    expect(frame([ev.started(), ev.revision(4, 0.5), ev.progress(1, { workloads: [running] })])).toContain('Job/migrate (hook)  ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  0/1 succeeded, 1 running');
+    const gone = workload({ kind: 'Job', name: 'migrate', hook: true, desired: 1, present: false, done: true });
+    const done = workload({ kind: 'Job', name: 'migrate', hook: true, desired: 1, updated: 1, available: 1, done: true });
+    const text = frame([ev.started(), ev.revision(4, 0.5), ev.progress(1, { workloads: [done] }), ev.progress(2, { workloads: [gone] })], { columns: 100 });
+    expect(text).toContain('ran, then deleted by helm (hook-delete-policy)');
+    expect(text).not.toContain('█');
+  });
+
   test('before helm stored the revision', () => {
     expect(lines(frame([ev.started({ fromRevision: undefined, helmMajor: 4 })], { now: at(0.2) }))).toEqual([
       'helm autorollback web · rev new → ? · ns shop · helm 4 · ./examples/webapp',
