@@ -6,5 +6,6 @@
 export const benchmarks = {
   startup: () => import('./startup.js'),
   'upgrade-ttr': () => import('./upgrade-ttr.js'),
+  'history-picker': () => import('./history-picker.js'),
   'watchdog-metric': () => import('./watchdog-metric.js'),
 };

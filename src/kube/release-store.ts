@@ -1,4 +1,4 @@
-import type { CoreV1Api, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { setHeaderOptions, type CoreV1Api, type V1ConfigMap, type V1Secret } from '@kubernetes/client-node';
 import {
   customLabels,
   decodeReleasePayload,
@@ -136,6 +136,12 @@ export function releaseStoreFor(
   return parseDriver(driver) === 'configmap' ? new ConfigMapReleaseStore(api, options) : new SecretReleaseStore(api, options);
 }
 
+/**
+ * Listing needs labels only: ask for PartialObjectMetadataList (what `kubectl get` uses), so the API server sends
+ * no release bodies; a server that does not offer it falls back to the plain list (second media type).
+ */
+const metadataOnly = setHeaderOptions('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json');
+
 function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', options: KubeSourceOptions): RecordSource {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const pageSize = options.pageSize ?? 500;
@@ -159,7 +165,7 @@ function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', op
       do {
         const request = { namespace, labelSelector, limit: pageSize, _continue: cont };
         const page = await call('list', namespace, () =>
-          resource === 'secrets' ? api.listNamespacedSecret(request) : api.listNamespacedConfigMap(request),
+          resource === 'secrets' ? api.listNamespacedSecret(request, metadataOnly) : api.listNamespacedConfigMap(request, metadataOnly),
         );
         for (const item of page.items) out.push(toRecord(item));
         cont = page.metadata?._continue || undefined;
