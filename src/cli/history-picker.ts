@@ -10,6 +10,11 @@ export interface PickerSessionOptions {
   showSecrets: boolean;
   /** Draw the rollback with the live view (else plain lines). */
   live: boolean;
+  /**
+   * Hook for the watchdog: when given, the picker offers `w` (arm a watchdog with the selected revision as its
+   * rollback target) and calls this with that revision instead of rolling back.
+   */
+  onWatchdog?: (revision: number) => Promise<void>;
 }
 
 /**
@@ -47,13 +52,17 @@ export async function runPickerSession(opts: PickerSessionOptions): Promise<Roll
     stdout: process.stdout,
     stdin: process.stdin,
     color: colorEnabled(process.stdout, process.env),
+    watchdogKey: opts.onWatchdog !== undefined,
   });
   for (const w of picked.warnings) process.stderr.write(`warning: ${w}\n`);
   if (picked.action === 'quit') {
     process.stderr.write('no revision chosen; nothing was changed\n');
     return undefined;
   }
-  // `watchdog` is offered only when a watchdog command registers it; until then the picker never returns it.
+  if (picked.action === 'watchdog') {
+    await opts.onWatchdog?.(picked.revision);
+    return undefined;
+  }
   const view = await ui.openEventView(opts.live, process.stderr, process.env);
   try {
     const { report } = await rollback({ ...ports, emit: (e) => view.onEvent(e) }, {
