@@ -36,16 +36,20 @@ export function wantsPicker(
  * `upgrade` on stderr, then prints the result. Returns the report, or undefined when the user left (q/Esc).
  */
 export async function runPickerSession(opts: PickerSessionOptions): Promise<RollbackReport | undefined> {
-  const [{ createPickerSource }, { runPicker }, { rollback }, ui, text, { colorEnabled }] = await Promise.all([
-    import('../services/picker.js'),
+  const { ports, release } = opts;
+  const { createPickerSource } = await import('../services/picker.js');
+  const source = createPickerSource({ releases: ports.releases, ledger: ports.ledger }, { release, namespace: ports.namespace, showSecrets: opts.showSecrets });
+  // The listing and the first bodies load while Ink and React are compiled (index() is memoised).
+  const early = source.index();
+  // The cursor starts on the last known good revision: its diff is what the first frame shows.
+  early.then((index) => (index.lastKnownGood === undefined ? undefined : source.details(index.lastKnownGood))).catch(() => undefined); // runPicker reports errors
+  const [{ runPicker }, { rollback }, ui, text, { colorEnabled }] = await Promise.all([
     import('../ui/picker/index.js'),
     import('../services/rollback.js'),
     import('../ui/console.js'),
     import('../ui/rollback-text.js'),
     import('../ui/color.js'),
   ]);
-  const { ports, release } = opts;
-  const source = createPickerSource({ releases: ports.releases, ledger: ports.ledger }, { release, namespace: ports.namespace, showSecrets: opts.showSecrets });
   const picked = await runPicker(source, {
     release,
     namespace: ports.namespace,
