@@ -4,6 +4,8 @@ import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, t
 import { validateReleaseName } from '../domain/release-name.js';
 import type { RollbackReport } from '../domain/rollback/manual-report.js';
 import { UsageError } from '../errors/errors.js';
+import { ExitCode } from '../errors/exit-codes.js';
+import { rollbackHelmArgs } from '../helm/rollback-args.js';
 
 export default class Rollback extends BaseCommand {
   static override summary = 'Roll back to the last known good revision (or REVISION) and judge the rollout live.';
@@ -12,11 +14,8 @@ export default class Rollback extends BaseCommand {
     'Before anything changes it shows the plan: the hooks helm will run (only the target\'s pre-rollback/post-rollback hooks), the guards (a database migration crossed, ConfigMaps/Secrets the rollback does not revert, Argo CD/Flux ownership) and what changes. --dry-run stops there. Without a terminal it needs --yes.',
     'Exit codes: 0 healthy (or --dry-run); 4 the rollback or its rollout failed; 2 bad usage, refused target or a guard blocked (nothing changed); 5 cluster unreachable.',
   ].join('\n\n');
-  static override examples = [
-    '<%= config.bin %> rollback my-app -n prod --dry-run',
-    '<%= config.bin %> rollback my-app 7 -n prod --yes --no-tui',
-    '<%= config.bin %> rollback my-app --migration-policy block --json --yes -- --description "back to 7"',
-  ];
+  static override examples = ['<%= config.bin %> rollback my-app -n prod --dry-run', '<%= config.bin %> rollback my-app 7 -n prod --yes --no-tui',
+    '<%= config.bin %> rollback my-app --migration-policy block --json --yes -- --description "back to 7"'];
   static override args = {
     release: Args.string({ description: 'release name', required: true }),
     revision: Args.string({ description: 'revision to roll back to [default: the last known good]' }),
@@ -44,16 +43,14 @@ export default class Rollback extends BaseCommand {
     const health = parseHealthOptions(flags);
     const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
     if (!flags['dry-run'] && !flags.yes && !interactive) throw new UsageError('rollback needs --yes when not run from a terminal (nothing was changed)', { hint: 'add --yes, or --dry-run to see the plan' });
-    const helmArgs = [
-      ...(flags['cleanup-on-fail'] ? ['--cleanup-on-fail'] : []), ...(flags['no-hooks'] ? ['--no-hooks'] : []), ...(flags.force ? ['--force'] : []),
-      ...(flags['history-max'] === undefined ? [] : ['--history-max', String(flags['history-max'])]), ...(cut < 0 ? [] : this.argv.slice(cut + 1)),
-    ];
+    const helmArgs = rollbackHelmArgs(flags, cut < 0 ? [] : this.argv.slice(cut + 1));
     const [{ openPorts }, { rollback }, ui, text, { exitCodeForRollback }] = await Promise.all([
       import('../kube/ports.js'), import('../services/rollback.js'), import('../ui/console.js'), import('../ui/rollback-text.js'), import('../domain/rollback/manual-report.js'),
     ]);
     const ports = openPorts({ release: args.release, ...flags });
     const json = this.jsonEnabled();
     const view = ui.deferredEventView(wantsLiveView(flags, process.stderr, process.env), process.stderr, process.env);
+    let interrupts: { dispose(): void } | undefined;
     try {
       // Without --json the plan, findings included, is printed before the rollback: the log need not repeat them.
       const { report, plan } = await rollback({ ...ports, emit: (e) => (json || e.type !== 'guard-findings') && view.onEvent(e) }, {
@@ -63,6 +60,9 @@ export default class Rollback extends BaseCommand {
           if (!json) ui.writeLines(process.stderr, text.planLines(p, { diff: 'summary' }), process.env);
           const ok = flags.yes || (await ui.askYesNo(`Roll back ${p.release} to revision ${p.toRevision}?`, process.stdin, process.stderr));
           if (ok) await view.open();
+          // Ctrl-C: the rollback goes on (helm runs in its own process group); a second one abandons it, loudly.
+          if (ok) interrupts = this.listenForInterrupts((name, n) => n === 1 ? view.onEvent({ type: 'notice', level: 'warn', message: `interrupted (${name}): the rollback continues; interrupt again to abandon it (exits at once)`, at: new Date() })
+            : this.exitNow({ exitCode: ExitCode.RollbackFailed, message: `interrupted again: abandoned the rollback of "${p.release}" to revision ${p.toRevision}; helm may still be running it: check helm history ${p.release} -n ${p.namespace}` }));
           return ok;
         },
       });
@@ -72,6 +72,7 @@ export default class Rollback extends BaseCommand {
       process.exitCode = exitCodeForRollback(report.outcome);
       return report;
     } finally {
+      interrupts?.dispose();
       await view.end();
     }
   }

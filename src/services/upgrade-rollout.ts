@@ -1,5 +1,5 @@
 import { evaluateRollout } from '../domain/health/evaluate.js';
-import type { HealthOptions, Verdict } from '../domain/health/types.js';
+import type { ClusterSnapshot, HealthOptions, Verdict } from '../domain/health/types.js';
 import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
 import type { Clock } from '../ports/clock.js';
@@ -39,8 +39,12 @@ export class RolloutMonitor {
   private stopped = false;
   private readonly listeners = new Set<(v: Verdict) => void>();
 
+  /** When the watch first held each object (`Kind/name`), in the monitor's clock: no signal about it can be earlier. */
+  private readonly firstSeen = new Map<string, number>();
+
   constructor(private readonly input: RolloutMonitorInput) {
     this.unsubscribe = input.watch.onChange(() => this.schedule());
+    this.observe(input.watch.snapshot());
     this.armTimeout();
   }
 
@@ -87,13 +91,15 @@ export class RolloutMonitor {
   evaluateNow(): Verdict | undefined {
     if (this.stopped) return this.latest;
     const now = this.input.clock.now();
+    const snapshot = this.input.watch.snapshot();
+    this.observe(snapshot, now);
     if (!this.workloads) {
       if (now.getTime() >= this.deadline().getTime()) {
         this.publish(this.noRevisionTimeout());
       }
       return this.latest;
     }
-    const { visible, hidden } = splitUnapplied(this.input.watch.snapshot(), this.changes);
+    const { visible, hidden } = splitUnapplied(snapshot, this.changes);
     const judged = evaluateRollout({
       workloads: this.workloads,
       snapshot: visible,
@@ -126,7 +132,41 @@ export class RolloutMonitor {
     this.listeners.clear();
   }
 
-  private publish(verdict: Verdict): void {
+  /** Records the objects the watch holds for the first time. */
+  private observe(snapshot: ClusterSnapshot, now = this.input.clock.now()): void {
+    const lists: Array<[string, ReadonlyArray<{ metadata?: { name?: string } }>]> = [
+      ['Pod', snapshot.pods], ['Job', snapshot.jobs], ['Deployment', snapshot.deployments], ['StatefulSet', snapshot.statefulSets],
+      ['DaemonSet', snapshot.daemonSets], ['ReplicaSet', snapshot.replicaSets],
+    ];
+    for (const [kind, items] of lists) {
+      for (const o of items) {
+        const key = `${kind}/${o.metadata?.name ?? ''}`;
+        if (!this.firstSeen.has(key)) this.firstSeen.set(key, now.getTime());
+      }
+    }
+    for (const r of snapshot.resources ?? []) {
+      const key = `${r.kind}/${r.metadata?.name ?? ''}`;
+      if (!this.firstSeen.has(key)) this.firstSeen.set(key, now.getTime());
+    }
+  }
+
+  /**
+   * Kubernetes timestamps have 1 s resolution (truncated), so a signal can read up to a second earlier than it
+   * happened, even earlier than the object it is about. It is never reported before the watch first held the
+   * object, and the verdict says how its time was derived.
+   */
+  private dated(verdict: Verdict): Verdict {
+    if (verdict.state !== 'failed') return verdict;
+    if (verdict.reason === 'Timeout') return { ...verdict, firstSignalBasis: 'plugin-clock' };
+    const seen = this.firstSeen.get(verdict.object);
+    if (seen !== undefined && seen > verdict.firstSignalAt.getTime()) {
+      return { ...verdict, firstSignalAt: new Date(seen), firstSignalBasis: 'first-observed' };
+    }
+    return { ...verdict, firstSignalBasis: verdict.firstSignalBasis ?? 'kubernetes-timestamp' };
+  }
+
+  private publish(raw: Verdict): void {
+    const verdict = this.dated(raw);
     const changed = this.latest?.state !== verdict.state;
     this.latest = verdict;
     if (!changed) return;
@@ -139,7 +179,7 @@ export class RolloutMonitor {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.stopped || !this.workloads) return;
+    if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     // Informer events of one burst arrive in consecutive ticks; one evaluation covers them all.
     setImmediate(() => {

@@ -153,6 +153,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     object: releaseObject(),
     message: `interrupted by ${String(input.interrupt?.reason ?? 'the user')} while helm ${input.args[0]} was running`,
     firstSignalAt: clock.now(),
+    firstSignalBasis: 'plugin-clock',
   });
   const releaseObject = () => (revision === undefined ? `Release/${input.release}` : `Release/${input.release}.v${revision}`);
   let decided = false;
@@ -180,6 +181,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
         object: releaseObject(),
         message: `helm ${input.args[0]} failed: ${lastErrorLine(exit.stderr) || `exit code ${exit.code}`}`,
         firstSignalAt: now,
+        firstSignalBasis: 'plugin-clock',
       };
       // Without a stored revision this is helm refusing the input; the caller reports it once, as an error.
       if (!nothingStored) emit({ type: 'verdict', phase: input.phase, verdict: { state: 'failed', progress: emptyProgress(now), ...failure }, at: now });
@@ -189,7 +191,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
       // helm says it succeeded, yet stored nothing: not a helm we can work with. Never wait out the timeout for it.
       const now = clock.now();
       const said = lastErrorLine(exit.stderr) || exit.stdout.trim().split('\n').pop() || 'no output';
-      const failure: Failure = { reason: 'HelmFailed', object: releaseObject(), message: `helm ${input.args[0]} exited with code 0 without storing a new revision (it printed: ${said})`, firstSignalAt: now };
+      const failure: Failure = { reason: 'HelmFailed', object: releaseObject(), message: `helm ${input.args[0]} exited with code 0 without storing a new revision (it printed: ${said})`, firstSignalAt: now, firstSignalBasis: 'plugin-clock' };
       return resolveDecision({ healthy: false, failure, at: now });
     }
     if (watchLost || v?.state === 'healthy') {
@@ -316,6 +318,7 @@ function failureOf(v: Extract<Verdict, { state: 'failed' }>): Failure {
     ...(v.container === undefined ? {} : { container: v.container }),
     message: v.message,
     firstSignalAt: v.firstSignalAt,
+    ...(v.firstSignalBasis === undefined ? {} : { firstSignalBasis: v.firstSignalBasis }),
   };
 }
 

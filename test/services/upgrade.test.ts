@@ -252,6 +252,21 @@ describe('upgrade service', () => {
     expect(s.releases.status(2)).toBe('failed');
   });
 
+  it('never dates the first signal before the watch first held the object, and says how the time was derived', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, { ...s.request, noRollback: true });
+    await s.markFailedOnTerm(2)();
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    // The pod's own timestamps (1 s resolution) say 00:00-00:03, but the watch first saw it 4 s later.
+    s.clock.advance(4000);
+    const seenAt = s.clock.now();
+    s.watch.set({ pods: [pullingPod('2')] });
+    const report = await done;
+    expect(report.failure).toMatchObject({ reason: 'ImagePullBackOff', firstSignalAt: seenAt.toISOString(), firstSignalBasis: 'first-observed' });
+    expect(report.timings.ttdMs).toBeLessThan(1000);
+  });
+
   it('a rollback whose own rollout fails is stopped and reported as rollback-failed', async () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);

@@ -206,7 +206,17 @@ export interface Failure {
   message: string;
   /** When the evidence first appeared in the cluster (not when we noticed it). */
   firstSignalAt: Date;
+  /**
+   * How firstSignalAt was derived: `kubernetes-timestamp` (a status or Event time, 1 s resolution, truncated),
+   * `first-observed` (that timestamp was earlier than the moment the watch first saw the object, which it
+   * cannot precede: clamped to that moment), `plugin-clock` (no cluster evidence: a timeout, helm's own
+   * failure, an interrupt). Absent: `kubernetes-timestamp` for cluster evidence.
+   */
+  firstSignalBasis?: FirstSignalBasis;
 }
+
+/** See Failure.firstSignalBasis. */
+export type FirstSignalBasis = 'kubernetes-timestamp' | 'first-observed' | 'plugin-clock';
 
 /** Rollout state of one workload, as the UI draws it. */
 export interface WorkloadProgress {

@@ -1,6 +1,6 @@
 import { ExitCode, type ExitCodeValue } from '../../errors/exit-codes.js';
 import type { GuardFinding } from '../guards/types.js';
-import type { Failure, FailureReason } from '../health/types.js';
+import type { Failure, FailureReason, FirstSignalBasis } from '../health/types.js';
 
 /**
  * How an upgrade ended:
@@ -41,6 +41,12 @@ export interface UpgradeReport {
     message: string;
     /** When the evidence first appeared in the cluster. */
     firstSignalAt: string;
+    /**
+     * How firstSignalAt was derived: `kubernetes-timestamp` (an object's status or Event time, 1 s resolution),
+     * `first-observed` (that time was earlier than the moment the watch first saw the object: clamped to it),
+     * `plugin-clock` (no cluster evidence: timeout, helm's failure, an interrupt).
+     */
+    firstSignalBasis?: FirstSignalBasis;
     /** When this tool decided the rollout had failed. */
     detectedAt: string;
   };
@@ -125,13 +131,14 @@ export function buildReport(input: ReportInput): UpgradeReport {
 }
 
 /** A failure with its reason code, as reports print it (times as RFC 3339 strings). Shared with the watchdog's report. */
-export function failureJson<R extends string>(f: { reason: R; object: string; container?: string; message: string; firstSignalAt: Date; detectedAt: Date }) {
+export function failureJson<R extends string>(f: { reason: R; object: string; container?: string; message: string; firstSignalAt: Date; firstSignalBasis?: FirstSignalBasis; detectedAt: Date }) {
   return {
     reason: f.reason,
     object: f.object,
     ...(f.container === undefined ? {} : { container: f.container }),
     message: f.message,
     firstSignalAt: f.firstSignalAt.toISOString(),
+    ...(f.firstSignalBasis === undefined ? {} : { firstSignalBasis: f.firstSignalBasis }),
     detectedAt: f.detectedAt.toISOString(),
   };
 }
