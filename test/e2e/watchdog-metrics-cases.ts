@@ -88,7 +88,7 @@ export function defineWatchdogMetricsE2E(major: HelmMajor, options: { rollbackOn
       const hooks = await startWebhookReceiver();
       let raised = false;
       const r = await runCli(
-        ['watchdog', release, '-n', ns, '--for', '90s', '--prometheus', prom.url, ...errorRatio, '--query-interval', '1s', '--notify', `${hooks.base}/hook-token`],
+        ['watchdog', release, '-n', ns, '--for', '90s', '--prometheus', prom.url, ...errorRatio, '--query-interval', '1s', '--notify', `${hooks.base}/hook-token`, '--notify', `cdevents=${hooks.base}/cd-token`],
         env,
         (line) => {
           // raise the error rate once the check has measured the healthy value
@@ -103,9 +103,12 @@ export function defineWatchdogMetricsE2E(major: HelmMajor, options: { rollbackOn
       expect(r.report?.failure?.object).toBe('metric/query-1');
       expect(r.report?.rollback).toMatchObject({ toRevision: 1, newRevision: 3 });
       expect(await history(release, ns)).toMatchObject({ 1: 'superseded', 3: 'deployed' });
-      expect(hooks.received).toHaveLength(1);
-      expect(JSON.parse(hooks.received[0]!.body)).toMatchObject({ type: 'helm-autorollback.rolled-back', source: 'watchdog', release, revision: 2, toRevision: 1, reason: 'MetricFailed' });
-      expect(r.stderr).not.toContain('hook-token');
+      const byPath = Object.fromEntries(hooks.received.map((x) => [x.path, JSON.parse(x.body) as Record<string, any>]));
+      expect(hooks.received).toHaveLength(2);
+      expect(byPath['/hook-token']).toMatchObject({ type: 'helm-autorollback.rolled-back', source: 'watchdog', release, revision: 2, toRevision: 1, reason: 'MetricFailed' });
+      expect(byPath['/cd-token']).toMatchObject({ specversion: '1.0', type: 'dev.cdevents.service.rolledback.0.2.0', subject: `${ns}/${release}` });
+      expect(byPath['/cd-token']!.data.subject.content).toEqual({ environment: { id: ns }, artifactId: `pkg:generic/${release}@1` });
+      expect(r.stderr).not.toContain('-token');
     });
 
     if (options.rollbackOnly) return;
@@ -116,8 +119,13 @@ export function defineWatchdogMetricsE2E(major: HelmMajor, options: { rollbackOn
 
     it('a query that returns nothing: the check is inconclusive, no rollback; the bake ends verified (exit 0)', async () => {
       await quietRelease();
-      const r = await runCli(['watchdog', 'quiet', '-n', `wm-quiet-${major}`, '--for', '6s', '--prometheus', prom.url, '--query', 'app_error_ratio{release="nobody"}', '--fail-if', '> 0.05', '--query-interval', '1s', '--failure-limit', '1'], env);
+      const hooks = await startWebhookReceiver();
+      const r = await runCli(
+        ['watchdog', 'quiet', '-n', `wm-quiet-${major}`, '--for', '6s', '--prometheus', prom.url, '--query', 'app_error_ratio{release="nobody"}', '--fail-if', '> 0.05', '--query-interval', '1s', '--failure-limit', '1', '--notify', `slack=${hooks.base}/slack-token`],
+        env,
+      ).finally(() => hooks.close());
       expect({ code: r.code, outcome: r.report?.outcome }).toEqual({ code: 0, outcome: 'verified' });
+      expect(hooks.received.map((x) => JSON.parse(x.body).text)).toEqual([`:white_check_mark: quiet (wm-quiet-${major}): revision 2 verified: the bake ended clean`]);
       expect(r.report?.metrics).toEqual([expect.objectContaining({ check: 'query-1', outcome: 'inconclusive', status: 'inconclusive' })]);
       expect(await history('quiet', `wm-quiet-${major}`)).toEqual({ 1: 'superseded', 2: 'deployed' });
     });
