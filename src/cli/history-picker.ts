@@ -10,6 +10,11 @@ export interface PickerSessionOptions {
   showSecrets: boolean;
   /** Draw the rollback with the live view (else plain lines). */
   live: boolean;
+  /**
+   * Hook for the watchdog: when given, the picker offers `w` (arm a watchdog with the selected revision as its
+   * rollback target) and calls this with that revision instead of rolling back.
+   */
+  onWatchdog?: (revision: number) => Promise<void>;
 }
 
 /**
@@ -31,29 +36,37 @@ export function wantsPicker(
  * `upgrade` on stderr, then prints the result. Returns the report, or undefined when the user left (q/Esc).
  */
 export async function runPickerSession(opts: PickerSessionOptions): Promise<RollbackReport | undefined> {
-  const [{ createPickerSource }, { runPicker }, { rollback }, ui, text, { colorEnabled }] = await Promise.all([
-    import('../services/picker.js'),
+  const { ports, release } = opts;
+  const { createPickerSource } = await import('../services/picker.js');
+  const source = createPickerSource({ releases: ports.releases, ledger: ports.ledger }, { release, namespace: ports.namespace, showSecrets: opts.showSecrets });
+  // The listing and the first bodies load while Ink and React are compiled (index() is memoised).
+  const early = source.index();
+  // The cursor starts on the last known good revision: its diff is what the first frame shows.
+  early.then((index) => (index.lastKnownGood === undefined ? undefined : source.details(index.lastKnownGood))).catch(() => undefined); // runPicker reports errors
+  const [{ runPicker }, { rollback }, ui, text, { colorEnabled }] = await Promise.all([
     import('../ui/picker/index.js'),
     import('../services/rollback.js'),
     import('../ui/console.js'),
     import('../ui/rollback-text.js'),
     import('../ui/color.js'),
   ]);
-  const { ports, release } = opts;
-  const source = createPickerSource({ releases: ports.releases, ledger: ports.ledger }, { release, namespace: ports.namespace, showSecrets: opts.showSecrets });
   const picked = await runPicker(source, {
     release,
     namespace: ports.namespace,
     stdout: process.stdout,
     stdin: process.stdin,
     color: colorEnabled(process.stdout, process.env),
+    watchdogKey: opts.onWatchdog !== undefined,
   });
   for (const w of picked.warnings) process.stderr.write(`warning: ${w}\n`);
   if (picked.action === 'quit') {
     process.stderr.write('no revision chosen; nothing was changed\n');
     return undefined;
   }
-  // `watchdog` is offered only when a watchdog command registers it; until then the picker never returns it.
+  if (picked.action === 'watchdog') {
+    await opts.onWatchdog?.(picked.revision);
+    return undefined;
+  }
   const view = await ui.openEventView(opts.live, process.stderr, process.env);
   try {
     const { report } = await rollback({ ...ports, emit: (e) => view.onEvent(e) }, {

@@ -128,16 +128,25 @@ export function listenForInterrupts(options: InterruptListenerOptions): Interrup
     for (const byte of bytes) if (byte === CTRL_C) fire('SIGINT');
   };
   let rawTerminal = false;
-  if (options.terminal && stdin.isTTY === true && typeof stdin.setRawMode === 'function' && stdin.isRaw !== true) {
-    try {
-      stdin.setRawMode(true);
+  // Whether we switched raw mode on (and so must switch it off). A terminal already in raw mode belongs to
+  // someone else (Ink's useInput, for views that take keys): we only listen for the Ctrl-C byte there.
+  let ownsRawMode = false;
+  if (options.terminal && stdin.isTTY === true) {
+    if (stdin.isRaw === true) {
       rawTerminal = true;
-    } catch {
-      rawTerminal = false; // not a real terminal after all: signals still work
+    } else if (typeof stdin.setRawMode === 'function') {
+      try {
+        stdin.setRawMode(true);
+        rawTerminal = ownsRawMode = true;
+      } catch {
+        rawTerminal = false; // not a real terminal after all: signals still work
+      }
     }
-    if (rawTerminal) {
+    if (ownsRawMode) {
       restoreAllOnExit();
       rawInputs.add(stdin);
+    }
+    if (rawTerminal) {
       stdin.on('data', onData);
       stdin.resume();
     }
@@ -155,8 +164,8 @@ export function listenForInterrupts(options: InterruptListenerOptions): Interrup
       disposed = true;
       signals.off('SIGINT', onSigint);
       signals.off('SIGTERM', onSigterm);
-      if (rawTerminal) {
-        stdin.off('data', onData);
+      if (rawTerminal) stdin.off('data', onData);
+      if (ownsRawMode) {
         rawInputs.delete(stdin);
         restore(stdin);
       }

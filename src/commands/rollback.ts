@@ -55,7 +55,7 @@ export default class Rollback extends BaseCommand {
       // Without --json the plan, findings included, is printed before the rollback: the log need not repeat them.
       const { report, plan } = await rollback({ ...ports, emit: (e) => (json || e.type !== 'guard-findings') && view.onEvent(e) }, {
         release: args.release, namespace: ports.namespace, revision, helmGlobalArgs: ports.helmGlobalArgs, helmEnv: ports.helmEnv, health, helmArgs,
-        dryRun: flags['dry-run'], migrationPolicy: flags['migration-policy'] as 'warn' | 'block', showSecrets: flags['show-secrets'], noHooks: flags['no-hooks'] === true,
+        dryRun: flags['dry-run'], migrationPolicy: flags['migration-policy'] as 'warn' | 'block', showSecrets: flags['show-secrets'], noHooks: flags['no-hooks'] === true, forceStatefulSetRollback: flags['force-statefulset-rollback'],
         confirm: async (p) => {
           if (!json) ui.writeLines(process.stderr, text.planLines(p, { diff: 'summary' }), process.env);
           const ok = flags.yes || (await ui.askYesNo(`Roll back ${p.release} to revision ${p.toRevision}?`, process.stdin, process.stderr));

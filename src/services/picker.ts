@@ -63,50 +63,14 @@ export function createPickerSource(deps: { releases: ReleaseStore; ledger?: Ledg
   let against: number | undefined;
   const body = (revision: number) => cache.get(revision);
 
+  let indexed: ReturnType<PickerSource['index']> | undefined;
   return {
-    async index() {
-      const [summaries, read] = await Promise.all([
-        deps.releases.listHistory(req.release, req.namespace),
-        deps.ledger ? deps.ledger.read(req.release, req.namespace).catch((err: Error) => ({ entries: [], warnings: [`verdicts unknown: ${err.message}`] })) : { entries: [], warnings: [] },
-      ]);
-      ledger = read.entries;
-      history = summaries;
-      const verdicts = ledgerByRevision(ledger);
-      const deployed = [...summaries].reverse().find((s) => s.status === 'deployed');
-      against = (deployed ?? summaries[summaries.length - 1]).revision;
-      const back = deployed ? rollbackOf((await body(deployed.revision)).description) : undefined;
-      const marks = historyMarks(summaries, ledger, back);
-      const revisions = summaries.map((s): PickerRevision => {
-        const v = verdicts.get(s.revision);
-        const at = s.modifiedAt ?? s.createdAt;
-        return {
-          revision: s.revision, status: s.status,
-          ...(at ? { updated: at.toISOString() } : {}),
-          ...(v ? { verdict: v.verdict, ...(v.reason ? { reason: v.reason } : {}) } : {}),
-        };
-      });
-      return { revisions, ...marks, warnings: read.warnings };
+    index() {
+      // Memoised: a caller may start it early (while the UI modules load) and the picker asks again.
+      indexed ??= readIndex();
+      return indexed;
     },
-    async bodies(revisions) {
-      const out = await Promise.all(
-        revisions.map(async (revision): Promise<PickerRevision | undefined> => {
-          try {
-            const rel = await body(revision);
-            const back = rollbackOf(rel.description);
-            return {
-              revision, status: rel.status,
-              chart: rel.chart.name ? `${rel.chart.name}-${rel.chart.version}` : '', appVersion: rel.chart.appVersion, description: rel.description,
-              ...(rel.lastDeployed ? { updated: rel.lastDeployed.toISOString() } : {}),
-              ...(back === undefined ? {} : { rollbackTo: back }),
-            };
-          } catch (err) {
-            return { revision, status: 'unknown', description: `(cannot read: ${(err as Error).message})` };
-          }
-        }),
-      );
-      // The list's status comes from the labels, which helm rewrites; the body's may be older.
-      return out.filter((r): r is PickerRevision => r !== undefined).map(({ status: _ignored, ...rest }) => rest as PickerRevision);
-    },
+    bodies: readBodies,
     details(revision) {
       let found = details.get(revision);
       if (!found) {
@@ -116,16 +80,63 @@ export function createPickerSource(deps: { releases: ReleaseStore; ledger?: Ledg
       }
       return found;
     },
-    async findings(revision) {
-      const target = await body(revision);
-      const newer = history.filter((h) => h.revision > revision).map((h) => h.revision);
-      const older = history.filter((h) => h.revision < revision).slice(-10).map((h) => h.revision);
-      const read = (revs: number[]) => Promise.all(revs.map((r) => deps.releases.getRevision(req.release, req.namespace, r).catch(() => undefined)));
-      const [crossed, before] = await Promise.all([read(newer), read(older)]);
-      const known = (list: Array<Release | undefined>) => list.filter((r): r is Release => r !== undefined);
-      return evaluateGuards({ target, crossed: known(crossed), older: known(before), ledger });
-    },
+    findings: readFindings,
   };
+
+  async function readIndex(): ReturnType<PickerSource['index']> {
+    const [summaries, read] = await Promise.all([
+      deps.releases.listHistory(req.release, req.namespace),
+      deps.ledger ? deps.ledger.read(req.release, req.namespace).catch((err: Error) => ({ entries: [], warnings: [`verdicts unknown: ${err.message}`] })) : { entries: [], warnings: [] },
+    ]);
+    ledger = read.entries;
+    history = summaries;
+    const verdicts = ledgerByRevision(ledger);
+    const deployed = [...summaries].reverse().find((s) => s.status === 'deployed');
+    against = (deployed ?? summaries[summaries.length - 1]).revision;
+    const back = deployed ? rollbackOf((await body(deployed.revision)).description) : undefined;
+    const marks = historyMarks(summaries, ledger, back);
+    const revisions = summaries.map((s): PickerRevision => {
+      const v = verdicts.get(s.revision);
+      const at = s.modifiedAt ?? s.createdAt;
+      return {
+        revision: s.revision, status: s.status,
+        ...(at ? { updated: at.toISOString() } : {}),
+        ...(v ? { verdict: v.verdict, ...(v.reason ? { reason: v.reason } : {}) } : {}),
+      };
+    });
+    return { revisions, ...marks, warnings: read.warnings };
+  }
+
+  async function readBodies(revisions: readonly number[]): Promise<PickerRevision[]> {
+    const out = await Promise.all(
+      revisions.map(async (revision): Promise<PickerRevision | undefined> => {
+        try {
+          const rel = await body(revision);
+          const back = rollbackOf(rel.description);
+          return {
+            revision, status: rel.status,
+            chart: rel.chart.name ? `${rel.chart.name}-${rel.chart.version}` : '', appVersion: rel.chart.appVersion, description: rel.description,
+            ...(rel.lastDeployed ? { updated: rel.lastDeployed.toISOString() } : {}),
+            ...(back === undefined ? {} : { rollbackTo: back }),
+          };
+        } catch (err) {
+          return { revision, status: 'unknown', description: `(cannot read: ${(err as Error).message})` };
+        }
+      }),
+    );
+    // The list's status comes from the labels, which helm rewrites; the body's may be older.
+    return out.filter((r): r is PickerRevision => r !== undefined).map(({ status: _ignored, ...rest }) => rest as PickerRevision);
+  }
+
+  async function readFindings(revision: number): Promise<GuardFinding[]> {
+    const target = await body(revision);
+    const newer = history.filter((h) => h.revision > revision).map((h) => h.revision);
+    const older = history.filter((h) => h.revision < revision).slice(-10).map((h) => h.revision);
+    const read = (revs: number[]) => Promise.all(revs.map((r) => deps.releases.getRevision(req.release, req.namespace, r).catch(() => undefined)));
+    const [crossed, before] = await Promise.all([read(newer), read(older)]);
+    const known = (list: Array<Release | undefined>) => list.filter((r): r is Release => r !== undefined);
+    return evaluateGuards({ target, crossed: known(crossed), older: known(before), ledger });
+  }
 
   async function computeDetails(revision: number): Promise<PickerDetails> {
     const base = against ?? revision;

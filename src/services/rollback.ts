@@ -38,6 +38,8 @@ export interface RollbackRequest extends PlanRequest {
   helmGlobalArgs: readonly string[];
   helmEnv?: Readonly<Record<string, string>>;
   health: HealthOptions;
+  /** The forced StatefulSet rollback (default true; `--no-force-statefulset-rollback`), see rollbackAndJudge. */
+  forceStatefulSetRollback?: boolean;
   /** helm rollback flags passed through (`--cleanup-on-fail`, `--no-hooks`, `--force`, `--history-max N`...). */
   helmArgs: readonly string[];
   /** `--dry-run`: plan only, change nothing. */
@@ -147,6 +149,7 @@ export async function rollback(deps: RollbackDeps, req: RollbackRequest): Promis
         health: req.health,
         helmArgs: req.helmArgs,
         ...(req.terminateGraceMs === undefined ? {} : { terminateGraceMs: req.terminateGraceMs }),
+        ...(req.forceStatefulSetRollback === undefined ? {} : { forceStatefulSetRollback: req.forceStatefulSetRollback }),
       },
     );
     return { report: buildRollbackReport(plan, result), plan };

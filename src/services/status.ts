@@ -9,6 +9,8 @@ import { UsageError } from '../errors/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
+import type { WatchdogLeases } from '../ports/watchdog-lease.js';
+import { leaseExpired } from '../domain/watchdog/lease.js';
 import type { ReleaseStore } from '../ports/release-store.js';
 import { planRollback } from './rollback.js';
 import { watchOtherKinds } from './upgrade-supervise.js';
@@ -20,6 +22,8 @@ export interface StatusDeps {
   /** A watch over the release's namespace, not started yet (status starts it for one snapshot, then stops it). */
   watch: ClusterWatch;
   clock: Clock;
+  /** The watchdog Leases, to show an armed watchdog; none: not shown. */
+  leases?: WatchdogLeases;
 }
 
 /** Which release, and how to judge it. */
@@ -66,6 +70,11 @@ export interface StatusReport {
   rollback: { toRevision: number | null; findings: GuardFinding[]; refusal?: string };
   /** Set when the newest revision is stuck in pending-*: what to do. */
   pending: string | null;
+  /**
+   * The watchdog armed on the release (its Lease), or null: who holds it, the revision it bakes and its target,
+   * when the bake ends, and whether the holder is still renewing (`live`; false: it stopped, the lease expired).
+   */
+  watchdog: { holder: string; revision: number; target: number | null; deadline: string; renewedAt: string; live: boolean; disarmRequested: boolean } | null;
   /** True when the health is healthy and nothing is pending: exit 0. */
   healthy: boolean;
 }
@@ -137,6 +146,27 @@ export async function status(deps: StatusDeps, req: StatusRequest): Promise<Stat
       .map((e) => ({ revision: e.revision, verdict: e.verdict, ...(e.reason ? { reason: e.reason } : {}), decidedAt: e.decidedAt.toISOString() })),
     rollback,
     pending: pending.ok ? null : pending.message,
+    watchdog: await armedWatchdog(deps, req),
     healthy: state === 'healthy' && pending.ok,
+  };
+}
+
+/** The release's watchdog Lease as `status` shows it; a lease that cannot be read is no reason to fail status. */
+async function armedWatchdog(deps: StatusDeps, req: StatusRequest): Promise<StatusReport['watchdog']> {
+  let lease;
+  try {
+    lease = await deps.leases?.read(req.release, req.namespace);
+  } catch {
+    return null;
+  }
+  if (!lease) return null;
+  return {
+    holder: lease.holder,
+    revision: lease.revision,
+    target: lease.target ?? null,
+    deadline: lease.deadline.toISOString(),
+    renewedAt: lease.renewedAt.toISOString(),
+    live: !leaseExpired(lease, deps.clock.now()),
+    disarmRequested: lease.disarm !== undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { evaluateRollout } from '../domain/health/evaluate.js';
+import { EMPTY_HOOK_MEMORY, rememberHookJobs, vanishedHookFailure, type HookMemory } from '../domain/health/hook-memory.js';
 import type { ClusterSnapshot, HealthOptions, Verdict } from '../domain/health/types.js';
 import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
@@ -33,6 +34,8 @@ export class RolloutMonitor {
   private workloads: readonly WorkloadRef[] | undefined;
   private changes: TemplateChanges = new Map();
   private latest: Verdict | undefined;
+  /** What was seen of hook Jobs, kept after they vanish (a self-deleting failed hook is not a succeeded one). */
+  private hooks: HookMemory = EMPTY_HOOK_MEMORY;
   private scheduled = false;
   private cancelTimer: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -107,7 +110,10 @@ export class RolloutMonitor {
       now,
       startedAt: this.input.startedAt,
     });
-    const verdict = hidden.size === 0 ? judged : { ...judged, progress: { ...judged.progress, workloads: judged.progress.workloads.map((w) => (!w.present && hidden.has(`${w.kind}/${w.name}`) ? { ...w, note: UNAPPLIED_NOTE } : w)) } };
+    let verdict: Verdict = hidden.size === 0 ? judged : { ...judged, progress: { ...judged.progress, workloads: judged.progress.workloads.map((w) => (!w.present && hidden.has(`${w.kind}/${w.name}`) ? { ...w, note: UNAPPLIED_NOTE } : w)) } };
+    this.hooks = rememberHookJobs(this.hooks, this.workloads, visible, this.input.startedAt);
+    const vanished = verdict.state === 'failed' ? undefined : vanishedHookFailure(this.hooks, visible);
+    if (vanished) verdict = { state: 'failed', progress: verdict.progress, ...vanished };
     this.input.emit({ type: 'progress', phase: this.input.phase, snapshot: verdict.progress, at: now });
     this.publish(verdict);
     this.cancelTimer?.();

@@ -91,10 +91,16 @@ export async function runWatchdog(deps: WatchdogDeps, req: WatchdogRequest): Pro
   if (!deployed) throw new UsageError(`release "${req.release}" has no deployed revision to watch`, { hint: `see helm history ${req.release} -n ${req.namespace}` });
   const ledgerRead = await deps.ledger.read(req.release, req.namespace);
   for (const w of ledgerRead.warnings) notice('warn', w);
-  const planned = chooseRollbackTarget({ history, attemptedRevision: deployed.revision, ledger: ledgerRead.entries, ...(req.toRevision === undefined ? {} : { override: req.toRevision }) });
+  const release = await deps.releases.getRevision(req.release, req.namespace, deployed.revision);
+  // A deployed rollback revision runs the content of the revision it went back to: that one is no target.
+  const rollbackOf = Number(/^Rollback to (\d+)/.exec(release.description ?? '')?.[1] ?? NaN);
+  const lastKnownGood = (h: readonly RevisionSummary[], ledger: readonly LedgerEntry[]) =>
+    chooseRollbackTarget({ history: h.filter((x) => x.revision !== rollbackOf), attemptedRevision: deployed.revision, ledger });
+  const planned = req.toRevision === undefined
+    ? lastKnownGood(history, ledgerRead.entries)
+    : chooseRollbackTarget({ history, attemptedRevision: deployed.revision, ledger: ledgerRead.entries, override: req.toRevision });
   if (req.toRevision !== undefined && 'none' in planned) throw new UsageError(planned.none);
   if ('none' in planned) notice('warn', `no rollback target: ${planned.none}; on degradation the watchdog can only report`);
-  const release = await deps.releases.getRevision(req.release, req.namespace, deployed.revision);
   const workloads = releaseWorkloads(release, 'upgrade', req.namespace).filter((w) => !w.hook);
 
   const armedAt = clock.now();
@@ -178,7 +184,7 @@ export async function runWatchdog(deps: WatchdogDeps, req: WatchdogRequest): Pro
       current = await deps.releases.listHistory(req.release, req.namespace);
       if (target === undefined) {
         const ledger = (await deps.ledger.read(req.release, req.namespace)).entries;
-        const choice = chooseRollbackTarget({ history: current, attemptedRevision: state.revision, ledger });
+        const choice = lastKnownGood(current, ledger);
         if ('none' in choice) return dispatch({ type: 'rollback-finished', now: clock.now(), ok: false, message: `no rollback target: ${choice.none}` });
         target = choice.revision;
       }

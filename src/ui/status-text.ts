@@ -17,6 +17,11 @@ export function statusLines(r: StatusReport): ReportLine[] {
   if (r.pending) row('pending', r.pending, 'error');
   row('last good', r.lastKnownGood === null ? 'none known' : `revision ${r.lastKnownGood}`);
   row('verdicts', r.verdicts.length === 0 ? 'none recorded' : r.verdicts.map((v) => `${v.revision} ${v.verdict}${v.reason ? ` (${v.reason})` : ''}`).join(', '));
+  const w = r.watchdog;
+  if (w) {
+    const what = `revision ${w.revision}, held by ${w.holder}, bake ends ${w.deadline}${w.target === null ? '' : `, target revision ${w.target}`}${w.disarmRequested ? ', disarm requested' : ''}`;
+    row('watchdog', w.live ? `armed on ${what}` : `lease expired (its holder stopped renewing at ${w.renewedAt}): ${what}`, w.live ? 'info' : 'warn');
+  } else row('watchdog', 'none armed');
   if (r.rollback.toRevision === null) row('rollback', `not possible now: ${r.rollback.refusal ?? 'no target'}`);
   else {
     row('rollback', `to revision ${r.rollback.toRevision}; guards:`);

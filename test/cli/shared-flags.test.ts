@@ -4,8 +4,8 @@ import { UsageError } from '../../src/errors/errors.js';
 const defaults = { timeout: '5m', 'max-restarts': '2', 'unschedulable-grace': '30s', 'unready-grace': '120s' };
 
 describe('parseHealthOptions', () => {
-  it('reads the flag defaults into HealthOptions', () => {
-    expect(parseHealthOptions(defaults)).toEqual({
+  it('without the grace flags: their defaults, not marked as given (learned graces may apply)', () => {
+    expect(parseHealthOptions({ timeout: '5m', 'max-restarts': '2' })).toEqual({
       timeoutMs: 300_000,
       maxRestarts: 2,
       unschedulableGraceMs: 30_000,
@@ -13,6 +13,10 @@ describe('parseHealthOptions', () => {
       waitForJobs: false,
       minStableMs: 5_000,
     });
+  });
+
+  it('grace flags given: used and marked as given', () => {
+    expect(parseHealthOptions(defaults)).toMatchObject({ unschedulableGraceMs: 30_000, unreadyGraceMs: 120_000, unschedulableGraceExplicit: true, unreadyGraceExplicit: true });
   });
 
   it('takes --wait-for-jobs from the helm flags', () => {

@@ -49,6 +49,18 @@ describe('listenForInterrupts', () => {
     expect(s.seen).toHaveLength(2);
   });
 
+  it('on a terminal someone else already put in raw mode (Ink taking keys) listens for the byte, leaves the mode alone', () => {
+    const tty = new FakeTty();
+    tty.isRaw = true;
+    const s = setUp(true, tty);
+    expect(s.listener.rawTerminal).toBe(true);
+    tty.emit('data', Buffer.from([3]));
+    expect(s.seen).toEqual([['SIGINT', 1]]);
+    s.listener.dispose();
+    expect(tty.modes).toEqual([]);
+    expect(tty.isRaw).toBe(true);
+  });
+
   it('leaves a non-terminal stdin (and terminal: false) alone', () => {
     const pipe = new FakeTty();
     pipe.isTTY = false;

@@ -93,4 +93,19 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
     if (major === 3) expect(r.stderr).toMatch(/ROLLBACK FAILED: Timeout in StatefulSet\/db: timed out after 12s waiting for StatefulSet\/db: 1\/2 updated/);
     else expect(r.stderr).toMatch(/ROLLBACK FAILED: HelmFailed in Release\/db\.v3: helm rollback failed: .*StatefulSet\/sts-noforce-h4\/db not ready\. status: Failed, message: 1 pods have failed/);
   });
+
+  it('self-deleting-hook: a pre-upgrade hook Job that crash-loops and deletes itself (ttlSecondsAfterFinished 0) is HookFailed with its own message; exit 3', async () => {
+    const ns = `hook-h${major}`;
+    expect((await helm(sim, major, ['install', 'mig', join(charts, 'self-deleting-hook'), '-n', ns, '--create-namespace', '--wait', '--timeout', '60s'])).code).toBe(0);
+    const r = await autorollback(major, ['mig', join(charts, 'self-deleting-hook'), '-n', ns, '--set', 'hook.image=crashloop:1', '--set', 'image=nginx:1.28', '--timeout', '90s']);
+    expect(r.report.failure?.reason).toBe('HookFailed');
+    expect(r.report.failure?.object).toBe('Job/mig-migrate');
+    // The hook's own words: its crash loop and exit code, or the Job controller's BackoffLimitExceeded.
+    expect(r.report.failure?.message).toMatch(/^pre-upgrade hook Job mig-migrate (failed|.*BackoffLimitExceeded|.*CrashLoopBackOff)/);
+    expect(r.report.failure?.message).toMatch(/CrashLoopBackOff|exit code 1|BackoffLimitExceeded/);
+    expect(r.stderr).not.toMatch(/healthy: every workload/);
+    expect(r.report.outcome).toBe('rolled-back');
+    expect(r.code).toBe(3);
+    expect(await release(major, 'mig', ns)).toMatchObject({ status: 'deployed', version: 3 });
+  });
 });

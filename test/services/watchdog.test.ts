@@ -218,6 +218,18 @@ describe('watchdog service', () => {
     expect(s.events.filter((e) => e.type === 'metric')).toHaveLength(3);
   });
 
+  it('armed on a rollback revision: the revision it went back to (same content) is no target', async () => {
+    const s = setup(['superseded', 'superseded', 'failed', 'deployed']);
+    (s.releases.revisions[3] as { description: string }).description = 'Rollback to 2';
+    s.watch.current = { ...s.watch.current, pods: [webPod('4')] };
+    const done = runWatchdog(s.deps, s.request);
+    await armed(s);
+    expect(s.events.find((e) => e.type === 'armed')).toMatchObject({ revision: 4, target: 1 });
+    s.watch.set({ pods: [webPod('4', 2)] });
+    await s.rollBackAs(1, 5);
+    expect(await done).toMatchObject({ outcome: 'rolled-back', rollback: { toRevision: 1 } });
+  });
+
   it('bad input changes nothing: no deployed revision', async () => {
     const s = setup(['superseded', 'failed']);
     await expect(runWatchdog(s.deps, s.request)).rejects.toThrow('release "web" has no deployed revision to watch');
