@@ -4,7 +4,9 @@
  * - stateful-db: an OrderedReady StatefulSet with volume claims whose new image crash-loops. The rollback
  *   deletes the not-ready pod of the failed revision and converges (exit 3, every pod ready on the old
  *   revision); with --no-force-statefulset-rollback it does not, as before (exit 4: helm 3's rollback times out on
- *   our verdict at --timeout, helm 4's rollback --wait fails at once with "1 pods have failed").
+ *   our verdict at --timeout, helm 4's rollback --wait fails at once with "1 pods have failed"); and the same
+ *   stuck StatefulSet (after a plain `helm upgrade`) through the `rollback` command converges too.
+ * - self-deleting-hook: a pre-upgrade hook Job that crash-loops, fails and deletes itself is HookFailed.
  */
 import { join } from 'node:path';
 import type { UpgradeReport } from '../../src/domain/upgrade/report.js';
@@ -107,5 +109,34 @@ describe.each([3, 4] as HelmMajor[])('helm %i', (major) => {
     expect(r.report.outcome).toBe('rolled-back');
     expect(r.code).toBe(3);
     expect(await release(major, 'mig', ns)).toMatchObject({ status: 'deployed', version: 3 });
+  });
+
+  it('stateful-db through the rollback command: a StatefulSet stuck on a crash-looping pod after a plain helm upgrade is rolled back and converges', async () => {
+    const ns = `sts-cmd-h${major}`;
+    expect((await helm(sim, major, ['install', 'db', join(charts, 'stateful-db'), '-n', ns, '--create-namespace', '--set', 'replicas=2', '--wait', '--timeout', '60s'])).code).toBe(0);
+    const good = (sim.store.get('statefulsets.apps', ns, 'db')?.status as any).currentRevision as string;
+    // Plain helm, no wait: the highest ordinal is replaced by a crash-looping pod and the StatefulSet is stuck.
+    expect((await helm(sim, major, ['upgrade', 'db', join(charts, 'stateful-db'), '-n', ns, '--set', 'replicas=2', '--set', 'image=crashloop:1'])).code).toBe(0);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('db-1 never crash-looped')), 30_000);
+      const off = sim.store.subscribe(() => {
+        const p = sim.store.get('pods', ns, 'db-1');
+        const waiting = ((p?.status as any)?.containerStatuses ?? [])[0]?.state?.waiting?.reason;
+        if (p?.metadata.labels?.['controller-revision-hash'] !== good && waiting === 'CrashLoopBackOff') {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    });
+    const env = helmEnv(sim, major, { HELM_BIN: helmBinary(major), CI: '1', NO_COLOR: '1' });
+    const r = await run(process.execPath, [cli, 'rollback', 'db', '1', '-n', ns, '--yes', '--timeout', '60s'], env, 150_000);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/forced StatefulSet rollback: deleting pod db-1 of StatefulSet\/db/);
+    expect(await release(major, 'db', ns)).toEqual({ status: 'deployed', version: 3 });
+    expect(statefulPods(ns, 'db')).toEqual([
+      { name: 'db-0', revision: good, ready: true },
+      { name: 'db-1', revision: good, ready: true },
+    ]);
   });
 });
