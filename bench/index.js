@@ -8,4 +8,5 @@ export const benchmarks = {
   'upgrade-ttr': () => import('./upgrade-ttr.js'),
   'history-picker': () => import('./history-picker.js'),
   'watchdog-metric': () => import('./watchdog-metric.js'),
+  'watchdog-pod': () => import('./watchdog-pod.js'),
 };
