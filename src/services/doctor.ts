@@ -1,6 +1,6 @@
 import { runDoctor, type DoctorReport } from '../domain/doctor/index.js';
 import type { Release } from '../domain/release/release.js';
-import type { LedgerEntry } from '../domain/rollback/ledger.js';
+import { learnedStartupMs, type LedgerEntry } from '../domain/rollback/ledger.js';
 import type { Clock } from '../ports/clock.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import type { ReleaseInventory } from '../ports/release-inventory.js';
@@ -27,15 +27,17 @@ export interface DoctorRequest {
 }
 
 /**
- * Longest start-up seen per workload, from ledger entries that carry start-up times (`startupMs`, workload ->
- * ms, written by upgrades that record learned graces); empty when the ledger has none.
+ * Longest start-up seen per workload (`Kind/name` -> ms), from the start-up times healthy upgrades record in the
+ * ledger (the same learned times the unready grace uses); empty when the ledger has none.
  */
 export function observedStartupMs(ledger: readonly LedgerEntry[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const e of ledger as ReadonlyArray<LedgerEntry & { startupMs?: Record<string, unknown> }>) {
-    for (const [workload, ms] of Object.entries(e.startupMs ?? {})) {
-      if (typeof ms === 'number' && Number.isFinite(ms)) out[workload] = Math.max(out[workload] ?? 0, ms);
-    }
+  for (const [key, ms] of Object.entries(learnedStartupMs(ledger))) {
+    // The ledger keys workloads `Kind/namespace/name`; the checklist names them `Kind/name`.
+    const [kind, , name] = key.split('/');
+    if (!kind || !name) continue;
+    const ref = `${kind}/${name}`;
+    out[ref] = Math.max(out[ref] ?? 0, ms);
   }
   return out;
 }

@@ -1,12 +1,12 @@
 import { observedStartupMs } from '../../src/services/doctor.js';
 
 describe('observedStartupMs', () => {
-  it('keeps the longest start-up per workload across ledger entries; entries without one add nothing', () => {
-    const at = new Date('2026-12-06T00:00:00Z');
+  it('reads the start-up times upgrades record in the ledger, longest per workload, keyed Kind/name', () => {
+    const at = new Date('2026-12-01T00:00:00Z');
     const ledger = [
-      { revision: 1, verdict: 'healthy' as const, decidedAt: at, startupMs: { 'Deployment/web': 12_000, 'StatefulSet/db': 40_000 } },
-      { revision: 2, verdict: 'healthy' as const, decidedAt: at, startupMs: { 'Deployment/web': 18_000, bogus: 'x' } },
-      { revision: 3, verdict: 'failed' as const, decidedAt: at },
+      { revision: 1, verdict: 'healthy' as const, decidedAt: at, startup: { 'Deployment/prod/web': [12_000, 9_000], 'StatefulSet/prod/db': [40_000] } },
+      { revision: 2, verdict: 'healthy' as const, decidedAt: at, startup: { 'Deployment/prod/web': [18_000] } },
+      { revision: 3, verdict: 'failed' as const, decidedAt: at, reason: 'Unready', startup: { 'Deployment/prod/web': [99_000] } },
     ];
     expect(observedStartupMs(ledger)).toEqual({ 'Deployment/web': 18_000, 'StatefulSet/db': 40_000 });
     expect(observedStartupMs([])).toEqual({});
