@@ -86,6 +86,16 @@ async function demo() {
     return false;
   }
 
+  // A short bake of the rollback revision: the watchdog verifies it (exit 0) and records it in the ledger.
+  const watchdogArgs = ['watchdog', release, '-n', namespace, '--for', '4s'];
+  step(`helm autorollback ${watchdogArgs.join(' ')} (bake revision 4)`);
+  const watchdog = await runTool(process.execPath, [cli, ...watchdogArgs, '--no-tui'], { env: { ...env, HELM_BIN: helm }, inherit: true, cwd: repo });
+  if (interrupted) throw new Error(timedOut ? 'the watchdog did not end in time' : 'interrupted');
+  if (watchdog.code !== 0) {
+    say(`demo: FAILED: helm autorollback watchdog exited ${watchdog.code}; expected 0 (verified)`);
+    return false;
+  }
+
   step(`helm history ${release} -n ${namespace}`);
   const history = await runTool(helm, ['history', release, '-n', namespace], { env });
   process.stdout.write(history.stdout);

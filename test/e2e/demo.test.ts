@@ -65,6 +65,7 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
     // The upgrade's plain log (stderr, no colours without a TTY) names the failure and the rollback target.
     expect(r.stderr).toContain('CrashLoopBackOff');
     expect(r.stderr).toMatch(/rolling back to revision 2\b/);
+    expect(r.stderr).toContain('VERIFIED: web revision 4 stayed healthy for the whole bake');
     expect(r.stderr).not.toMatch(/\x1b\[/);
     // helm history printed by the demo: revision 3 failed, revision 4 is the rollback to 2 and deployed.
     expect(r.stdout).toMatch(/^3\s.*\bfailed\b/m);
