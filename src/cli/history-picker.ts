@@ -18,6 +18,26 @@ export interface PickerSessionOptions {
 }
 
 /**
+ * The picker's `w` key: a watchdog on the deployed revision for `durationMs`, the selected revision as its
+ * rollback target, run like `watchdog RELEASE --to-revision N` with the default bake rules; its exit code
+ * becomes the command's.
+ */
+export function armWatchdogFromPicker(opts: Pick<PickerSessionOptions, 'release' | 'ports' | 'health' | 'live'> & { durationMs: number }): (revision: number) => Promise<void> {
+  return async (toRevision) => {
+    const [{ runWatchdogSession }, { watchdogExitCode }, { DEFAULT_BAKE_OPTIONS }] = await Promise.all([
+      import('./watchdog-session.js'),
+      import('../domain/watchdog/report.js'),
+      import('../domain/health/post-rollout.js'),
+    ]);
+    const report = await runWatchdogSession({
+      ports: opts.ports, release: opts.release, durationMs: opts.durationMs, toRevision,
+      bake: DEFAULT_BAKE_OPTIONS, health: opts.health, notify: [], live: opts.live,
+    });
+    process.exitCode = watchdogExitCode(report.outcome);
+  };
+}
+
+/**
  * Whether `history` opens the picker: no -o/--json, stdin and stdout terminals, and not in CI (where Ink would
  * draw only a last frame: same rule as Ink's, CI or CONTINUOUS_INTEGRATION set and not 0/false).
  */

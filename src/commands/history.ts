@@ -1,14 +1,15 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
-import { runPickerSession, wantsPicker } from '../cli/history-picker.js';
+import { armWatchdogFromPicker, runPickerSession, wantsPicker } from '../cli/history-picker.js';
+import { parseBakeDuration } from '../cli/watchdog-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { HistoryReport } from '../services/history.js';
 
 export default class History extends BaseCommand {
   static override summary = 'Show the revisions of a release with their verdicts; on a terminal, pick one to diff or roll back to.';
   static override description = [
-    'On a terminal (stdout a TTY, no -o/--json) an interactive picker: j/k, PgUp/PgDn, g/G, / filter; the deployed (D) and last known good (G) revisions marked; tabs with the values and manifest diff against the deployed revision, the hooks a rollback would run and the guards\' findings; Enter to confirm a rollback (run and judged live like `rollback`); q/Esc to leave without a change.',
+    'On a terminal (stdout a TTY, no -o/--json) an interactive picker: j/k, PgUp/PgDn, g/G, / filter; the deployed (D) and last known good (G) revisions marked; tabs with the values and manifest diff against the deployed revision, the hooks a rollback would run and the guards\' findings; Enter to confirm a rollback (run and judged live like `rollback`); w to arm a watchdog (see `watchdog --help`) on the deployed revision for --watchdog, the selected revision as its rollback target; q/Esc to leave without a change.',
     'Otherwise a table like helm history plus VERDICT (the autorollback ledger: healthy, failed <reason>, verified, or -). Reads the release records directly; decodes only the newest --max revisions (the picker: only the rows on screen).',
   ].join('\n\n');
   static override examples = [
@@ -26,6 +27,7 @@ export default class History extends BaseCommand {
     max: Flags.integer({ description: 'how many of the newest revisions to show', default: 10, min: 1 }),
     output: Flags.string({ char: 'o', description: 'output format [default: the picker on a terminal, else table]', options: ['table', 'json', 'yaml'] }),
     'show-secrets': Flags.boolean({ description: 'picker: show secret values in the diffs instead of their size', default: false }),
+    watchdog: Flags.string({ description: 'picker: key w arms a watchdog for this long on the deployed revision, the selected revision as its rollback target', default: '10m' }),
     ...healthFlags,
     ...tuiFlag,
     ...helmBinFlag,
@@ -36,6 +38,7 @@ export default class History extends BaseCommand {
     validateReleaseName(args.release); // before touching kubeconfig or cluster
     const picker = wantsPicker({ output: flags.output, json: this.jsonEnabled() }, process, process.env);
     const health = parseHealthOptions(flags);
+    const watchdogMs = parseBakeDuration(flags.watchdog, 'watchdog');
     // Loaded lazily so `--help` and bad input never pay for @kubernetes/client-node.
     const [{ openPorts }, { history }, view] = await Promise.all([
       import('../kube/ports.js'),
@@ -45,7 +48,9 @@ export default class History extends BaseCommand {
     const ports = openPorts({ release: args.release, ...flags });
     if (picker) {
       const { exitCodeForRollback } = await import('../domain/rollback/manual-report.js');
-      const report = await runPickerSession({ release: args.release, ports, health, showSecrets: flags['show-secrets'], live: wantsLiveView(flags, process.stderr, process.env) });
+      const live = wantsLiveView(flags, process.stderr, process.env);
+      const onWatchdog = armWatchdogFromPicker({ release: args.release, ports, health, live, durationMs: watchdogMs });
+      const report = await runPickerSession({ release: args.release, ports, health, showSecrets: flags['show-secrets'], live, onWatchdog });
       if (report) process.exitCode = exitCodeForRollback(report.outcome);
       return undefined;
     }

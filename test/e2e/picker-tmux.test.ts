@@ -4,7 +4,8 @@
  * only be observed by reading it, so each step polls capture-pane with a deadline; the end of the command is
  * awaited with `tmux wait-for`, an event.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { helmBinary } from '../../src/toolchain/binaries.js';
 import { helm, helmEnv, withSim, type TestSim } from '../sim/helpers.js';
@@ -110,5 +111,24 @@ describe('history picker in tmux (helm 4, kube-sim, 80x24)', () => {
     expect(end).toContain('EXIT=0');
     const history = JSON.parse((await helm(sim, 4, ['history', 'web', '-o', 'json'])).stdout) as Array<{ revision: number; status: string; description: string }>;
     expect(history.at(-1)).toMatchObject({ revision: 4, status: 'deployed', description: 'Rollback to 2' });
+  });
+  it('w arms a watchdog on the deployed revision with the selected revision as its rollback target', async () => {
+    const done = waitForChannel('watch-done');
+    keys(`clear; unset CI; node bin/run.js history web --watchdog 3s --no-tui; echo EXIT=$?; tmux -L ${socket} wait-for -S watch-done`, 'Enter');
+    const list = await waitForScreen('the picker with the w key', (t) => t.includes('w watchdog') && /G last known good \d+/.test(t));
+    const deployed = Number(/D deployed (\d+)/.exec(list)?.[1]);
+    const selected = Number(/G last known good (\d+)/.exec(list)?.[1]);
+    expect(selected).toBeLessThan(deployed);
+    keys('w');
+    await done;
+    const end = tmux('capture-pane', '-p', '-J', '-t', 'pick'); // -J: lines the 80 columns wrapped, joined
+    expect(end).toContain(`watchdog armed on web revision ${deployed} (namespace default)`);
+    expect(end).toContain(`rollback target: revision ${selected}`);
+    expect(end).toContain(`VERIFIED: web revision ${deployed} stayed healthy for the whole bake`);
+    expect(end).toContain('EXIT=0');
+    // Async: the simulator answers from this process.
+    const history = await promisify(execFile)('node', ['bin/run.js', 'history', 'web', '-o', 'json'], { cwd: repo, env: { ...process.env, ...helmEnv(sim, 4), CI: '1' }, encoding: 'utf8' });
+    const rows = (JSON.parse(history.stdout) as { rows: Array<{ revision: number; verdict?: string }> }).rows;
+    expect(JSON.stringify(rows.find((r) => r.revision === deployed))).toContain('verified');
   });
 });

@@ -108,7 +108,8 @@ export function PickerView({ state, details, findings, color = true }: PickerVie
       ))}
       {Array.from({ length: state.detailHeight - window.length }, (_, i) => <Line key={`dpad${i}`}> </Line>)}
       <Line dim color={c(state.notice ? 'yellow' : undefined)}>
-        {state.notice ?? `j/k move · PgUp/PgDn · g/G · / filter · Tab/1-4 tabs · J/K space/b scroll · Enter roll back · ${state.watchdogKey ? 'w watchdog · ' : ''}q quit`}
+        {/* The keys that act first: at 80 columns the end of the line is cut. */}
+        {state.notice ?? `Enter roll back · ${state.watchdogKey ? 'w watchdog · ' : ''}q quit · j/k move · g/G · PgUp/PgDn · / filter · Tab/1-4 tabs · J/K space/b scroll`}
       </Line>
     </Box>
   );
