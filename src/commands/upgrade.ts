@@ -1,12 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { notifyFlags, parseNotifyFlags } from '../cli/analysis-flags.js';
 import { BaseCommand } from '../cli/base-command.js';
-import { ciFlags, ciOutputOptions } from '../cli/ci-flags.js';
-import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag, wantsLiveView } from '../cli/shared-flags.js';
+import { ciFlags } from '../cli/ci-flags.js';
+import { healthFlags, helmBinFlag, kubeFlags, parseHealthOptions, positiveInt, tuiFlag } from '../cli/shared-flags.js';
 import { parseWatchdogArm, upgradeWatchdogFlags } from '../cli/watchdog-flags.js';
 import { validateReleaseName } from '../domain/release-name.js';
 import type { UpgradeReport } from '../domain/upgrade/report.js';
-import { ExitCode } from '../errors/exit-codes.js';
 import { checkPassthroughFlags, splitUpgradeArgv, wantsWaitForJobs } from '../helm/upgrade-args.js';
 
 export default class Upgrade extends BaseCommand {
@@ -55,77 +54,16 @@ export default class Upgrade extends BaseCommand {
     checkPassthroughFlags(split.helm);
     const health = parseHealthOptions(flags, { waitForJobs: wantsWaitForJobs(split.helm) });
     const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
-    const notifyTargets = parseNotifyFlags(flags.notify);
+    const notify = parseNotifyFlags(flags.notify);
     const watchdog = parseWatchdogArm(flags);
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.
-    const [{ openPorts }, { upgrade }, { UpgradeInterrupt }, ui, { exitCodeForOutcome }, { openNotifier }] = await Promise.all([
-      import('../kube/ports.js'),
-      import('../services/upgrade.js'),
-      import('../services/upgrade-interrupt.js'),
-      import('../ui/index.js'),
-      import('../domain/upgrade/report.js'),
-      import('../notify/open-notifier.js'),
-    ]);
-    // --notify: posted in the background once the report is final; never delays the rollback.
-    const notifier = openNotifier(notifyTargets, process.stderr);
-    const ports = openPorts({ release: args.release, ...flags });
-    const live = wantsLiveView(flags, process.stderr, process.env);
-    const color = ui.colorEnabled(process.stderr, process.env);
-    const ci = ciOutputOptions(flags, process.env, (line) => process.stderr.write(`${line}\n`));
-    const view = live
-      ? await ui.renderLiveUpgrade(undefined, { stdout: process.stderr, color })
-      : ui.createCiRenderer(process.stderr, { color, ...ci });
-    // The live view draws no summary: a silent CI renderer writes --summary-file then.
-    const summary = live && ci.onSummary ? ui.createCiRenderer({ write: () => undefined }, { color: false, github: false, onSummary: ci.onSummary }) : undefined;
-    // Ctrl-C / SIGTERM: the first aborts the upgrade and rolls back (like helm's --atomic on cancel); a second
-    // one exits at once, saying what may be left behind and how to recover. On a terminal Ctrl-C is read as a
-    // key (raw mode), so helm, which shares the terminal's process group, never gets it.
-    const interrupt = new UpgradeInterrupt();
-    const interrupts = this.listenForInterrupts((signal, count) => {
-      if (count === 1) return interrupt.abort(signal);
-      if ('waitUntilExit' in view) view.unmount();
-      else view.close();
-      this.exitNow({ exitCode: ExitCode.RollbackFailed, message: interrupt.abandonMessage() });
+    const { runUpgradeSession } = await import('../cli/upgrade-session.js');
+    return runUpgradeSession({
+      release: args.release, chart: args.chart, helmArgs: split.helm, flags, health, notify,
+      ...(toRevision === undefined ? {} : { toRevision }),
+      ...(watchdog ? { watchdog } : {}),
+      listenForInterrupts: (onInterrupt) => this.listenForInterrupts(onInterrupt),
+      exitNow: (failure) => this.exitNow(failure),
     });
-    let report: UpgradeReport;
-    try {
-      report = await upgrade(
-        {
-          ...ports,
-          emit: (event) => {
-            view.onEvent(event);
-            summary?.onEvent(event);
-            notifier.onUpgradeEvent(event);
-          },
-        },
-        {
-          release: args.release,
-          chart: args.chart,
-          namespace: ports.namespace,
-          helmArgs: split.helm,
-          helmGlobalArgs: ports.helmGlobalArgs,
-          helmEnv: ports.helmEnv,
-          health,
-          ...(toRevision === undefined ? {} : { toRevision }),
-          noRollback: flags['no-rollback'],
-          keepFailedInstall: flags['keep-failed-install'],
-          recoverPending: flags['recover-pending'],
-          migrationPolicy: flags['migration-policy'] as 'warn' | 'block',
-          forceStatefulSetRollback: flags['force-statefulset-rollback'],
-          interrupt,
-        },
-      );
-      if ('waitUntilExit' in view) await view.waitUntilExit();
-      process.exitCode = exitCodeForOutcome(report.outcome);
-    } finally {
-      interrupts.dispose();
-      if ('waitUntilExit' in view) view.unmount();
-      else view.close();
-      await notifier.finish();
-    }
-    if (!watchdog) return report;
-    const { armAfterUpgrade } = await import('../cli/watchdog-session.js');
-    // A fresh watch: the upgrade's has been stopped.
-    return armAfterUpgrade(report, watchdog, { ports: openPorts({ release: args.release, ...flags }), health, notify: notifyTargets, live, ...(toRevision === undefined ? {} : { toRevision }) });
   }
 }
