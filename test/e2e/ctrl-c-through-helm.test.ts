@@ -28,7 +28,9 @@ beforeAll(async () => {
   sim = await withSim({ timeScale: 5 });
   homes = mkdtempSync(join(tmpdir(), 'ctrlc-helm-'));
   // One tmux server with a config of its own for both majors; each case opens its own session.
-  execFileSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'keep']);
+  // The server's environment is the real one of this process (the sandbox's process.env, cleared of CI by
+  // test/setup-env.ts, is not what child processes get): drop CI, or the plugin under test would draw plain lines.
+  execFileSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'keep'], { env: { ...process.env, CI: '', CONTINUOUS_INTEGRATION: '' } });
 });
 
 afterAll(async () => {
@@ -62,7 +64,7 @@ describe.each([3, 4] as HelmMajor[])('Ctrl-C in a terminal through helm %i', (ma
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     tmux('new-session', '-d', '-s', pane, '-x', '110', '-y', '40', ...envArgs, 'bash --norc --noprofile');
     const done = t.waitForChannel(`done-${major}`);
-    tmux('send-keys', '-t', pane, `PS1='PROMPT$ '; clear; ${helmBinary(major)} autorollback upgrade shop ${chart} -n ${ns} --set image.tag=unready; echo EXIT=$?; stty -a | grep -o -- '-\\?icanon' ; tmux -L ${socket} wait-for -S done-${major}`, 'Enter');
+    tmux('send-keys', '-t', pane, `PS1='PROMPT$ '; unset CI CONTINUOUS_INTEGRATION; clear; ${helmBinary(major)} autorollback upgrade shop ${chart} -n ${ns} --set image.tag=unready; echo EXIT=$?; stty -a | grep -o -- '-\\?icanon' ; tmux -L ${socket} wait-for -S done-${major}`, 'Enter');
     // The live view is up and the new revision's pods are being watched: interrupt now.
     await t.waitForScreen(pane, 'the live view', (t) => t.includes('Pods of revision 2'));
     tmux('send-keys', '-t', pane, 'C-c');
