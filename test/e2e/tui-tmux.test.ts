@@ -47,12 +47,15 @@ describe('live TUI in tmux (helm 4, kube-sim)', () => {
     tmux('send-keys', '-t', 'tui', `unset CI; node bin/run.js upgrade web examples/webapp --set image.tag=crashloop; echo EXIT=$?; tmux -L ${socket} wait-for -S upgrade-done`, 'Enter');
 
     // While it runs: the live part with the header, per-workload bars and the pods of the new revision.
-    const live = await waitForScreen('the live view', (t) => t.includes('Pods of revision 2'));
+    // (While the pre-upgrade hook runs the Deployment reads "previous revision running"; its bar comes once helm
+    // applies the new template.)
+    const live = await waitForScreen('the live view with the Deployment rolling out', (t) => t.includes('Pods of revision 2') && /Deployment\/web-webapp\s+[█░]+/.test(t));
     expect(live).toMatch(/helm autorollback web · rev 1 → 2 · ns default · helm 4/);
     expect(live).toMatch(/Deployment\/web-webapp\s+[█░]+/);
 
     await done;
-    const end = screen();
+    // With the scrollback: the guard findings push the verdict line above the 30 visible rows.
+    const end = t.screen('tui', 200);
     expect(end).toContain('EXIT=3');
     expect(end).toMatch(/FAILED: CrashLoopBackOff in Pod\/web-webapp-[a-z0-9]+-[a-z0-9]+ \(container web\)/);
     expect(end).toContain('rolling back to revision 1');
