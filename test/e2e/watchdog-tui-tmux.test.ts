@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { helmBinary } from '../../src/toolchain/binaries.js';
 import { helm, helmEnv, withSim, type TestSim } from '../sim/helpers.js';
+import { startExporter, startPrometheus, type Exporter, type TestPrometheus } from '../metrics/prometheus-harness.js';
 import { tmuxOn } from './tmux.js';
 
 const repo = process.cwd();
@@ -15,7 +16,14 @@ const t = tmuxOn(socket);
 
 describe('watchdog live view in tmux (helm 4, kube-sim)', () => {
   let sim: TestSim;
+  let exporter: Exporter;
+  let prometheus: TestPrometheus;
   beforeAll(async () => {
+    // A real Prometheus scraping a test exporter, for the metric row of the view.
+    exporter = await startExporter();
+    exporter.set('web', 0.01);
+    prometheus = await startPrometheus(exporter.port);
+    await prometheus.waitForSeries('app_error_ratio{release="web"}');
     sim = await withSim({ timeScale: 5 });
     const install = await helm(sim, 4, ['upgrade', '--install', 'web', join(repo, 'examples', 'webapp'), '--wait', '--timeout', '60s']);
     expect(install.code).toBe(0);
@@ -29,12 +37,16 @@ describe('watchdog live view in tmux (helm 4, kube-sim)', () => {
       // already gone
     }
     await sim?.stop();
+    await prometheus?.stop();
+    await exporter?.close();
   });
 
-  it('shows the countdown and the pods; d disarms, releases the lease and exits 0', async () => {
+  it('shows the countdown, the pods and a metric against its threshold; d disarms, releases the lease and exits 0', async () => {
     const done = t.waitForChannel('wd-done');
-    t.run('send-keys', '-t', 'tui', `unset CI; node bin/run.js watchdog web --for 10m; echo EXIT=$?; tmux -L ${socket} wait-for -S wd-done`, 'Enter');
-    const live = await t.waitForScreen('tui', 'the countdown', (s) => /verified in 9:\d\d/.test(s) && s.includes('Pods'));
+    const metric = `--prometheus ${prometheus.url} --query 'app_error_ratio{release="{{release}}"}' --fail-if '> 0.05' --query-interval 1s`;
+    t.run('send-keys', '-t', 'tui', `unset CI; node bin/run.js watchdog web --for 10m ${metric}; echo EXIT=$?; tmux -L ${socket} wait-for -S wd-done`, 'Enter');
+    const live = await t.waitForScreen('tui', 'the countdown and a measured metric', (s) => /verified in 9:\d\d/.test(s) && s.includes('Pods') && /0\.01 \(fails if > 0\.05\)/.test(s));
+    expect(live).toContain('Metrics');
     expect(live).toMatch(/helm autorollback watchdog web · rev 1 · ns default · target none/);
     expect(live).toMatch(/web-webapp-[a-z0-9]+-[a-z0-9]+ +ready +restarts 0 \(\+0\)/);
     expect(live).toContain('d disarm · r roll back now · q quit (disarms)');
