@@ -4,35 +4,21 @@
  * only be observed by reading it, so each step polls capture-pane with a deadline; the end of the command is
  * awaited with `tmux wait-for`, an event.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { helmBinary } from '../../src/toolchain/binaries.js';
 import { helm, helmEnv, withSim, type TestSim } from '../sim/helpers.js';
+import { tmuxOn } from './tmux.js';
 
 const repo = process.cwd();
 const socket = `autorollback-picker-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'pick');
+const t = tmuxOn(socket);
+const tmux = t.run;
+const screen = () => t.screen('pick');
 const keys = (...k: string[]) => tmux('send-keys', '-t', 'pick', ...k);
-
-async function waitForScreen(what: string, predicate: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (predicate(text)) return text;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function waitForChannel(channel: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const waiter = spawn('tmux', ['-L', socket, 'wait-for', channel], { stdio: 'ignore' });
-    waiter.on('error', reject);
-    waiter.on('close', () => resolve());
-  });
-}
+const waitForScreen = (what: string, predicate: (text: string) => boolean) => t.waitForScreen('pick', what, predicate);
+const waitForChannel = (channel: string) => t.waitForChannel(channel);
 
 describe('history picker in tmux (helm 4, kube-sim, 80x24)', () => {
   let sim: TestSim;
