@@ -9,8 +9,8 @@
  * - self-deleting-hook: a pre-upgrade hook Job that crash-loops, fails and deletes itself is HookFailed.
  */
 import { join } from 'node:path';
-import type { UpgradeReport } from '../../src/domain/upgrade/report.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
+import { upgradeJson } from './upgrade-json.js';
 import { helm, helmEnv, run, withSim, type TestSim } from '../sim/helpers.js';
 
 const repo = process.cwd();
@@ -25,15 +25,7 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function autorollback(major: HelmMajor, args: string[]): Promise<{ code: number | null; stderr: string; report: UpgradeReport }> {
-  const env = helmEnv(sim, major, { HELM_BIN: helmBinary(major), CI: '1', NO_COLOR: '1' });
-  const r = await run(process.execPath, [cli, 'upgrade', ...args, '--json'], env, 150_000);
-  try {
-    return { code: r.code, stderr: r.stderr, report: JSON.parse(r.stdout) as UpgradeReport };
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr:\n${r.stderr}`);
-  }
-}
+const autorollback = (major: HelmMajor, args: string[]) => upgradeJson(sim, major, args);
 
 async function release(major: HelmMajor, name: string, ns: string): Promise<{ status: string; version: number }> {
   const r = await helm(sim, major, ['status', name, '-n', ns, '-o', 'json']);

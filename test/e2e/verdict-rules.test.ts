@@ -6,12 +6,11 @@
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import type { UpgradeReport } from '../../src/domain/upgrade/report.js';
-import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
-import { helm, helmEnv, run, withSim, writeChart, type TestSim } from '../sim/helpers.js';
+import type { HelmMajor } from '../../src/toolchain/binaries.js';
+import { upgradeJson } from './upgrade-json.js';
+import { helm, withSim, writeChart, type TestSim } from '../sim/helpers.js';
 
 const repo = process.cwd();
-const cli = join(repo, 'bin', 'run.js');
 const probeChart = join(repo, 'test', 'charts', 'probe');
 
 /** A Deployment whose init container's image is a value (the simulator's `fail` image exits 1). */
@@ -74,15 +73,7 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function ours(major: HelmMajor, args: string[]): Promise<{ code: number | null; stderr: string; report: UpgradeReport }> {
-  const env = helmEnv(sim, major, { HELM_BIN: helmBinary(major), CI: '1', NO_COLOR: '1' });
-  const r = await run(process.execPath, [cli, 'upgrade', ...args, '--json'], env, 150_000);
-  try {
-    return { code: r.code, stderr: r.stderr, report: JSON.parse(r.stdout) as UpgradeReport };
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr:\n${r.stderr}`);
-  }
-}
+const ours = (major: HelmMajor, args: string[]) => upgradeJson(sim, major, args);
 const install = async (major: HelmMajor, release: string, chart: string, ns: string, sets: string[] = []) => {
   const r = await helm(sim, major, ['upgrade', '--install', release, chart, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s', ...sets.flatMap((s) => ['--set', s])]);
   expect(r.code).toBe(0);
