@@ -15,7 +15,8 @@ export type StatusReason =
   | 'NotAcceptable'
   | 'Forbidden'
   | 'TooManyRequests'
-  | 'InternalError';
+  | 'InternalError'
+  | 'ServiceUnavailable';
 
 /** Details naming the object an error is about. */
 export interface StatusDetails {
