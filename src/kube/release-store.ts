@@ -16,7 +16,7 @@ import {
   UndecodableRecordError,
   type ReleaseStore,
 } from '../ports/release-store.js';
-import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 
 /** The two storage drivers this plugin reads, as HELM_DRIVER names them. */
 export type DriverName = 'secret' | 'configmap';
@@ -147,7 +147,7 @@ function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', op
   const pageSize = options.pageSize ?? 500;
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(timeoutMs, fn);
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn));
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource, namespace });
     }
