@@ -97,7 +97,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     informer.on('error', (err: unknown) => {
       if (stopped || starting.has(informer)) return;
       // While start() runs, a lasting error fails it; a transient one (a reset, a 5xx) is retried below.
-      if (startErrors && transientRetryAfterMs(err, 'watch') === undefined) {
+      if (startErrors && transientRetryAfterMs(err, 'watch', options.server) === undefined) {
         startErrors.push(err);
         return;
       }
@@ -257,7 +257,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       startErrors = [];
       try {
         // A first list that fails transiently (a 5xx burst, an API server restarting) is repeated, per informer.
-        await Promise.all([...Object.values(informers).map((i) => retryTransient('list', () => startOnce(i))), startClusterReads()]);
+        await Promise.all([...Object.values(informers).map((i) => retryTransient('list', () => startOnce(i), { server: options.server })), startClusterReads()]);
         if (startErrors.length > 0) throw startErrors[0];
       } catch (err) {
         stopInformers();

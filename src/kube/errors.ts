@@ -96,9 +96,9 @@ export async function withTimeout<T>(ms: number, call: () => Promise<T>): Promis
 /** How long a call keeps retrying transient failures before giving up (ms). */
 export const TRANSIENT_RETRY_BUDGET_MS = 30_000;
 
-// Set once any call got an answer: a server that answered before and now refuses connections is restarting,
-// while one that never answered is more likely a wrong URL, which must fail at once.
-let answeredOnce = false;
+// The servers that answered a call: one that answered before and now refuses connections is restarting, while
+// one that never answered is more likely a wrong URL, which must fail at once.
+const answered = new Set<string>();
 
 const readVerbs = new Set(['get', 'list', 'watch']);
 
@@ -107,14 +107,14 @@ const readVerbs = new Set(['get', 'list', 'watch']);
  * 503 always (the server did not take the request); 500/502/504 only for reads, since a write may have been
  * applied; connection refused/reset only once the server answered before (a restart), and reset only for reads.
  */
-export function transientRetryAfterMs(err: unknown, verb: string): number | undefined {
+export function transientRetryAfterMs(err: unknown, verb: string, server = ''): number | undefined {
   const read = readVerbs.has(verb);
   const status = httpStatusOf(err);
   if (status === 429 || status === 503 || (read && (status === 500 || status === 502 || status === 504))) {
     const seconds = retryAfterSeconds(err);
     return seconds === undefined ? 0 : Math.min(seconds, 10) * 1000;
   }
-  if (status !== undefined || !answeredOnce) return undefined;
+  if (status !== undefined || !answered.has(server)) return undefined;
   const reason = networkReason(err);
   if (reason === 'connection refused' || (read && (reason === 'connection reset' || reason === 'connection closed'))) return 0;
   return undefined;
@@ -139,7 +139,17 @@ function retryAfterSeconds(err: unknown): number | undefined {
   return seconds !== undefined && seconds >= 0 ? seconds : undefined;
 }
 
-/** Clock and sleep for {@link retryTransient}; tests pass fakes. */
+/** Options of {@link retryTransient}. */
+export interface RetryOptions {
+  /** How long to keep retrying (ms, default 30 s). */
+  budgetMs?: number;
+  /** The API server's URL: a refused connection is retried only when this server answered before. */
+  server?: string;
+  /** Clock and sleep; tests pass fakes. */
+  timing?: RetryTiming;
+}
+
+/** Clock and sleep for {@link retryTransient}. */
 export interface RetryTiming {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -152,18 +162,19 @@ const realTiming: RetryTiming = { now: () => Date.now(), sleep: (ms) => new Prom
  * 200 ms doubling to 2 s (or the server's Retry-After), for at most `budgetMs` (default 30 s); then the last
  * error is thrown. A 5xx burst or an API server restart of a few seconds is ridden out instead of ending the run.
  */
-export async function retryTransient<T>(verb: string, call: () => Promise<T>, budgetMs = TRANSIENT_RETRY_BUDGET_MS, timing: RetryTiming = realTiming): Promise<T> {
+export async function retryTransient<T>(verb: string, call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { budgetMs = TRANSIENT_RETRY_BUDGET_MS, server = '', timing = realTiming } = options;
   const started = timing.now();
   let delay = 200;
   for (;;) {
     try {
       const result = await call();
-      answeredOnce = true;
+      answered.add(server);
       return result;
     } catch (err) {
       const status = httpStatusOf(err);
-      if (status !== undefined) answeredOnce = true;
-      const after = transientRetryAfterMs(err, verb);
+      if (status !== undefined) answered.add(server);
+      const after = transientRetryAfterMs(err, verb, server);
       const wait = after === undefined ? undefined : Math.max(after, delay);
       if (wait === undefined || timing.now() - started + wait > budgetMs) throw err;
       await timing.sleep(wait);
@@ -172,9 +183,9 @@ export async function retryTransient<T>(verb: string, call: () => Promise<T>, bu
   }
 }
 
-/** For tests: forget that a server answered. */
+/** For tests: forget which servers answered. */
 export function resetAnsweredOnce(): void {
-  answeredOnce = false;
+  answered.clear();
 }
 
 function networkReason(err: unknown): string | undefined {

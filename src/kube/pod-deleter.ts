@@ -17,7 +17,7 @@ export function createKubePodDeleter(options: KubePodDeleterOptions): PodDeleter
   return {
     async deletePod(namespace, name, uid) {
       try {
-        await retryTransient('delete', () => withTimeout(timeoutMs, () => api.deleteNamespacedPod({ name, namespace, body: { preconditions: { uid } } })));
+        await retryTransient('delete', () => withTimeout(timeoutMs, () => api.deleteNamespacedPod({ name, namespace, body: { preconditions: { uid } } })), { server: options.server });
       } catch (err) {
         const status = httpStatusOf(err);
         if (status === 404 || status === 409) return;

@@ -19,7 +19,7 @@ export function createKubeReleaseInventory(api: CoreV1Api, driver: DriverName, o
         page = await retryTransient('list', () => withTimeout(options.timeoutMs ?? 30_000, () => {
           if (namespace === undefined) return driver === 'configmap' ? api.listConfigMapForAllNamespaces(request) : api.listSecretForAllNamespaces(request);
           return driver === 'configmap' ? api.listNamespacedConfigMap({ ...request, namespace }) : api.listNamespacedSecret({ ...request, namespace });
-        }));
+        }), { server: options.server });
       } catch (err) {
         throw mapKubeError(err, { server: options.server, verb: 'list', resource, namespace: namespace ?? '' });
       }

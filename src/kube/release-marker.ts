@@ -25,7 +25,7 @@ export function createKubeReleaseMarker(options: KubeReleaseMarkerOptions): Rele
   const resource = options.driver === 'configmap' ? 'configmaps' : 'secrets';
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await retryTransient(verb, () => withTimeout(timeoutMs, fn));
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource, namespace });
     }

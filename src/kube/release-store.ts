@@ -47,6 +47,8 @@ export interface KubeSourceOptions {
   timeoutMs?: number;
   /** Page size for LIST (`limit`, followed by `continue`); default 500. */
   pageSize?: number;
+  /** How long transient failures (5xx, 429, a restarting server) are retried; default 30 s. */
+  retryBudgetMs?: number;
 }
 
 /** Body decoder; injectable so tests can count decodes. Default decodeReleasePayload. */
@@ -147,7 +149,7 @@ function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', op
   const pageSize = options.pageSize ?? 500;
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await retryTransient(verb, () => withTimeout(timeoutMs, fn));
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { budgetMs: options.retryBudgetMs, server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource, namespace });
     }

@@ -122,7 +122,7 @@ export function kubeLeaseApi(options: KubeLeaseApiOptions): LeaseApi {
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
       // The lease loop renews every 2 s and judges expiry itself: a short budget keeps it on time.
-      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), timeoutMs);
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { budgetMs: timeoutMs, server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource: 'leases.coordination.k8s.io', namespace });
     }

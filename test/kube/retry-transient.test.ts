@@ -55,26 +55,29 @@ describe('retryTransient: riding out 5xx bursts, throttling and API server resta
     expect(transientRetryAfterMs(api(503, { 'retry-after': '120' }), 'get')).toBe(10_000);
   });
 
-  it('retries connection refused only once the server answered before (a restart, not a wrong URL)', async () => {
+  it('retries connection refused only once that server answered before (a restart, not a wrong URL)', async () => {
     const { timing } = fakeTiming();
     const first = failing([refused()]);
-    await expect(retryTransient('get', first.call, 30_000, timing)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(retryTransient('get', first.call, { server: 'a', timing })).rejects.toThrow(/ECONNREFUSED/);
     expect(first.calls()).toBe(1);
-    await retryTransient('get', async () => 'answered', 30_000, timing);
+    await retryTransient('get', async () => 'answered', { server: 'a', timing });
+    // Another server that never answered still fails at once.
+    const other = failing([refused()]);
+    await expect(retryTransient('get', other.call, { server: 'b', timing })).rejects.toThrow(/ECONNREFUSED/);
     const later = failing([refused(), refused()]);
-    await expect(retryTransient('get', later.call, 30_000, timing)).resolves.toBe('ok');
+    await expect(retryTransient('get', later.call, { server: 'a', timing })).resolves.toBe('ok');
     expect(later.calls()).toBe(3);
   });
 
   it('backs off from 200 ms doubling to 2 s, waits at least Retry-After, and gives up after the budget', async () => {
     const { sleeps, timing } = fakeTiming();
     const burst = failing([api(500), api(503), api(429, { 'retry-after': '1' }), api(500), api(500), api(500)]);
-    await expect(retryTransient('list', burst.call, 30_000, timing)).resolves.toBe('ok');
+    await expect(retryTransient('list', burst.call, { timing })).resolves.toBe('ok');
     expect(sleeps).toEqual([200, 400, 1000, 1600, 2000, 2000]);
 
     const { sleeps: s2, timing: t2 } = fakeTiming();
     const endless = failing(Array.from({ length: 100 }, () => api(503)));
-    await expect(retryTransient('list', endless.call, 5000, t2)).rejects.toMatchObject({ code: 503 });
+    await expect(retryTransient('list', endless.call, { budgetMs: 5000, timing: t2 })).rejects.toMatchObject({ code: 503 });
     expect(s2.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
     expect(endless.calls()).toBe(s2.length + 1);
   });
@@ -82,7 +85,7 @@ describe('retryTransient: riding out 5xx bursts, throttling and API server resta
   it('throws a lasting error at once', async () => {
     const { sleeps, timing } = fakeTiming();
     const forbidden = failing([api(403)]);
-    await expect(retryTransient('list', forbidden.call, 30_000, timing)).rejects.toMatchObject({ code: 403 });
+    await expect(retryTransient('list', forbidden.call, { timing })).rejects.toMatchObject({ code: 403 });
     expect(sleeps).toEqual([]);
   });
 });
