@@ -233,6 +233,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const measure = (verb?: string) => stats.measure(req.socket, (listener) => res.once('close', listener), verb, req.headers['user-agent']);
+    if (path === '/sim/stats' || path === '/sim/faults' || path.startsWith('/sim/faults/')) measure();
     if (path === '/sim/stats') {
       if (req.method === 'DELETE') {
         stats.reset();
@@ -245,6 +247,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const verb = info ? verbOf(req.method, info, url.searchParams) : (req.method ?? 'GET').toLowerCase();
     const statKey = info ? `${resourceKey(info.group, info.resource)}${info.subresource ? `/${info.subresource}` : ''}` : path;
     stats.record(verb, statKey, req.headers['user-agent']);
+    measure(verb);
 
     if (path === '/api' || path.startsWith('/api/') || path === '/apis' || path.startsWith('/apis/')) {
       const faults = options.faults?.();
