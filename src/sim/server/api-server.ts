@@ -708,7 +708,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         res.write(`${format(`${ended.finishedAt ?? ''} kube-sim: container ${container} exited with code ${ended.exitCode ?? 0}${ended.reason ? ` (${ended.reason})` : ''}`)}\n`);
         finish();
       }
-    });
+    }, { resources: ['pods'] });
     const finish = () => {
       unsubscribe();
       res.end();
