@@ -81,7 +81,10 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   // Informers whose first list+watch start() is running: their errors go to that start (startOnce), not to the
   // background restart.
   const starting = new Set<AnyInformer>();
-  let startErrors: unknown[] | undefined;
+  // While start() runs, lasting errors of started informers are collected and thrown from it.
+  let startErrors: Array<{ name: string; err: unknown }> | undefined;
+  /** The API resource an informer reads, for error messages (`replicaSets` -> `replicasets`, `records` -> secrets). */
+  const resourceOf = (name: string) => (name === 'records' ? recordsResource : name.toLowerCase());
   const changed = () => {
     for (const l of changeListeners) l();
   };
@@ -98,12 +101,12 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       if (stopped || starting.has(informer)) return;
       // While start() runs, a lasting error fails it; a transient one (a reset, a 5xx) is retried below.
       if (startErrors && transientRetryAfterMs(err, 'watch', options.server) === undefined) {
-        startErrors.push(err);
+        startErrors.push({ name, err });
         return;
       }
       brokenSince ??= Date.now();
       if (Date.now() - brokenSince > giveUpAfterMs) {
-        const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: name, namespace });
+        const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: resourceOf(name), namespace });
         const error = mapped instanceof Error ? mapped : new Error(`watch of ${name} failed: ${String(err)}`);
         for (const l of errorListeners) l(error);
         return;
@@ -256,12 +259,25 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     async start() {
       startErrors = [];
       try {
+        // An informer reports a failed list (an ApiException, `code`) and a failed watch (`statusCode`) as 'error'.
+        const verbOf = (err: unknown) => (typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number' ? 'watch' : 'list');
+        const failed = (name: string) => (err: unknown) => {
+          throw { name, verb: verbOf(err), err };
+        };
         // A first list that fails transiently (a 5xx burst, an API server restarting) is repeated, per informer.
-        await Promise.all([...Object.values(informers).map((i) => retryTransient('list', () => startOnce(i), { server: options.server })), startClusterReads()]);
-        if (startErrors.length > 0) throw startErrors[0];
-      } catch (err) {
+        await Promise.all([
+          ...Object.entries(informers).map(([name, i]) => retryTransient('list', () => startOnce(i), { server: options.server }).catch(failed(name))),
+          startClusterReads(),
+        ]);
+        if (startErrors.length > 0) throw { ...startErrors[0], verb: verbOf(startErrors[0].err) };
+      } catch (failure) {
         stopInformers();
-        throw mapKubeError(err, { server: options.server, verb: 'list', resource: 'workloads', namespace: ns });
+        // Name the request that failed (the informer's list, or the watch after it) in the one-line error.
+        const tagged = failure as { name?: unknown; verb?: unknown; err?: unknown } | undefined;
+        if (tagged && typeof tagged.name === 'string' && typeof tagged.verb === 'string' && 'err' in tagged) {
+          throw mapKubeError(tagged.err, { server: options.server, verb: tagged.verb, resource: resourceOf(tagged.name), namespace: ns });
+        }
+        throw mapKubeError(failure, { server: options.server, verb: 'list', resource: 'workloads', namespace: ns });
       } finally {
         startErrors = undefined;
       }
