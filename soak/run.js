@@ -5,6 +5,8 @@
 // the fault soak of soak/soak.js (builds first, like `npm run bench`). Prints the seed first, one line per run,
 // then the table `fault | runs | missed | false rollbacks | double rollbacks | p95 TTD | errors` and every failure
 // with its seed; exits 1 when any run missed, rolled back falsely or twice, or ended in an unexpected state.
+// --subset (what `npm test` runs, test/soak): two runs per fault, a healthy one and a failing one, the upgrade's
+// pair for every other fault and the watchdog's for the rest.
 // Reproduce one run: `npm run soak -- --fault NAME --seed <base seed> --only <i>` (the run's seed and its scenario
 // follow from the base seed, the fault and i; the interleaving with other lanes does not).
 import { cpus, loadavg } from 'node:os';
@@ -31,8 +33,9 @@ function parse(argv) {
     else if (a === '--parallel') opts.parallelFaults = int(value());
     else if (a === '--time-scale') opts.timeScale = int(value());
     else if (a === '--only') opts.only = Number(value());
+    else if (a === '--subset') opts.subset = true;
     else if (a === '--json') opts.json = true;
-    else fail(`unknown argument ${a} (usage: npm run soak -- [--runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--parallel P] [--time-scale T] [--only I] [--json])`);
+    else fail(`unknown argument ${a} (usage: npm run soak -- [--runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--parallel P] [--time-scale T] [--only I] [--subset] [--json])`);
   }
   const unknown = opts.faults.filter((f) => !(f in FAULTS));
   if (unknown.length) fail(`unknown fault ${unknown.join(', ')} (known: ${Object.keys(FAULTS).join(', ')})`);
