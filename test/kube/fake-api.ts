@@ -15,6 +15,8 @@ export interface FakeApi {
   requests: string[];
   /** The Accept header of each request, in the same order. */
   accepts: string[];
+  /** The Authorization header of each request ('' when none), in the same order. */
+  authorizations: string[];
   /** Objects per "<namespace>/<resource>". */
   objects: Map<string, Array<Record<string, unknown>>>;
   /** When set, every request gets this status and a Status body. */
@@ -30,7 +32,8 @@ export async function startFakeApi(): Promise<FakeApi> {
   const objects = new Map<string, Array<Record<string, unknown>>>();
   const requests: string[] = [];
   const accepts: string[] = [];
-  const api = { objects, requests, accepts, hang: false } as Partial<FakeApi> & { hang: boolean };
+  const authorizations: string[] = [];
+  const api = { objects, requests, accepts, authorizations, hang: false } as Partial<FakeApi> & { hang: boolean };
   const server: Server = createServer((req, res) => handle(api as FakeApi, req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -104,6 +107,7 @@ export function releaseRecord(
 function handle(api: FakeApi, req: IncomingMessage, res: ServerResponse): void {
   api.requests.push(`${req.method} ${req.url}`);
   api.accepts.push(req.headers.accept ?? '');
+  api.authorizations.push(req.headers.authorization ?? '');
   if (api.hang) return;
   const send = (code: number, body: unknown) => {
     res.writeHead(code, { 'content-type': 'application/json' });
