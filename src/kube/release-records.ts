@@ -53,6 +53,8 @@ export interface KubeSourceOptions {
   timeoutMs?: number;
   /** Page size for LIST (`limit`, followed by `continue`); default 500. */
   pageSize?: number;
+  /** How long transient failures (5xx, 429, a restarting server) are retried; default 30 s. */
+  retryBudgetMs?: number;
 }
 
 /** Body decoder; injectable so tests can count decodes. Default decodeReleasePayload. */

@@ -1,5 +1,5 @@
 import { setHeaderOptions, type CoreV1Api, type V1ConfigMap, type V1Secret } from '@kubernetes/client-node';
-import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 import { KubeReleaseStore, parseDriver, type DriverName, type KubeSourceOptions, type PayloadDecoder, type RecordSource, type ReleaseRecord } from './release-records.js';
 
 export { KubeReleaseStore, parseDriver };
@@ -39,7 +39,7 @@ function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', op
   const pageSize = options.pageSize ?? 500;
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(timeoutMs, fn);
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { budgetMs: options.retryBudgetMs, server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource, namespace });
     }

@@ -7,7 +7,7 @@ import type { LiteKubeConfig } from './lite-kubeconfig.js';
 export interface RestClient {
   /**
    * The parsed JSON body of `GET <server><path>`. A non-2xx answer throws an error shaped like client-node's
-   * (`code`: the HTTP status, `body`: the text), so src/kube/errors.ts maps both alike; network errors keep
+   * (`code`: the HTTP status, `body`: the text, `headers`), so src/kube/errors.ts maps and retries both alike; network errors keep
    * their `code` (ECONNREFUSED, ...); no answer within the timeout throws KubeTimeoutError.
    */
   getJson(path: string, accept?: string): Promise<unknown>;
@@ -38,7 +38,7 @@ export function createRestClient(config: LiteKubeConfig, options: { timeoutMs?: 
             const text = Buffer.concat(chunks).toString('utf8');
             const status = res.statusCode ?? 0;
             if (status < 200 || status > 299) {
-              reject(Object.assign(new Error(`HTTP ${status} from GET ${path}`), { code: status, body: text }));
+              reject(Object.assign(new Error(`HTTP ${status} from GET ${path}`), { code: status, body: text, headers: res.headers }));
               return;
             }
             try {

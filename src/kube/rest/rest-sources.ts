@@ -1,6 +1,6 @@
 import { decodeLedger, ledgerConfigMapName } from '../../domain/rollback/ledger.js';
 import type { LedgerStore } from '../../ports/ledger-store.js';
-import { httpStatusOf, mapKubeError } from '../errors.js';
+import { httpStatusOf, mapKubeError, retryTransient } from '../errors.js';
 import type { KubeSourceOptions, RecordSource, ReleaseRecord } from '../release-records.js';
 import type { RestClient } from './rest-client.js';
 
@@ -10,12 +10,12 @@ const metadataOnly = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.i
 type KubeObject = { metadata?: { name?: string; labels?: Record<string, string> }; data?: Record<string, string> };
 type KubeList = { items?: KubeObject[]; metadata?: { continue?: string } };
 
-/** Release records (Secrets or ConfigMaps) over the light REST client: the same requests as the client-node source. */
+/** Release records (Secrets or ConfigMaps) over the light REST client: the same requests and retries as the client-node source. */
 export function restRecordSource(client: RestClient, resource: 'secrets' | 'configmaps', options: KubeSourceOptions): RecordSource {
   const pageSize = options.pageSize ?? 500;
   const call = async <T>(verb: string, namespace: string, path: string, accept?: string): Promise<T> => {
     try {
-      return (await client.getJson(path, accept)) as T;
+      return (await retryTransient(verb, () => client.getJson(path, accept), { budgetMs: options.retryBudgetMs, server: options.server })) as T;
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource, namespace });
     }
@@ -52,7 +52,7 @@ export function restLedgerReader(client: RestClient, options: KubeSourceOptions)
     async read(release, namespace) {
       const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(ledgerConfigMapName(release))}`;
       try {
-        return decodeLedger(((await client.getJson(path)) as KubeObject).data);
+        return decodeLedger(((await retryTransient('get', () => client.getJson(path), { server: options.server })) as KubeObject).data);
       } catch (err) {
         if (httpStatusOf(err) === 404) return decodeLedger(undefined);
         throw mapKubeError(err, { server: options.server, verb: 'get', resource: 'configmaps', namespace });
