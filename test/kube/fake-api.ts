@@ -21,6 +21,8 @@ export interface FakeApi {
   objects: Map<string, Array<Record<string, unknown>>>;
   /** When set, every request gets this status and a Status body. */
   failWith?: { code: number; reason: string; message: string };
+  /** With failWith: fail only this many requests, then answer normally. */
+  failTimes?: number;
   /** When true, requests are accepted and never answered. */
   hang: boolean;
   kubeconfigPath: string;
@@ -115,7 +117,7 @@ function handle(api: FakeApi, req: IncomingMessage, res: ServerResponse): void {
   };
   const status = (code: number, reason: string, message: string) =>
     send(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-  if (api.failWith) return status(api.failWith.code, api.failWith.reason, api.failWith.message);
+  if (api.failWith && (api.failTimes === undefined || api.failTimes-- > 0)) return status(api.failWith.code, api.failWith.reason, api.failWith.message);
   const url = new URL(req.url ?? '/', 'http://x');
   const m = /^\/api\/v1\/namespaces\/([^/]+)\/(secrets|configmaps)(?:\/([^/]+))?$/.exec(url.pathname);
   if (!m || req.method !== 'GET') return status(404, 'NotFound', 'the server could not find the requested resource');

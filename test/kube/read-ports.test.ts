@@ -61,6 +61,15 @@ describe('openReadPorts', () => {
     expect(down?.message).toBe(await openPorts(flags(closed)).ledger.read('web', 'team').then(() => undefined, (e: Error) => e.message));
   });
 
+  it('rides out a short 503 burst like the client-node adapters (retries with backoff)', async () => {
+    api.objects.set('team/secrets', [releaseRecord('secret', 'web', 1, 'deployed')]);
+    api.failWith = { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
+    api.failTimes = 2;
+    const read = await openReadPorts(flags(kubeconfig(api.url)));
+    expect((await read.releases.listHistory('web', 'team')).map((s) => s.revision)).toEqual([1]);
+    expect(api.requests).toHaveLength(3);
+  });
+
   it('uses the client-node adapters for kubeconfigs the light client does not cover, and their errors for bad ones', async () => {
     api.objects.set('team/configmaps', [releaseRecord('configmap', 'web', 1, 'deployed')]);
     const exec = kubeconfig(api.url, '{exec: {apiVersion: client.authentication.k8s.io/v1, command: /bin/true}}');
