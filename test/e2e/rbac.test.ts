@@ -12,7 +12,7 @@ import type { KubeObject } from '../../src/sim/store/types.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
 import { helm, helmEnv, run, type RunResult } from '../sim/helpers.js';
 import { ensureNamespace, withRbacSim, type RbacSim } from './rbac-helpers.js';
-import { readmeRoles, readmeRules, type ReadmeRole } from './rbac-readme.js';
+import { readmeProofRows, readmeRoles, readmeRules, type ReadmeRole } from './rbac-readme.js';
 
 const cli = join(process.cwd(), 'bin', 'run.js');
 const chart = join(process.cwd(), 'examples', 'webapp');
@@ -172,9 +172,18 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-it('the README lists a plugin Role and helm Role/ClusterRole, and every rule is in the proofs table', () => {
+/** The README's row for a rule: how it is proven (or why it is not removed). */
+function proofRow(key: string, proof: Proof): string {
+  if ('notProvenBecause' in proof) return `| \`${key}\` | not removed: ${proof.notProvenBecause} | | |`;
+  const flow = proof.flow === 'helm-upgrade' ? '`helm upgrade --wait`' : proof.flow === 'create-namespace' ? '`upgrade --install --create-namespace`' : `\`${proof.flow}\``;
+  const bind = proof.bind === 'plugin' ? "plugin's Role only" : proof.bind === 'helm' ? "helm's roles only" : 'all roles';
+  return `| \`${key}\` | ${flow} (helm ${proof.major}, ${bind}) | ${proof.exit} | ${proof.verb} ${proof.resources.join('/')} |`;
+}
+
+it('the README lists a plugin Role and helm Role/ClusterRole, every rule is in the proofs table, and its table says how each is proven', () => {
   expect(roles.map((r) => `${r.kind}/${r.name}`)).toEqual(['Role/helm-autorollback', 'Role/helm-webapp-deployer', 'ClusterRole/helm-webapp-deployer']);
   expect(rules.map((r) => r.key).sort()).toEqual(Object.keys(proofs).sort());
+  expect(readmeProofRows()).toEqual(rules.map((r) => proofRow(r.key, proofs[r.key])));
 });
 
 async function expectSucceeded(run: string, flow: Flow): Promise<void> {
