@@ -3,6 +3,8 @@
 // simulator) in this process, installs examples/webapp with the real helm from the devDependencies, upgrades it
 // to a healthy version, then runs `helm autorollback upgrade` to an image that crash-loops: the live view (on a
 // terminal) or plain log lines (CI, pipes) show the detection and the rollback to the last known good revision.
+// A short watchdog bake then verifies the rollback revision, and the history is shown as the plugin reads it: the
+// interactive picker on a terminal (`--no-picker`: the table), the table with verdicts otherwise.
 // Exit 0 when all of that happened as expected (the upgrade itself exits 3: failed and rolled back), else 1.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { nextSteps } from './demo/next-steps.js';
 import { runTool, stopRunningTool, toolEnv } from './demo/processes.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const usage = 'usage: node scripts/demo.js [--helm 3|4] [--time-scale N]';
+const usage = 'usage: node scripts/demo.js [--helm 3|4] [--time-scale N] [--no-picker]';
 const release = 'web';
 const namespace = 'demo';
 const chart = join(repo, 'examples', 'webapp');
@@ -105,6 +107,23 @@ async function demo() {
     return false;
   }
   say(`\ndemo: OK: revision 3 failed (${failure.reason}) and was rolled back to revision 2, the last known good, as revision 4.`);
+
+  // The same history as the plugin reads it: on a terminal the interactive picker, else the table with verdicts.
+  const historyArgs = ['history', release, '-n', namespace];
+  const picker = options.picker && process.stdin.isTTY && process.stdout.isTTY;
+  step(`helm autorollback ${historyArgs.join(' ')}${picker ? ' (the history picker)' : ''}`);
+  if (picker) {
+    say('  ↑/↓ choose a revision, Tab its values/manifest diff, hooks and guards; Enter would ask before rolling back; q leaves');
+    clearTimeout(deadline); // the picker waits for the user
+    await runTool(process.execPath, [cli, ...historyArgs], { env: { ...env, HELM_BIN: helm }, inherit: true, cwd: repo });
+  } else {
+    const table = await runTool(process.execPath, [cli, ...historyArgs], { env: { ...env, HELM_BIN: helm }, cwd: repo });
+    if (table.code !== 0) {
+      say(`demo: FAILED: helm autorollback history exited ${table.code}: ${table.stderr.trim().split('\n').pop()}`);
+      return false;
+    }
+    process.stdout.write(table.stdout);
+  }
   step('what to try next');
   for (const line of nextSteps({ helm, kubectl: kubectlBinary(options.helm), cli, chart, release })) say(`  ${line}`);
   return true;
@@ -133,7 +152,7 @@ async function checkOutcome(helm, env) {
 function parseOptions(argv) {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { helm: { type: 'string', default: '4' }, 'time-scale': { type: 'string', default: '5' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args: argv, options: { helm: { type: 'string', default: '4' }, 'time-scale': { type: 'string', default: '5' }, 'no-picker': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
     fail(`${error.message.split('\n')[0]} (${usage})`);
   }
@@ -144,7 +163,7 @@ function parseOptions(argv) {
   if (values.helm !== '3' && values.helm !== '4') fail(`--helm must be 3 or 4, got "${values.helm}"`);
   const timeScale = Number(values['time-scale']);
   if (!(timeScale > 0)) fail(`--time-scale must be a number greater than 0, got "${values['time-scale']}"`);
-  return { helm: Number(values.helm), timeScale };
+  return { helm: Number(values.helm), timeScale, picker: !values['no-picker'] };
 }
 
 function fail(message) {

@@ -40,6 +40,16 @@ function unpacked() {
 }
 
 const root = besideBinary() || unpacked();
+// V8 compile cache for the bundle (Node >= 22.1, so the Node 24 build; absent on Node 20). The SEA's own
+// useCodeCache would only cover this launcher, not the bundle it imports.
+const { enableCompileCache } = require('node:module');
+if (typeof enableCompileCache === 'function') {
+  try {
+    enableCompileCache();
+  } catch {
+    // A cache folder that cannot be written only costs speed.
+  }
+}
 import(pathToFileURL(path.join(root, 'dist', 'bundle', 'run.mjs')).href)
   .then((cli) => cli.main(process.argv.slice(2), root))
   .catch((error) => {

@@ -21,6 +21,7 @@ export default class Sim extends BaseCommand {
     port: Flags.integer({ description: 'port to listen on (default: any free port)', min: 0, max: 65535 }),
     config: Flags.string({ description: 'YAML config file: nodes and image behaviour rules' }),
     'time-scale': Flags.string({ description: 'speed-up of simulated durations (default 1 = real time)' }),
+    rbac: Flags.boolean({ description: 'serve HTTPS with authentication (client certificates, tokens) and enforce RBAC; the kubeconfig gets one context per user' }),
     faults: Flags.string({ description: 'fault spec, e.g. drop-watch=3s,error-rate=0.05,throttle-rate=0.05,latency=50ms,expire-rv=30s' }),
   };
 
@@ -30,7 +31,7 @@ export default class Sim extends BaseCommand {
     if (!(timeScale > 0)) throw usage(`--time-scale must be a number greater than 0, got "${flags['time-scale']}"`);
     // Loaded lazily so `--help` and other commands never pay for the simulator.
     const { startSim } = await import('../sim/index.js');
-    const sim = await startSim({ port: flags.port, kubeconfigPath: flags.kubeconfig, config: flags.config, timeScale, faults: flags.faults }).catch((err: Error & { code?: string }) => {
+    const sim = await startSim({ port: flags.port, kubeconfigPath: flags.kubeconfig, config: flags.config, timeScale, faults: flags.faults, ...(flags.rbac ? { rbac: true } : {}) }).catch((err: Error & { code?: string }) => {
       throw usage(err.message.split('\n')[0] ?? err.message, startHint(err));
     });
     process.stdout.write(`ready ${sim.url} ${sim.kubeconfigPath}\n`);

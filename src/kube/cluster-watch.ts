@@ -79,7 +79,9 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
   // While start() runs, errors are collected and thrown from it rather than retried in the background.
-  let startErrors: unknown[] | undefined;
+  let startErrors: Array<{ name: string; err: unknown }> | undefined;
+  /** The API resource an informer reads, for error messages (`replicaSets` -> `replicasets`, `records` -> secrets). */
+  const resourceOf = (name: string) => (name === 'records' ? recordsResource : name.toLowerCase());
   const changed = () => {
     for (const l of changeListeners) l();
   };
@@ -95,12 +97,12 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     informer.on('error', (err: unknown) => {
       if (stopped) return;
       if (startErrors) {
-        startErrors.push(err);
+        startErrors.push({ name, err });
         return;
       }
       brokenSince ??= Date.now();
       if (Date.now() - brokenSince > giveUpAfterMs) {
-        const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: name, namespace });
+        const mapped = mapKubeError(err, { server: options.server, verb: 'watch', resource: resourceOf(name), namespace });
         const error = mapped instanceof Error ? mapped : new Error(`watch of ${name} failed: ${String(err)}`);
         for (const l of errorListeners) l(error);
         return;
@@ -236,11 +238,20 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     async start() {
       startErrors = [];
       try {
-        await Promise.all([...Object.values(informers).map((i) => i.start()), startClusterReads()]);
-        if (startErrors.length > 0) throw startErrors[0];
-      } catch (err) {
+        const listFailed = (name: string) => (err: unknown) => {
+          throw { name, verb: 'list', err };
+        };
+        await Promise.all([...Object.entries(informers).map(([name, i]) => i.start().catch(listFailed(name))), startClusterReads()]);
+        // An informer reports a failed list (an ApiException, `code`) and a failed watch (`statusCode`) as 'error'.
+        if (startErrors.length > 0) throw { ...startErrors[0], verb: typeof (startErrors[0].err as { statusCode?: unknown })?.statusCode === 'number' ? 'watch' : 'list' };
+      } catch (failure) {
         stopInformers();
-        throw mapKubeError(err, { server: options.server, verb: 'list', resource: 'workloads', namespace: ns });
+        // Name the request that failed (the informer's list, or the watch after it) in the one-line error.
+        const tagged = failure as { name?: unknown; verb?: unknown; err?: unknown } | undefined;
+        if (tagged && typeof tagged.name === 'string' && typeof tagged.verb === 'string' && 'err' in tagged) {
+          throw mapKubeError(tagged.err, { server: options.server, verb: tagged.verb, resource: resourceOf(tagged.name), namespace: ns });
+        }
+        throw mapKubeError(failure, { server: options.server, verb: 'list', resource: 'workloads', namespace: ns });
       } finally {
         startErrors = undefined;
       }

@@ -37,7 +37,9 @@ const networkReasons: Record<string, string> = {
 
 /** HTTP status of a client-node ApiException (or anything shaped like one), else undefined. */
 export function httpStatusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
+  // ApiException carries `code`; a failed watch request (client-node's Watch) carries `statusCode`.
+  const e = err as { code?: unknown; statusCode?: unknown } | null;
+  const code = typeof e?.code === 'number' ? e.code : e?.statusCode;
   return typeof code === 'number' && code >= 100 && code < 600 ? code : undefined;
 }
 

@@ -15,6 +15,7 @@ import {
   RevisionNotFoundError,
   UndecodableRecordError,
   type ReleaseStore,
+  type RevisionListing,
 } from '../ports/release-store.js';
 import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
 
@@ -33,8 +34,11 @@ export interface ReleaseRecord {
 export interface RecordSource {
   /** Plural resource name, for messages: "secrets" or "configmaps". */
   readonly resource: string;
-  /** All records matching the label selector, in any order. */
-  list(namespace: string, labelSelector: string): Promise<ReleaseRecord[]>;
+  /**
+   * All records matching the label selector, in any order; labels only (payload undefined) unless `bodies`,
+   * when a server that can send metadata alone is asked for it.
+   */
+  list(namespace: string, labelSelector: string, options?: { bodies?: boolean }): Promise<ReleaseRecord[]>;
   /** One record by name; undefined when it does not exist (404). */
   get(namespace: string, name: string): Promise<ReleaseRecord | undefined>;
 }
@@ -65,7 +69,34 @@ export class KubeReleaseStore implements ReleaseStore {
   ) {}
 
   async listHistory(release: string, namespace: string): Promise<RevisionSummary[]> {
-    const records = await this.source.list(namespace, `name=${release},owner=helm`);
+    return this.summaries(release, namespace, await this.source.list(namespace, `name=${release},owner=helm`));
+  }
+
+  async getRevision(release: string, namespace: string, revision: number): Promise<Release> {
+    const record = await this.source.get(namespace, recordName(release, revision));
+    if (!record) {
+      await this.listHistory(release, namespace); // throws ReleaseNotFoundError when nothing at all exists
+      throw new RevisionNotFoundError(release, namespace, revision);
+    }
+    return this.decodeRecord(release, namespace, revision, record);
+  }
+
+  async listWithBodies(release: string, namespace: string): Promise<RevisionListing> {
+    const records = await this.source.list(namespace, `name=${release},owner=helm`, { bodies: true });
+    const summaries = this.summaries(release, namespace, records);
+    const byName = new Map(records.map((r) => [r.name, r]));
+    const byRevision = new Map(summaries.map((s) => [s.revision, byName.get(s.recordName)!]));
+    return {
+      summaries,
+      decode: (revision) => {
+        const record = byRevision.get(revision);
+        if (!record) throw new RevisionNotFoundError(release, namespace, revision);
+        return this.decodeRecord(release, namespace, revision, record);
+      },
+    };
+  }
+
+  private summaries(release: string, namespace: string, records: readonly ReleaseRecord[]): RevisionSummary[] {
     const summaries = records
       .map((r) => summaryFromLabels(r.labels, r.name))
       .filter((s): s is RevisionSummary => s !== undefined && s.release === release);
@@ -73,13 +104,8 @@ export class KubeReleaseStore implements ReleaseStore {
     return sortByRevision(summaries);
   }
 
-  async getRevision(release: string, namespace: string, revision: number): Promise<Release> {
-    const name = recordName(release, revision);
-    const record = await this.source.get(namespace, name);
-    if (!record) {
-      await this.listHistory(release, namespace); // throws ReleaseNotFoundError when nothing at all exists
-      throw new RevisionNotFoundError(release, namespace, revision);
-    }
+  private decodeRecord(release: string, namespace: string, revision: number, record: ReleaseRecord): Release {
+    const name = record.name;
     if (record.payload === undefined || record.payload === '') {
       throw new UndecodableRecordError(name, namespace, 'it has no data.release');
     }
@@ -159,13 +185,14 @@ function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', op
   });
   return {
     resource,
-    async list(namespace, labelSelector) {
+    async list(namespace, labelSelector, listOptions = {}) {
       const out: ReleaseRecord[] = [];
+      const accept = listOptions.bodies ? undefined : metadataOnly;
       let cont: string | undefined;
       do {
         const request = { namespace, labelSelector, limit: pageSize, _continue: cont };
         const page = await call('list', namespace, () =>
-          resource === 'secrets' ? api.listNamespacedSecret(request, metadataOnly) : api.listNamespacedConfigMap(request, metadataOnly),
+          resource === 'secrets' ? api.listNamespacedSecret(request, accept) : api.listNamespacedConfigMap(request, accept),
         );
         for (const item of page.items) out.push(toRecord(item));
         cont = page.metadata?._continue || undefined;

@@ -19,6 +19,23 @@ export interface ReleaseStore {
    * ReleaseNotFoundError, or UndecodableRecordError.
    */
   getRevision(release: string, namespace: string, revision: number): Promise<Release>;
+  /**
+   * Optional: every stored revision with its body in one LIST, as `helm history` reads them, for callers that
+   * need most bodies (one request instead of one per revision). Bodies stay encoded until `decode` asks for one.
+   * Throws ReleaseNotFoundError when there is none. Stores without it are read revision by revision.
+   */
+  listWithBodies?(release: string, namespace: string): Promise<RevisionListing>;
+}
+
+/** A release's revisions listed with their bodies still encoded (ReleaseStore.listWithBodies). */
+export interface RevisionListing {
+  /** Oldest first, as listHistory returns them. */
+  summaries: RevisionSummary[];
+  /**
+   * One listed revision, decoded now (each call decodes again: keep what you need). Throws UndecodableRecordError,
+   * or RevisionNotFoundError for a revision that was not listed.
+   */
+  decode(revision: number): Release;
 }
 
 /** No record of this release exists in the namespace with this driver. Exit 2. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
+import { rbacUsersFrom } from './auth/index.js';
 import { parseImage } from './kubelet/images.js';
 import { parseQuantity } from './scheduler/resources.js';
 import type { KubeObject, ObjectStore } from './store/types.js';
@@ -63,6 +64,8 @@ export interface SimConfig {
   faults?: unknown;
   /** The load-balancer controller giving Services of type LoadBalancer an ingress address. */
   loadBalancer: SimLoadBalancerConfig;
+  /** Authentication and RBAC: true, or {users: [{name, groups, auth: cert|token}]} (`--rbac` turns it on). */
+  rbac?: unknown;
 }
 
 /** `loadBalancer:` in the config. */
@@ -92,7 +95,7 @@ export function defaultSimConfig(): SimConfig {
 
 const nodeKeys = new Set(['name', 'cpu', 'memory', 'pods', 'labels', 'taints']);
 const imageKeys = new Set(['match', 'pull', 'exitCode', 'exitAfter', 'readyAfter', 'ready', 'liveness', 'memory', 'oom', 'pullSeconds']);
-const topKeys = new Set(['nodes', 'images', 'pullSeconds', 'timeScale', 'faults', 'loadBalancer']);
+const topKeys = new Set(['nodes', 'images', 'pullSeconds', 'timeScale', 'faults', 'loadBalancer', 'rbac']);
 const loadBalancerKeys = new Set(['enabled', 'delaySeconds']);
 
 /**
@@ -205,6 +208,14 @@ export function simConfigFrom(doc: unknown, source = 'sim config'): SimConfig {
     config.timeScale = top.timeScale as number;
   }
   if (top.faults !== undefined) config.faults = top.faults;
+  if (top.rbac !== undefined) {
+    try {
+      rbacUsersFrom(top.rbac, source);
+    } catch (err) {
+      throw new SimConfigError((err as Error).message);
+    }
+    config.rbac = top.rbac;
+  }
   if (top.loadBalancer !== undefined) {
     const lb = top.loadBalancer;
     if (!isRecord(lb)) fail('loadBalancer', 'expected a mapping such as {enabled: false}');

@@ -11,7 +11,8 @@ import { startControllers } from './controllers/index.js';
 import { createFaultController, type FaultController, type FaultSettings, parseFaultSpec } from './faults/index.js';
 import { startKubelet } from './kubelet/index.js';
 import { startScheduler } from './scheduler/index.js';
-import { writeSimKubeconfig } from './kubeconfig.js';
+import { writeKubeconfigText, writeSimKubeconfig } from './kubeconfig.js';
+import { adminUser, contextOf, createSimAuth, ensureBootstrapPolicy, rbacUsersFrom, type SimAuth, type SimRbacConfig, type SimUser, type SimUserSpec, storeRbacSource } from './auth/index.js';
 import { createApiServer } from './server/api-server.js';
 import type { SimStats } from './server/stats.js';
 import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
@@ -22,6 +23,8 @@ export type { SimStats } from './server/stats.js';
 export type { MemoryStore } from './store/memory-store.js';
 
 export type { SimConfig } from './config.js';
+export type { SimRbacConfig, SimUser, SimUserSpec } from './auth/index.js';
+export { adminUser as simAdminUser, contextOf as simContextOf } from './auth/index.js';
 
 /** Options of `startSim`. */
 export interface StartSimOptions {
@@ -43,6 +46,25 @@ export interface StartSimOptions {
   historyLimit?: number;
   /** Run controllers, scheduler and kubelet (default true); false gives a bare API server. */
   workloads?: boolean;
+  /**
+   * Authentication and RBAC (default off; the config's `rbac:` when not given): HTTPS with a CA made at start-up,
+   * client-certificate and token users, the RBAC authorizer. `true` gives the default users (alice, bob and a
+   * ServiceAccount besides the admin); `{users: [...]}` names them.
+   */
+  rbac?: boolean | SimRbacConfig;
+}
+
+/** A simulator's users and their kubeconfigs (`--rbac`). */
+export interface SimRbac {
+  /** The admin user (group system:masters), whose context `autorollback-sim` is the kubeconfig's current one. */
+  admin: string;
+  /** Creates a user with a new client certificate (default) or token; it is also added to the sim's kubeconfig. */
+  addUser(spec: SimUserSpec): Promise<SimUser>;
+  users(): SimUser[];
+  /** Writes a kubeconfig holding only `user`'s context (`autorollback-sim-<user>`) and returns its path. */
+  writeKubeconfig(path: string, user: string): string;
+  /** The CA certificate (PEM) the server's certificate chains to. */
+  caPem: string;
 }
 
 /** A running simulator. */
@@ -55,6 +77,8 @@ export interface RunningSim {
   /** Request counters (also served at GET /sim/stats). */
   stats(): SimStats;
   faults: FaultController;
+  /** Users and kubeconfigs when started with `rbac` (else undefined). */
+  rbac?: SimRbac;
   /** Stops components and the server, and removes a temp kubeconfig. */
   stop(): Promise<void>;
 }
@@ -75,8 +99,22 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
   const workloads = options.workloads ?? true;
   if (workloads) ensureNodes(store, config, clock.now());
 
+  // `--rbac` with a config file naming the users keeps them.
+  const rbacSetting = options.rbac === true && config.rbac !== null && typeof config.rbac === 'object' ? config.rbac : (options.rbac ?? config.rbac);
+  const rbacUsers = rbacUsersFrom(rbacSetting, typeof options.config === 'string' ? options.config : 'sim config');
+  let auth: SimAuth | undefined;
+  if (rbacUsers) {
+    auth = await createSimAuth(options.host ?? '127.0.0.1', rbacUsers);
+    ensureBootstrapPolicy(store);
+  }
   let faults: FaultController | undefined;
-  const server = createApiServer({ store, clock, faults: () => faults, bookmarkIntervalMs: options.bookmarkIntervalMs });
+  const server = createApiServer({
+    store,
+    clock,
+    faults: () => faults,
+    bookmarkIntervalMs: options.bookmarkIntervalMs,
+    ...(auth ? { auth: { tls: auth.tls, authenticate: (c) => auth.authenticator.authenticate(c), rbac: storeRbacSource(store) } } : {}),
+  });
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   faults = createFaultController(
     {
@@ -101,7 +139,24 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
     tempDir = mkdtempSync(join(tmpdir(), 'autorollback-sim-'));
     kubeconfigPath = join(tempDir, 'kubeconfig');
   }
-  writeSimKubeconfig(kubeconfigPath, url);
+  const mainKubeconfig = kubeconfigPath;
+  const writeMain = () => (auth ? writeKubeconfigText(mainKubeconfig, auth.kubeconfig(url, adminUser)) : writeSimKubeconfig(mainKubeconfig, url));
+  writeMain();
+  const rbac: SimRbac | undefined = auth && {
+    admin: adminUser,
+    caPem: auth.caPem,
+    users: () => auth.users(),
+    async addUser(spec) {
+      const user = await auth.addUser(spec);
+      writeMain();
+      return user;
+    },
+    writeKubeconfig(path, user) {
+      if (!auth.user(user)) throw new Error(`kube-sim: no user "${user}" (known: ${auth.users().map((u) => u.name).join(', ')})`);
+      writeKubeconfigText(path, auth.kubeconfig(url, user, [user]));
+      return path;
+    },
+  };
 
   let stopped = false;
   return {
@@ -111,6 +166,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
     clock,
     stats: () => server.stats(),
     faults,
+    ...(rbac ? { rbac } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -71,6 +71,11 @@ describe('npm run demo (scripts/demo.js) without a TTY', () => {
     expect(r.stdout).toMatch(/^3\s.*\bfailed\b/m);
     expect(r.stdout).toMatch(/^4\s.*\bdeployed\b.*Rollback to 2/m);
     expect(r.stdout).toContain('demo: OK: revision 3 failed (CrashLoopBackOff) and was rolled back to revision 2');
+    // Then the plugin's own history (no TTY: the table, not the picker), with each revision's verdict from the ledger.
+    const ours = r.stdout.split('==> helm autorollback history web -n demo\n')[1] ?? '';
+    expect(ours).toMatch(/^REVISION\s+UPDATED\s+STATUS\s+VERDICT\b/m);
+    expect(ours).toMatch(/^3\s.*\bfailed\s+failed CrashLoopBackOff\b/m);
+    expect(ours).toMatch(/^4\s.*\bdeployed\s+verified\b.*Rollback to 2/m);
   }
 
   describe('with helm 4 (the default)', () => {

@@ -13,6 +13,8 @@ export interface FakeApi {
   url: string;
   /** Every request path+query seen, in order. */
   requests: string[];
+  /** The Accept header of each request, in the same order. */
+  accepts: string[];
   /** Objects per "<namespace>/<resource>". */
   objects: Map<string, Array<Record<string, unknown>>>;
   /** When set, every request gets this status and a Status body. */
@@ -27,7 +29,8 @@ export interface FakeApi {
 export async function startFakeApi(): Promise<FakeApi> {
   const objects = new Map<string, Array<Record<string, unknown>>>();
   const requests: string[] = [];
-  const api = { objects, requests, hang: false } as Partial<FakeApi> & { hang: boolean };
+  const accepts: string[] = [];
+  const api = { objects, requests, accepts, hang: false } as Partial<FakeApi> & { hang: boolean };
   const server: Server = createServer((req, res) => handle(api as FakeApi, req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -100,6 +103,7 @@ export function releaseRecord(
 
 function handle(api: FakeApi, req: IncomingMessage, res: ServerResponse): void {
   api.requests.push(`${req.method} ${req.url}`);
+  api.accepts.push(req.headers.accept ?? '');
   if (api.hang) return;
   const send = (code: number, body: unknown) => {
     res.writeHead(code, { 'content-type': 'application/json' });

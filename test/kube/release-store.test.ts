@@ -70,6 +70,38 @@ describe.each(drivers)('%s driver against a fake API server', (driver, resource,
     expect(decodeURIComponent(lists[0])).toContain('labelSelector=name=web,owner=helm');
   });
 
+  it('lists with the bodies in one LIST per page (as helm history does) and decodes a body only when asked', async () => {
+    const records = [];
+    for (let rev = 30; rev >= 1; rev--) records.push(releaseRecord(driver, 'web', rev, rev === 30 ? 'deployed' : 'superseded'));
+    const bad = releaseRecord(driver, 'web', 31, 'failed');
+    (bad.data as { release: string }).release = Buffer.from('garbage!').toString('base64');
+    records.push(bad, releaseRecord(driver, 'other', 1, 'deployed'));
+    api.objects.set(`team/${resource}`, records);
+    let decodes = 0;
+    const store = make((p) => {
+      decodes++;
+      return decodeReleasePayload(p);
+    }, 20);
+
+    const listing = await store.listWithBodies('web', 'team');
+    expect(listing.summaries.map((s) => s.revision)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    expect(decodes).toBe(0);
+    expect(listing.decode(7)).toMatchObject({ name: 'web', revision: 7, description: 'rev 7', chart: { version: '1.0.7' } });
+    expect(decodes).toBe(1);
+    expect(() => listing.decode(31)).toThrow(UndecodableRecordError);
+    expect(() => listing.decode(99)).toThrow(RevisionNotFoundError);
+    // Two pages of 20, no GET of single records, and the full objects asked for (not metadata only).
+    expect(api.requests.map((r) => r.replace(/\?.*/, ''))).toEqual([`GET /api/v1/namespaces/team/${resource}`, `GET /api/v1/namespaces/team/${resource}`]);
+    expect(api.accepts.every((a) => !a.includes('PartialObjectMetadataList'))).toBe(true);
+    await expect(store.listWithBodies('nope', 'team')).rejects.toThrow(ReleaseNotFoundError);
+  });
+
+  it('asks for labels only (PartialObjectMetadataList) when listing without bodies', async () => {
+    api.objects.set(`team/${resource}`, [releaseRecord(driver, 'web', 1, 'deployed')]);
+    await make().listHistory('web', 'team');
+    expect(api.accepts).toEqual([expect.stringMatching(/^application\/json;as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1/)]);
+  });
+
   it('decodes one revision into a typed Release, with custom labels from the record', async () => {
     api.objects.set(`team/${resource}`, [
       releaseRecord(driver, 'web', 1, 'superseded'),

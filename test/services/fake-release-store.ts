@@ -5,6 +5,7 @@ import {
   RevisionNotFoundError,
   UndecodableRecordError,
   type ReleaseStore,
+  type RevisionListing,
 } from '../../src/ports/release-store.js';
 
 /** In-memory ReleaseStore for service tests; counts body reads. */
@@ -55,5 +56,27 @@ export class FakeReleaseStore implements ReleaseStore {
     if (!found) throw new RevisionNotFoundError(release, namespace, revision);
     if (!found.body) throw new UndecodableRecordError(found.summary.recordName, namespace, 'garbage');
     return found.body;
+  }
+}
+
+/** FakeReleaseStore that also lists with bodies in one call (like the Kubernetes stores); counts lists and decodes. */
+export class BulkFakeReleaseStore extends FakeReleaseStore {
+  listWithBodiesCalls = 0;
+  decodes = 0;
+
+  async listWithBodies(release: string, namespace: string): Promise<RevisionListing> {
+    this.listWithBodiesCalls++;
+    const summaries = await this.listHistory(release, namespace);
+    const list = this.releases.get(`${namespace}/${release}`)!;
+    return {
+      summaries,
+      decode: (revision) => {
+        this.decodes++;
+        const found = list.find((r) => r.summary.revision === revision);
+        if (!found) throw new RevisionNotFoundError(release, namespace, revision);
+        if (!found.body) throw new UndecodableRecordError(found.summary.recordName, namespace, 'garbage');
+        return found.body;
+      },
+    };
   }
 }

@@ -2,7 +2,8 @@ import { UsageError } from '../../src/errors/errors.js';
 import { ReleaseNotFoundError } from '../../src/ports/release-store.js';
 import { history } from '../../src/services/history.js';
 import { renderHistoryFooter, renderHistoryTable } from '../../src/ui/history-view.js';
-import { FakeReleaseStore } from './fake-release-store.js';
+import { BulkFakeReleaseStore, FakeReleaseStore } from './fake-release-store.js';
+import { bulkReadFrom } from '../../src/services/history.js';
 import { FakeLedger } from './upgrade-fakes.js';
 import { createRevisionCache } from '../../src/services/revision-cache.js';
 import { renderHistoryYaml } from '../../src/ui/history-view.js';
@@ -25,6 +26,30 @@ describe('history service', () => {
       description: 'Upgrade complete',
     });
     expect(report).not.toHaveProperty('deployedRevision');
+  });
+
+  it('reads many rows with one LIST of the bodies instead of a GET each, decoding only the shown rows once', async () => {
+    const store = new BulkFakeReleaseStore().add('team', 'web', ['superseded', 'superseded', 'failed', 'deployed'], 500);
+    const list = store.releases.get('team/web')!;
+    list[498] = { summary: list[498].summary, body: undefined }; // revision 499 undecodable
+    const report = await history({ releases: store }, { release: 'web', namespace: 'team', max: 400 });
+    expect(store.listWithBodiesCalls).toBe(1);
+    expect(store.getRevisionCalls).toBe(0);
+    expect(store.decodes).toBe(400);
+    expect(report.rows.map((r) => r.revision)).toEqual(Array.from({ length: 400 }, (_, i) => i + 101));
+    expect(report.rows[0]).toMatchObject({ chart: 'demo-1.0.101', description: 'Upgrade complete', status: 'deployed' });
+    expect(report.rows[398]).toMatchObject({ revision: 499, chart: '', description: expect.stringMatching(/^\(undecodable record: /) });
+    expect(report).toMatchObject({ totalRevisions: 500, deployedRevision: 500 });
+  });
+
+  it('keeps the labels-only LIST and one GET per row below the bulk threshold, even when the store can list bodies', async () => {
+    const store = new BulkFakeReleaseStore().add('team', 'web', ['superseded'], 100);
+    const report = await history({ releases: store }, { release: 'web', namespace: 'team', max: bulkReadFrom - 1 });
+    expect(store.listWithBodiesCalls).toBe(0);
+    expect(store.getRevisionCalls).toBe(bulkReadFrom - 1);
+    expect(report.rows).toHaveLength(bulkReadFrom - 1);
+    await history({ releases: store }, { release: 'web', namespace: 'team', max: 0 });
+    expect(store.listWithBodiesCalls).toBe(1);
   });
 
   it('defaults to 10 rows', async () => {

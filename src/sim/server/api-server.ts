@@ -11,9 +11,13 @@
  * - `/sim/stats` (GET; DELETE resets) and `/sim/faults` (see faultEndpoint).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import yaml from 'js-yaml';
 import { groupVersion, servedVersions } from '../api/catalog.js';
+import { type RequestCredentials, unauthorized, type UserInfo } from '../auth/authenticator.js';
+import { authorize, forbidden, type RbacSource, type RequestAttributes } from '../auth/rbac.js';
 import { toTable } from '../api/tables.js';
 import { realClock } from '../clock.js';
 import type { FaultController } from '../faults/index.js';
@@ -40,6 +44,16 @@ export interface ApiServerOptions {
   stats?: StatsRecorder;
   /** Interval of watch BOOKMARK events when clients allow them (ms, default 30,000). */
   bookmarkIntervalMs?: number;
+  /** `--rbac`: serve HTTPS, authenticate every API request (401 otherwise) and authorize it with RBAC (403). */
+  auth?: ApiServerAuth;
+}
+
+/** Authentication and authorization of an API server with `--rbac`. */
+export interface ApiServerAuth {
+  /** Serving key and certificate, and the CA client certificates must chain to (PEM). */
+  tls: { key: string; cert: string; ca: string };
+  authenticate(creds: RequestCredentials): UserInfo | undefined;
+  rbac: RbacSource;
 }
 
 /** The simulator's Kubernetes API server over HTTP. */
@@ -245,6 +259,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const verb = info ? verbOf(req.method, info, url.searchParams) : (req.method ?? 'GET').toLowerCase();
     const statKey = info ? `${resourceKey(info.group, info.resource)}${info.subresource ? `/${info.subresource}` : ''}` : path;
     stats.record(verb, statKey, req.headers['user-agent']);
+    if (options.auth) checkAccess(options.auth, req, info, verb, path, url.searchParams);
 
     if (path === '/api' || path.startsWith('/api/') || path === '/apis' || path.startsWith('/apis/')) {
       const faults = options.faults?.();
@@ -307,6 +322,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return sendJson(res, 202, { restarting: true });
     }
     throw notServed();
+  }
+
+  /** Throws the API server's 401 for an unauthenticated request and its 403 for one RBAC does not allow. */
+  function checkAccess(auth: ApiServerAuth, req: IncomingMessage, info: ResourceRequest | undefined, verb: string, path: string, query: URLSearchParams): void {
+    const socket = req.socket as Partial<TLSSocket>;
+    const peer = typeof socket.getPeerCertificate === 'function' ? { authorized: socket.authorized === true, subject: socket.getPeerCertificate().subject as unknown as Record<string, string | string[] | undefined> } : undefined;
+    const user = auth.authenticate({ authorization: req.headers.authorization, peer });
+    if (!user) throw unauthorized();
+    const attrs = requestAttributes(user, info, verb, path, query);
+    const decision = authorize(attrs, auth.rbac);
+    if (!decision.allowed) throw forbidden(attrs, decision.reason);
   }
 
   function verbOf(method: string | undefined, info: ResourceRequest, query: URLSearchParams): string {
@@ -788,7 +814,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   }
 
   function startServer(): Promise<void> {
-    const s = createServer({ keepAliveTimeout: 95_000, requestTimeout: 0, headersTimeout: 100_000 }, onRequest);
+    const serverOptions = { keepAliveTimeout: 95_000, requestTimeout: 0, headersTimeout: 100_000 };
+    const tls = options.auth?.tls;
+    // With --rbac: HTTPS, asking for a client certificate but not requiring one (token users send none).
+    const s: Server = tls
+      ? createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert, ca: [tls.ca], requestCert: true, rejectUnauthorized: false }, onRequest)
+      : createServer(serverOptions, onRequest);
     s.keepAliveTimeout = 95_000;
     s.timeout = 0;
     s.on('connection', (socket: Socket) => {
@@ -801,7 +832,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       s.listen(port, host, () => {
         s.off('error', reject);
         port = (s.address() as AddressInfo).port;
-        url = `http://${host}:${port}`;
+        url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
         resolve();
       });
     });
@@ -846,6 +877,32 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     get url() {
       return url;
     },
+  };
+}
+
+/**
+ * The authorizer's view of a request (like the API server's RequestInfo): for a list or watch selecting one
+ * object by `fieldSelector=metadata.name=X`, the name is X, so rules with resourceNames can allow it.
+ */
+export function requestAttributes(user: UserInfo, info: ResourceRequest | undefined, verb: string, path: string, query: URLSearchParams): RequestAttributes {
+  if (!info) return { user, verb, resourceRequest: false, path };
+  let name = info.name;
+  if (!name && (verb === 'list' || verb === 'watch')) {
+    for (const term of (query.get('fieldSelector') ?? '').split(',')) {
+      const m = /^metadata\.name==?(.*)$/.exec(term.trim());
+      if (m) name = m[1];
+    }
+  }
+  return {
+    user,
+    verb,
+    resourceRequest: true,
+    apiGroup: info.group,
+    apiVersion: info.version,
+    resource: info.resource,
+    ...(info.subresource ? { subresource: info.subresource } : {}),
+    ...(info.namespace ? { namespace: info.namespace } : {}),
+    ...(name ? { name } : {}),
   };
 }
 

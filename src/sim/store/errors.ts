@@ -14,6 +14,7 @@ export type StatusReason =
   | 'MethodNotAllowed'
   | 'NotAcceptable'
   | 'Forbidden'
+  | 'Unauthorized'
   | 'TooManyRequests'
   | 'InternalError';
 
