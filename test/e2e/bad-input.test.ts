@@ -3,16 +3,18 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MemoryStore } from '../../src/sim/index.js';
 import { helmBinary } from '../../src/toolchain/binaries.js';
-import { helm, helmEnv, waitFor, withSim, writeChart, type RunResult, type TestSim } from '../sim/helpers.js';
+import { helm, helmEnv, waitFor, writeChart, type RunResult } from '../sim/helpers.js';
+import { restrictedKubeconfig, withRbacSim, type RbacSim } from './rbac-helpers.js';
 import { badInputCases, secretValue, type BadInputCase, type BadInputWorld } from './bad-input-cases.js';
 
 // The bad-input matrix (test/e2e/bad-input-cases.ts) against one kube-sim without controllers (nothing in it
-// changes unless a client writes), with the real helm 4 (some rows helm 3). Per row: exactly one non-empty
+// changes unless a client writes) and with RBAC on (rows run as the admin, the 403 rows as a user who may not
+// read Secrets), with the real helm 4 (some rows helm 3). Per row: exactly one non-empty
 // stderr line `Error: <problem> (<fix>)` (under --json also exactly one JSON error object on stdout), the
 // documented exit code, no stack trace or secret, and the same cluster before and after (every object's
 // kind/namespace/name/resourceVersion and every release's revisions and statuses).
 const runJs = join(process.cwd(), 'bin', 'run.js');
-let sim: TestSim;
+let sim: RbacSim;
 let world: BadInputWorld;
 /** The plugin's `upgrade` of `web` that holds the release in pending-upgrade while the `running` rows run. */
 let holder: Running | undefined;
@@ -86,14 +88,19 @@ function envFor(row: BadInputCase): NodeJS.ProcessEnv {
 }
 
 beforeAll(async () => {
-  sim = await withSim({ workloads: false });
+  sim = await withRbacSim({ workloads: false });
   const w = (name: string, content: string, mode?: number) => {
     const path = join(sim.dir, name);
     writeFileSync(path, content);
     if (mode) chmodSync(path, mode);
     return path;
   };
-  const unreachable = readFileSync(sim.kubeconfigPath, 'utf8').replace(/server: http:\/\/127\.0\.0\.1:\d+/, 'server: http://127.0.0.1:1');
+  const unreachable = readFileSync(sim.kubeconfigPath, 'utf8').replace(/server: (https?):\/\/127\.0\.0\.1:\d+/, 'server: $1://127.0.0.1:1');
+  // A user who may read everything of a release's workloads in "default" but not its Secrets (helm's records).
+  const everythingButSecrets = [
+    { apiGroups: [''], resources: ['configmaps', 'pods', 'services', 'events', 'serviceaccounts', 'persistentvolumeclaims'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['apps', 'batch', 'coordination.k8s.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+  ];
   world = {
     chart: writeChart(sim.dir, 'shop', objectsChart),
     webChart: writeChart(sim.dir, 'web', webChart),
@@ -106,6 +113,7 @@ beforeAll(async () => {
     brokenKubeconfig: w('broken-kubeconfig', 'clusters: [\n'),
     badAnalysis: w('bad-analysis.yaml', 'checks: {error-rate: "sum(rate(x[1m]))"}\n'),
     badSimConfig: w('bad-sim.yaml', 'nodes: 3\n'),
+    noSecretsKubeconfig: await restrictedKubeconfig(sim, 'no-secrets', { namespace: 'default', rules: everythingButSecrets }),
   };
   const h4 = async (args: string[]) => {
     const r = await helm(sim, 4, args);
@@ -140,6 +148,7 @@ async function check(row: BadInputCase): Promise<void> {
   for (const out of [r.stdout, r.stderr]) {
     expect(out).not.toContain(secretValue);
     expect(out).not.toContain(Buffer.from(secretValue).toString('base64'));
+    expect(out).not.toMatch(/PRIVATE KEY|client-key-data|BEGIN CERTIFICATE/); // the kubeconfig's credentials
   }
   if (row.json) {
     const report = JSON.parse(r.stdout) as { outcome: string; exitCode: number; message: string; hint?: string };
