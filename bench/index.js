@@ -9,4 +9,7 @@ export const benchmarks = {
   'history-picker': () => import('./history-picker.js'),
   'watchdog-metric': () => import('./watchdog-metric.js'),
   'watchdog-pod': () => import('./watchdog-pod.js'),
+  'api-load': () => import('./api-load.js'),
+  scale: () => import('./scale.js'),
+  ttd: () => import('./ttd.js'),
 };

@@ -10,13 +10,10 @@
 // mostly wait out their timeout), ours one at a time, so the whole benchmark takes about 2.5 minutes. One sample
 // per cell: helm's numbers are dominated by its timeout, ours by the cluster's own timings.
 // Modes: BENCH_TTR_MODES=crashloop,oom (default: all); majors: BENCH_TTR_MAJORS=3 (default 3,4).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { join } from 'node:path';
+import { evidenceRecorder, exec, helmEnv, loadSim, pool, preciseTtdMs, root } from './lib/cluster.js';
 
 /** The e2e tests' chart whose failure modes are values (test/charts/probe). */
 const probeChart = join(root, 'test', 'charts', 'probe');
@@ -39,10 +36,10 @@ export const modes = {
 };
 
 /** Baseline values per mode (default: the chart's own). */
-const baselines = { 'slow-start': ['image=slow-start-60s:1'] };
+export const baselines = { 'slow-start': ['image=slow-start-60s:1'] };
 
 /** Set-up after the baseline install, per mode. */
-const setups = {
+export const setups = {
   quota: (store, ns) =>
     store.create('resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: ns }, spec: { hard: { 'requests.memory': '100Mi' } } }),
 };
@@ -57,88 +54,6 @@ const notFailures = new Set(['slow-start']);
  */
 const GRACE_MS = { Unschedulable: 0 };
 const NO_PRECISE_TTD = new Set(['Unready']);
-const MAX_RESTARTS = 2;
-
-/** Waiting reasons that are decisive at first sight (each is also the failure reason it leads to). */
-const WAITING_REASONS = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
-
-/**
- * The failure reasons a committed simulator write is evidence of. Kubernetes timestamps in the objects have
- * 1 s resolution; the moment of the write itself is known to the millisecond, in-process.
- */
-export function evidenceIn(event) {
-  if (event.type === 'DELETED') return [];
-  const o = event.object;
-  const out = [];
-  if (event.resource === 'pods') {
-    const conditions = o.status?.conditions ?? [];
-    if (conditions.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')) out.push('Unschedulable');
-    for (const c of [...(o.status?.initContainerStatuses ?? []), ...(o.status?.containerStatuses ?? [])]) {
-      const waiting = c.state?.waiting?.reason;
-      if (waiting && WAITING_REASONS.has(waiting)) out.push(waiting);
-      if (c.state?.terminated?.reason === 'OOMKilled' || c.lastState?.terminated?.reason === 'OOMKilled') out.push('OOMKilled');
-      if ((c.restartCount ?? 0) >= MAX_RESTARTS) out.push('TooManyRestarts');
-      if (c.state?.running && c.ready !== true) out.push('Unready');
-    }
-  } else if (event.resource === 'deployments.apps') {
-    if ((o.status?.conditions ?? []).some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) out.push('ProgressDeadlineExceeded');
-  } else if (event.resource === 'events' && o.reason === 'FailedCreate') {
-    out.push('FailedCreate');
-  } else if (event.resource === 'jobs.batch') {
-    if ((o.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True')) out.push('HookFailed', 'JobFailed');
-  }
-  return out;
-}
-
-/**
- * Records, per namespace and failure reason, the wall-clock millisecond the simulator first committed evidence
- * of it, counting only from `arm(ns)` (our run's start: the baseline install's pods pass through unready too).
- */
-function evidenceRecorder(store) {
-  const armed = new Map();
-  const off = store.subscribe((event) => {
-    const seen = armed.get(event.object?.metadata?.namespace);
-    if (!seen) return;
-    const t = Date.now();
-    for (const reason of evidenceIn(event)) if (!seen.has(reason)) seen.set(reason, t);
-  });
-  return {
-    arm: (ns) => armed.set(ns, new Map()),
-    /** When the evidence deciding `reason` appeared: its first write, plus our grace for grace-bound rules. */
-    decisiveAt: (ns, reason) => {
-      if (NO_PRECISE_TTD.has(reason)) return undefined;
-      const first = armed.get(ns)?.get(reason);
-      return first === undefined ? undefined : first + (GRACE_MS[reason] ?? 0);
-    },
-    stop: off,
-  };
-}
-
-function exec(file, args, env) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
-}
-
-async function pool(tasks, limit) {
-  const results = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        results[i] = await tasks[i]();
-      }
-    }),
-  );
-  return results;
-}
 
 /** Failure modes whose rule waits out a grace period on purpose (a learned one: max(5 s, 2x start-up, probe budget)). */
 const graceBound = new Set(['unready']);
@@ -155,11 +70,7 @@ export const benchmark = {
   name: 'upgrade-ttr',
   description: 'time to recovery per failure mode: helm autorollback upgrade vs helm --atomic / --rollback-on-failure (120s), real time',
   async run({ log }) {
-    if (!existsSync(join(root, 'dist', 'bundle', 'run.mjs')) || !existsSync(join(root, 'dist', 'sim', 'index.js'))) {
-      throw new Error('dist/ is missing: run `npm run build`');
-    }
-    const { startSim } = await import(join(root, 'dist', 'sim', 'index.js'));
-    const { helmBinary } = await import(join(root, 'dist', 'toolchain', 'binaries.js'));
+    const { startSim, helmBinary } = await loadSim();
     const wanted = (process.env.BENCH_TTR_MODES ?? Object.keys(modes).join(',')).split(',').filter(Boolean);
     const unknown = wanted.filter((m) => !(m in modes));
     if (unknown.length) throw new Error(`unknown BENCH_TTR_MODES ${unknown.join(', ')} (known: ${Object.keys(modes).join(', ')})`);
@@ -167,25 +78,9 @@ export const benchmark = {
 
     const dir = mkdtempSync(join(tmpdir(), 'bench-ttr-'));
     const sim = await startSim({ timeScale: 1, kubeconfigPath: join(dir, 'kubeconfig') });
-    const evidence = evidenceRecorder(sim.store);
+    const evidence = evidenceRecorder(sim.store, { graceMs: GRACE_MS, noPrecise: NO_PRECISE_TTD });
     const chart = probeChart;
-    const envFor = (major) => {
-      const home = join(dir, `h${major}`);
-      for (const d of ['home', 'cache', 'config', 'data', 'kube']) mkdirSync(join(home, d), { recursive: true });
-      return {
-        PATH: process.env.PATH,
-        HOME: join(home, 'home'),
-        HELM_CACHE_HOME: join(home, 'cache'),
-        HELM_CONFIG_HOME: join(home, 'config'),
-        HELM_DATA_HOME: join(home, 'data'),
-        KUBECACHEDIR: join(home, 'kube'),
-        KUBECONFIG: sim.kubeconfigPath,
-        HELM_BIN: helmBinary(major),
-        CI: '1',
-        NO_COLOR: '1',
-      };
-    };
-    const envs = Object.fromEntries(majors.map((m) => [m, envFor(m)]));
+    const envs = Object.fromEntries(majors.map((m) => [m, helmEnv(dir, sim.kubeconfigPath, m, helmBinary)]));
 
     const runOne = (mode, major, tool) => async () => {
       const ns = `${tool}-h${major}-${mode}`;
@@ -210,11 +105,9 @@ export const benchmark = {
           return { error: `exit ${r.code}: ${r.stderr.trim().split('\n').pop()}` };
         }
         const reason = report.failure?.reason;
-        const decisive = reason ? evidence.decisiveAt(ns, reason) : undefined;
-        const detected = report.failure?.detectedAt ? Date.parse(report.failure.detectedAt) : undefined;
-        const preciseTtdMs = decisive !== undefined && detected !== undefined ? detected - decisive : undefined;
-        log(`ours  helm${major} ${mode}: exit ${r.code}, ${report.outcome}, ${reason}, ttr ${report.timings.ttrMs} ms, ttd ${report.timings.ttdMs} ms, precise ttd ${preciseTtdMs ?? '-'} ms`);
-        return { code: r.code, ttrMs: report.timings.ttrMs ?? r.ms, ttdMs: report.timings.ttdMs, preciseTtdMs, reason, outcome: report.outcome };
+        const precise = preciseTtdMs(evidence, ns, report);
+        log(`ours  helm${major} ${mode}: exit ${r.code}, ${report.outcome}, ${reason}, ttr ${report.timings.ttrMs} ms, ttd ${report.timings.ttdMs} ms, precise ttd ${precise ?? '-'} ms`);
+        return { code: r.code, ttrMs: report.timings.ttrMs ?? r.ms, ttdMs: report.timings.ttdMs, preciseTtdMs: precise, reason, outcome: report.outcome };
       }
       const flag = major === 3 ? '--atomic' : '--rollback-on-failure';
       const r = await exec(helm, ['upgrade', 'app', chart, '-n', ns, ...sets, flag, '--timeout', '120s'], env);

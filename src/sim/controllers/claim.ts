@@ -35,3 +35,15 @@ export function claimObjects(store: ObjectStore, resource: string, owner: KubeOb
   }
   return owned;
 }
+
+/**
+ * The candidates worth reading for `claimObjects` (a store list filter): objects `owner` controls and orphans.
+ * Objects another controller owns are never claimed, so a list need not copy them.
+ */
+export function claimable(owner: KubeObject): (o: KubeObject) => boolean {
+  const uid = owner.metadata.uid;
+  return (o) => {
+    const ref = controllerRef(o);
+    return !ref || ref.uid === uid;
+  };
+}

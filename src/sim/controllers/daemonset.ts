@@ -152,7 +152,7 @@ export function daemonSetController(ctx: ControllerContext): Controller {
     const nodes = store.list(R.nodes).items;
     const nodeNames = new Set(nodes.map((n) => n.metadata.name));
     const shouldRun = new Set(nodes.filter((n) => nodeShouldRunDaemonPod(podSpecForCheck, n)).map((n) => n.metadata.name));
-    const owned = () => store.list(R.pods, { namespace }).items.filter((p) => isControlledBy(p, ds.metadata.uid)) as PodView[];
+    const owned = () => store.list(R.pods, { namespace, filter: (p) => isControlledBy(p, ds.metadata.uid) }).items as PodView[];
     const byNode = (pods: PodView[]) => {
       const m = new Map<string, PodView[]>();
       for (const p of pods) {

@@ -40,7 +40,7 @@ import {
   rsStatus,
   setDeploymentCondition,
 } from './deployment-util.js';
-import { claimObjects } from './claim.js';
+import { claimable, claimObjects } from './claim.js';
 import { computeHash } from './hash.js';
 import { type Controller, type ControllerContext, R } from './runtime.js';
 import { type Json, byCreation, clone, controllerRef, findCondition, isControlledBy, num, objectKey, ownerRefTo, selectorMatches, semanticEqual, splitKey } from './util.js';
@@ -286,7 +286,7 @@ export function deploymentController(ctx: ControllerContext): Controller {
 
   function listOwned(d: KubeObject): KubeObject[] {
     const selector = deploymentSpec(d).selector;
-    return claimObjects(store, R.replicaSets, d, store.list(R.replicaSets, { namespace: d.metadata.namespace }).items, (rs) => selectorMatches(selector, rs.metadata.labels));
+    return claimObjects(store, R.replicaSets, d, store.list(R.replicaSets, { namespace: d.metadata.namespace, filter: claimable(d) }).items, (rs) => selectorMatches(selector, rs.metadata.labels));
   }
 
   function refresh(list: KubeObject[], changed: KubeObject | undefined): KubeObject[] {
@@ -360,7 +360,7 @@ export function deploymentController(ctx: ControllerContext): Controller {
     if (oldRSs.some((rs) => rsStatus(rs, 'replicas') > 0)) return true;
     const oldUids = new Set(oldRSs.map((rs) => rs.metadata.uid));
     return store
-      .list(R.pods, { namespace: d.metadata.namespace })
+      .list(R.pods, { namespace: d.metadata.namespace, filter: (p) => oldUids.has(controllerRef(p)?.uid) })
       .items.some((p) => {
         const ref = controllerRef(p);
         if (!ref || !oldUids.has(ref.uid) || ref.uid === newRS?.metadata.uid) return false;

@@ -170,7 +170,7 @@ export function jobController(ctx: ControllerContext): Controller {
     const backoffLimit = num(spec.backoffLimit, 6);
     const suspended = spec.suspend === true;
 
-    let pods = store.list(R.pods, { namespace }).items.filter((p) => isControlledBy(p, uid)) as PodView[];
+    let pods = store.list(R.pods, { namespace, filter: (p) => isControlledBy(p, uid) }).items as PodView[];
     const terminal = pods.filter((p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed');
 
     // Count newly terminated pods on top of what status already holds.
@@ -230,7 +230,7 @@ export function jobController(ctx: ControllerContext): Controller {
     if (finished) {
       deletePods(job, active);
       active = [];
-      pods = store.list(R.pods, { namespace }).items.filter((p) => isControlledBy(p, uid)) as PodView[];
+      pods = store.list(R.pods, { namespace, filter: (p) => isControlledBy(p, uid) }).items as PodView[];
       const interim = finished.type === 'Failed' ? 'FailureTarget' : 'SuccessCriteriaMet';
       if (!isTrue(conditions, interim)) conditions.push(jobCondition(interim, finished.reason, finished.message, now));
       if (terminating() === 0) {

@@ -6,7 +6,7 @@
  */
 import { recordEvent } from '../events.js';
 import type { KubeObject, StoreEvent } from '../store/types.js';
-import { claimObjects } from './claim.js';
+import { claimable, claimObjects } from './claim.js';
 import { type Controller, type ControllerContext, R } from './runtime.js';
 import {
   type Json,
@@ -153,7 +153,7 @@ export function replicaSetController(ctx: ControllerContext): Controller {
     const spec = (rs.spec ?? {}) as { replicas?: number; template?: Json; minReadySeconds?: number };
     const selector = (rs.spec as { selector?: LabelSelectorSpec } | undefined)?.selector;
     const owned = (): PodView[] =>
-      claimObjects(store, R.pods, rs, store.list(R.pods, { namespace }).items, (p) => selectorMatches(selector, p.metadata.labels)) as PodView[];
+      claimObjects(store, R.pods, rs, store.list(R.pods, { namespace, filter: claimable(rs) }).items, (p) => selectorMatches(selector, p.metadata.labels)) as PodView[];
 
     let pods = owned();
     if (!rs.metadata.deletionTimestamp) {

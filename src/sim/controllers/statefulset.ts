@@ -288,7 +288,7 @@ export function statefulSetController(ctx: ControllerContext): Controller {
 
     const { update, revisions, collisionCount } = syncUpdateRevision(ctx, set, spec.template, num(prev.collisionCount, 0));
     const current = revisions.find((r) => r.metadata.name === prev.currentRevision) ?? update;
-    const owned = () => store.list(R.pods, { namespace }).items.filter((p) => isControlledBy(p, set.metadata.uid)) as PodView[];
+    const owned = () => store.list(R.pods, { namespace, filter: (p) => isControlledBy(p, set.metadata.uid) }).items as PodView[];
 
     step(set, spec, current, update, owned(), key);
 

@@ -230,7 +230,7 @@ export function startKubelet(
         for (const pod of store.list('pods').items) if (!stopped) onPod({ type: 'ADDED', resource: 'pods', object: pod, resourceVersion: 0 });
       });
     }
-  });
+  }, { resources: ['pods', 'configmaps', 'secrets', 'nodes'] });
 
   for (const pod of store.list('pods').items) onPod({ type: 'ADDED', resource: 'pods', object: pod, resourceVersion: 0 });
 

@@ -38,10 +38,10 @@ export function startScheduler(store: ObjectStore, clock: SimClock): Scheduler {
   };
 
   const schedulePending = () => {
-    const pods = store.list('pods').items;
-    const pending = pods
-      .filter((p) => isPending(p))
-      .sort(
+    // Copies only what this pass needs: the pending pods, then (if any) the bound ones that fill the nodes.
+    const pending = store
+      .list('pods', { filter: isPending })
+      .items.sort(
         (a, b) =>
           (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name),
       );
@@ -49,7 +49,7 @@ export function startScheduler(store: ObjectStore, clock: SimClock): Scheduler {
     const retryUnschedulable = clusterChanged;
     clusterChanged = false;
     const nodes = store.list('nodes').items.filter((n) => !n.metadata.deletionTimestamp);
-    const infos = nodeInfos(nodes, pods);
+    const infos = nodeInfos(nodes, store.list('pods', { filter: (p) => nodeNameOf(p) !== undefined }).items);
     for (const pod of pending) {
       const uid = pod.metadata.uid ?? '';
       if (attempted.has(uid) && !retryUnschedulable) continue;
@@ -136,7 +136,7 @@ export function startScheduler(store: ObjectStore, clock: SimClock): Scheduler {
       else if (event.type === 'DELETED') kick(true);
       else if (becameLighter(event)) kick(true);
     }
-  });
+  }, { resources: ['nodes', 'pods'] });
   kick(true);
 
   return {

@@ -247,6 +247,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const measure = (verb?: string) => stats.measure(req.socket, (listener) => res.once('close', listener), verb, req.headers['user-agent']);
+    if (path === '/sim/stats' || path === '/sim/faults' || path.startsWith('/sim/faults/')) measure();
     if (path === '/sim/stats') {
       if (req.method === 'DELETE') {
         stats.reset();
@@ -259,6 +261,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const verb = info ? verbOf(req.method, info, url.searchParams) : (req.method ?? 'GET').toLowerCase();
     const statKey = info ? `${resourceKey(info.group, info.resource)}${info.subresource ? `/${info.subresource}` : ''}` : path;
     stats.record(verb, statKey, req.headers['user-agent']);
+    measure(verb);
     if (options.auth) checkAccess(options.auth, req, info, verb, path, url.searchParams);
 
     if (path === '/api' || path.startsWith('/api/') || path === '/apis' || path.startsWith('/apis/')) {
@@ -731,7 +734,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         res.write(`${format(`${ended.finishedAt ?? ''} kube-sim: container ${container} exited with code ${ended.exitCode ?? 0}${ended.reason ? ` (${ended.reason})` : ''}`)}\n`);
         finish();
       }
-    });
+    }, { resources: ['pods'] });
     const finish = () => {
       unsubscribe();
       res.end();

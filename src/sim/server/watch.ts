@@ -98,10 +98,13 @@ export function serveWatch(ctx: WatchContext): void {
     else if (before) write('DELETED', render(event.object));
   };
 
-  const unsubscribe = store.subscribe((event) => {
-    if (replaying) queue.push(event);
-    else deliver(event);
-  });
+  const unsubscribe = store.subscribe(
+    (event) => {
+      if (replaying) queue.push(event);
+      else deliver(event);
+    },
+    { resources: [resource] },
+  );
   const timers: NodeJS.Timeout[] = [];
   const entry: OpenWatch = {
     close: () => finish(),

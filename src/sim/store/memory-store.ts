@@ -108,7 +108,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const types = new Map<ResourceKey, ResourceType>();
   for (const t of builtinResourceTypes) types.set(resourceKey(t.group, t.plural), t);
   const objects = new Map<ResourceKey, Map<string, KubeObject>>();
-  const listeners = new Set<(event: StoreEvent) => void>();
+  /** Listeners and the resources each wants (undefined: all). */
+  const listeners = new Map<(event: StoreEvent) => void, ReadonlySet<ResourceKey> | undefined>();
   const history: StoreEvent[] = [];
   /** Changes at or below this version are gone from the history. */
   let compactedThrough = 0;
@@ -159,7 +160,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     try {
       while (pending.length > 0) {
         const event = pending.shift()!;
-        for (const listener of [...listeners]) {
+        for (const [listener, resources] of [...listeners]) {
+          if (resources && !resources.has(event.resource)) continue;
           try {
             listener(structuredClone(event));
           } catch (err) {
@@ -516,6 +518,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const items: KubeObject[] = [];
       for (const o of objects.get(resource)?.values() ?? []) {
         if (type.namespaced && listOptions.namespace && o.metadata.namespace !== listOptions.namespace) continue;
+        if (listOptions.filter && !listOptions.filter(o)) continue;
         if (match(o)) items.push(structuredClone(o));
       }
       // Plain code-unit order by namespace then name (as etcd keys sort), which list pagination relies on.
@@ -557,7 +560,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       // ResourceQuota is a validating admission plugin: it sees the defaulted, validated pod.
       if (resource === 'pods') {
         const inNamespace = (r: ResourceKey) => [...(objects.get(r)?.values() ?? [])].filter((o) => o.metadata.namespace === namespace);
-        admitPodQuota(admitted, inNamespace('resourcequotas'), inNamespace('pods'));
+        const quotas = inNamespace('resourcequotas');
+        // Usage is summed over the namespace's pods only where a quota needs it.
+        if (quotas.length > 0) admitPodQuota(admitted, quotas, inNamespace('pods'));
       }
       const meta = admitted.metadata;
       meta.uid = uid;
@@ -649,8 +654,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
 
     currentResourceVersion: () => rv,
 
-    subscribe(listener) {
-      listeners.add(listener);
+    subscribe(listener, subscribeOptions = {}) {
+      listeners.set(listener, subscribeOptions.resources ? new Set(subscribeOptions.resources) : undefined);
       return () => listeners.delete(listener);
     },
 

@@ -88,6 +88,17 @@ export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * In-process callers only: a predicate run on each stored object before it is copied (it must not mutate
+   * it), so a controller picking a few objects out of thousands copies only those.
+   */
+  filter?: (object: KubeObject) => boolean;
+}
+
+/** Options of `subscribe`. */
+export interface SubscribeOptions {
+  /** Only changes of these resources (default: every resource); others are never copied for this listener. */
+  resources?: readonly ResourceKey[];
 }
 
 /** Options for deletion, as in meta/v1 DeleteOptions. */
@@ -134,8 +145,8 @@ export interface ObjectStore {
   /** The current global resourceVersion. */
   currentResourceVersion(): number;
 
-  /** Subscribes to every committed change; returns the unsubscribe function. */
-  subscribe(listener: (event: StoreEvent) => void): () => void;
+  /** Subscribes to every committed change (or those of `options.resources`); returns the unsubscribe function. */
+  subscribe(listener: (event: StoreEvent) => void, options?: SubscribeOptions): () => void;
 }
 
 /**

@@ -372,6 +372,39 @@ describe('faults and stats', () => {
     expect(stats.byResource.configmaps).toBe(2);
     expect((stats as unknown as { byUserAgentVerb: Record<string, Record<string, number>> }).byUserAgentVerb['bench/1.0']).toEqual({ list: 1, get: 1 });
   });
+
+  it('measures bytes on the wire per user agent and verb, open watches included', async () => {
+    type Bytes = { sent: number; received: number };
+    const stats = () => sim.stats() as unknown as { bytes: Bytes; bytesByUserAgent: Record<string, Bytes>; bytesByVerb: Record<string, Bytes>; bytesByUserAgentVerb: Record<string, Record<string, Bytes>> };
+    const big = 'x'.repeat(20_000);
+    const created = await fetch(`${sim.url}/api/v1/namespaces/default/configmaps`, {
+      method: 'POST',
+      headers: { 'User-Agent': 'writer/1.0', 'Content-Type': 'application/json' },
+      body: JSON.stringify(cm('big', { big })),
+    });
+    const createdBody = await created.text();
+    const listed = await fetch(`${sim.url}/api/v1/namespaces/default/configmaps`, { headers: { 'User-Agent': 'reader/1.0' } });
+    const listBody = await listed.text();
+    const after = stats();
+    // Request line, headers and the 20 kB body went in; the echoed object came back.
+    expect(after.bytesByUserAgentVerb['writer/1.0']!.create!.received).toBeGreaterThan(20_000);
+    expect(after.bytesByUserAgentVerb['writer/1.0']!.create!.sent).toBeGreaterThan(Buffer.byteLength(createdBody));
+    expect(after.bytesByUserAgentVerb['reader/1.0']!.list!.sent).toBeGreaterThan(Buffer.byteLength(listBody));
+    expect(after.bytesByUserAgentVerb['reader/1.0']!.list!.received).toBeLessThan(1_000);
+    // A watch still open counts what it has sent so far.
+    const controller = new AbortController();
+    const watch = await fetch(`${sim.url}/api/v1/namespaces/default/configmaps?watch=true`, { headers: { 'User-Agent': 'watcher/1.0' }, signal: controller.signal });
+    const reader = (watch.body as ReadableStream<Uint8Array>).getReader();
+    let seen = 0;
+    while (seen < 20_000) seen += (await reader.read()).value?.length ?? 0;
+    await waitFor('the open watch counted', () => (stats().bytesByUserAgent['watcher/1.0']?.sent ?? 0) > 20_000);
+    controller.abort();
+    const end = stats();
+    const sum = (pick: (b: Bytes) => number) => Object.values(end.bytesByUserAgent).reduce((n, b) => n + pick(b), 0);
+    expect(end.bytes.sent).toBe(sum((b) => b.sent));
+    expect(end.bytes.received).toBe(sum((b) => b.received));
+    expect(Object.keys(end.bytesByVerb).sort()).toEqual(['create', 'list', 'watch']);
+  });
 });
 
 describe('list pagination and named watches', () => {

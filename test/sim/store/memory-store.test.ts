@@ -162,6 +162,34 @@ describe('change feed and history', () => {
     expect(seen).toEqual([`ADDED a ${rv - 1}`, `ADDED b ${rv}`]);
   });
 
+  it('gives a listener only the resources it subscribed to, in commit order with the others', () => {
+    const store = createMemoryStore();
+    const mine: string[] = [];
+    const all: string[] = [];
+    store.subscribe((e) => mine.push(`${e.resource} ${e.object.metadata.name}`), { resources: ['secrets'] });
+    store.subscribe((e) => all.push(`${e.resource} ${e.object.metadata.name}`));
+    store.create('configmaps', cm('a'));
+    store.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' } });
+    expect(mine).toEqual(['secrets s']);
+    expect(all).toEqual(['configmaps a', 'secrets s']);
+  });
+
+  it('lists only what an in-process filter keeps, before copying, together with the selectors', () => {
+    const store = createMemoryStore();
+    for (const [name, tier] of [['a', 'web'], ['b', 'web'], ['c', 'db']]) store.create('configmaps', { ...cm(name), metadata: { name, namespace: 'default', labels: { tier } } });
+    const looked: string[] = [];
+    const kept = store.list('configmaps', {
+      namespace: 'default',
+      labelSelector: 'tier=web',
+      filter: (o) => {
+        looked.push(o.metadata.name);
+        return o.metadata.name !== 'a';
+      },
+    });
+    expect(kept.items.map((o) => o.metadata.name)).toEqual(['b']);
+    expect(looked).toEqual(expect.arrayContaining(['a', 'b', 'c']));
+  });
+
   it('replays every change after a resourceVersion and answers 410 Expired once history is gone', () => {
     const store = createMemoryStore({ historyLimit: 3 });
     const start = store.currentResourceVersion();
