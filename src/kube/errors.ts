@@ -21,7 +21,7 @@ export class KubeTimeoutError extends Error {
 }
 
 /** What to do when the API server cannot be reached. */
-const unreachableHint = 'check that the cluster is up and that the server URL of the kubeconfig context is right (kubectl cluster-info)';
+const unreachableHint = 'check that the cluster is up and the server URL of the kubeconfig context; kubectl cluster-info tries it';
 
 const networkReasons: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -195,7 +195,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     if (attempted === undefined) {
       if (failure.reason === 'HelmFailed') {
         // helm refused before storing anything (bad chart, bad values, unreachable repository): bad input.
-        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`, helmRefusalHint(failure.message, req.helmArgs));
+        throw new UsageError(`${failure.message}; nothing was changed (helm stored no new revision)`, helmRefusalHint(failure.message, req.helmArgs));
       }
       notice('warn', failure.reason === 'Interrupted' ? 'interrupted before helm stored a new revision; nothing was changed' : 'helm stored no new revision; nothing to roll back');
       return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'nothing-stored', failure });
