@@ -17,7 +17,7 @@ import type { ResourceObject } from '../domain/health/resource-rules.js';
 import type { ClusterSnapshot, UnwatchedKind } from '../domain/health/types.js';
 import { sortByRevision, summaryFromLabels, type RevisionSummary } from '../domain/release/index.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
-import { mapKubeError } from './errors.js';
+import { mapKubeError, retryTransient, transientRetryAfterMs } from './errors.js';
 import type { DriverName } from './release-store.js';
 
 /** What to watch. */
@@ -78,7 +78,10 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   const errorListeners = new Set<(err: Error) => void>();
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
-  // While start() runs, errors are collected and thrown from it rather than retried in the background.
+  // Informers whose first list+watch start() is running: their errors go to that start (startOnce), not to the
+  // background restart.
+  const starting = new Set<AnyInformer>();
+  // While start() runs, lasting errors of started informers are collected and thrown from it.
   let startErrors: Array<{ name: string; err: unknown }> | undefined;
   /** The API resource an informer reads, for error messages (`replicaSets` -> `replicasets`, `records` -> secrets). */
   const resourceOf = (name: string) => (name === 'records' ? recordsResource : name.toLowerCase());
@@ -95,8 +98,9 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       delay = 200;
     });
     informer.on('error', (err: unknown) => {
-      if (stopped) return;
-      if (startErrors) {
+      if (stopped || starting.has(informer)) return;
+      // While start() runs, a lasting error fails it; a transient one (a reset, a 5xx) is retried below.
+      if (startErrors && transientRetryAfterMs(err, 'watch', options.server) === undefined) {
         startErrors.push({ name, err });
         return;
       }
@@ -234,16 +238,38 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   const list = <T>(kind: keyof NamespaceInformers): T[] =>
     [...byNamespace.entries()].flatMap(([n, i]) => i[kind].list(n) as unknown as T[]);
 
+  /** One informer's start(), rejecting with the error it reported (client-node reports a failed list as an event). */
+  async function startOnce(informer: AnyInformer): Promise<void> {
+    let failure: unknown;
+    const capture = (err: unknown) => {
+      failure ??= err ?? new Error('watch failed');
+    };
+    informer.on('error', capture);
+    starting.add(informer);
+    try {
+      await informer.start();
+    } finally {
+      starting.delete(informer);
+      informer.off('error', capture);
+    }
+    if (failure !== undefined) throw failure;
+  }
+
   return {
     async start() {
       startErrors = [];
       try {
-        const listFailed = (name: string) => (err: unknown) => {
-          throw { name, verb: 'list', err };
-        };
-        await Promise.all([...Object.entries(informers).map(([name, i]) => i.start().catch(listFailed(name))), startClusterReads()]);
         // An informer reports a failed list (an ApiException, `code`) and a failed watch (`statusCode`) as 'error'.
-        if (startErrors.length > 0) throw { ...startErrors[0], verb: typeof (startErrors[0].err as { statusCode?: unknown })?.statusCode === 'number' ? 'watch' : 'list' };
+        const verbOf = (err: unknown) => (typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number' ? 'watch' : 'list');
+        const failed = (name: string) => (err: unknown) => {
+          throw { name, verb: verbOf(err), err };
+        };
+        // A first list that fails transiently (a 5xx burst, an API server restarting) is repeated, per informer.
+        await Promise.all([
+          ...Object.entries(informers).map(([name, i]) => retryTransient('list', () => startOnce(i), { server: options.server }).catch(failed(name))),
+          startClusterReads(),
+        ]);
+        if (startErrors.length > 0) throw { ...startErrors[0], verb: verbOf(startErrors[0].err) };
       } catch (failure) {
         stopInformers();
         // Name the request that failed (the informer's list, or the watch after it) in the one-line error.

@@ -98,6 +98,101 @@ export async function withTimeout<T>(ms: number, call: () => Promise<T>): Promis
   }
 }
 
+/** How long a call keeps retrying transient failures before giving up (ms). */
+export const TRANSIENT_RETRY_BUDGET_MS = 30_000;
+
+// The servers that answered a call: one that answered before and now refuses connections is restarting, while
+// one that never answered is more likely a wrong URL, which must fail at once.
+const answered = new Set<string>();
+
+const readVerbs = new Set(['get', 'list', 'watch']);
+
+/**
+ * When a failed call is worth repeating, and after how long (a 429's or 503's Retry-After wins): 429 always;
+ * 503 always (the server did not take the request); 500/502/504 only for reads, since a write may have been
+ * applied; connection refused/reset only once the server answered before (a restart), and reset only for reads.
+ */
+export function transientRetryAfterMs(err: unknown, verb: string, server = ''): number | undefined {
+  const read = readVerbs.has(verb);
+  const status = httpStatusOf(err);
+  if (status === 429 || status === 503 || (read && (status === 500 || status === 502 || status === 504))) {
+    const seconds = retryAfterSeconds(err);
+    return seconds === undefined ? 0 : Math.min(seconds, 10) * 1000;
+  }
+  if (status !== undefined || !answered.has(server)) return undefined;
+  const reason = networkReason(err);
+  if (reason === 'connection refused' || (read && (reason === 'connection reset' || reason === 'connection closed'))) return 0;
+  return undefined;
+}
+
+function retryAfterSeconds(err: unknown): number | undefined {
+  const headers = (err as { headers?: Record<string, string> } | null)?.headers;
+  const header = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  let seconds = header !== undefined ? Number(header) : undefined;
+  if (seconds === undefined || !Number.isFinite(seconds)) {
+    let body = (err as { body?: unknown }).body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        body = undefined;
+      }
+    }
+    const fromBody = (body as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details?.retryAfterSeconds;
+    seconds = typeof fromBody === 'number' ? fromBody : undefined;
+  }
+  return seconds !== undefined && seconds >= 0 ? seconds : undefined;
+}
+
+/** Options of {@link retryTransient}. */
+export interface RetryOptions {
+  /** How long to keep retrying (ms, default 30 s). */
+  budgetMs?: number;
+  /** The API server's URL: a refused connection is retried only when this server answered before. */
+  server?: string;
+  /** Clock and sleep; tests pass fakes. */
+  timing?: RetryTiming;
+}
+
+/** Clock and sleep for {@link retryTransient}. */
+export interface RetryTiming {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realTiming: RetryTiming = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/**
+ * Runs `call`, repeating it while it fails transiently (see {@link transientRetryAfterMs}) with a backoff of
+ * 200 ms doubling to 2 s (or the server's Retry-After), for at most `budgetMs` (default 30 s); then the last
+ * error is thrown. A 5xx burst or an API server restart of a few seconds is ridden out instead of ending the run.
+ */
+export async function retryTransient<T>(verb: string, call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { budgetMs = TRANSIENT_RETRY_BUDGET_MS, server = '', timing = realTiming } = options;
+  const started = timing.now();
+  let delay = 200;
+  for (;;) {
+    try {
+      const result = await call();
+      answered.add(server);
+      return result;
+    } catch (err) {
+      const status = httpStatusOf(err);
+      if (status !== undefined) answered.add(server);
+      const after = transientRetryAfterMs(err, verb, server);
+      const wait = after === undefined ? undefined : Math.max(after, delay);
+      if (wait === undefined || timing.now() - started + wait > budgetMs) throw err;
+      await timing.sleep(wait);
+      delay = Math.min(delay * 2, 2000);
+    }
+  }
+}
+
+/** For tests: forget which servers answered. */
+export function resetAnsweredOnce(): void {
+  answered.clear();
+}
+
 function networkReason(err: unknown): string | undefined {
   const e = err as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown } | null;
   if (!e || typeof e !== 'object') return undefined;

@@ -8,7 +8,7 @@ import {
   type LedgerEntry,
 } from '../domain/rollback/ledger.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
-import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 
 /** Options of {@link createKubeLedgerStore}. */
 export interface KubeLedgerStoreOptions {
@@ -28,7 +28,7 @@ export function createKubeLedgerStore(options: KubeLedgerStoreOptions): LedgerSt
   const timeoutMs = options.timeoutMs ?? 30_000;
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(timeoutMs, fn);
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource: 'configmaps', namespace });
     }

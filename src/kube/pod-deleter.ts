@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { PodDeleter } from '../ports/pod-deleter.js';
-import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 
 /** Options of {@link createKubePodDeleter}. */
 export interface KubePodDeleterOptions {
@@ -17,7 +17,7 @@ export function createKubePodDeleter(options: KubePodDeleterOptions): PodDeleter
   return {
     async deletePod(namespace, name, uid) {
       try {
-        await withTimeout(timeoutMs, () => api.deleteNamespacedPod({ name, namespace, body: { preconditions: { uid } } }));
+        await retryTransient('delete', () => withTimeout(timeoutMs, () => api.deleteNamespacedPod({ name, namespace, body: { preconditions: { uid } } })), { server: options.server });
       } catch (err) {
         const status = httpStatusOf(err);
         if (status === 404 || status === 409) return;

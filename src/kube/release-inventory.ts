@@ -1,6 +1,6 @@
 import type { CoreV1Api, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
 import type { ReleaseInventory } from '../ports/release-inventory.js';
-import { mapKubeError, withTimeout } from './errors.js';
+import { mapKubeError, retryTransient, withTimeout } from './errors.js';
 import type { DriverName } from './release-store.js';
 
 /**
@@ -16,10 +16,10 @@ export function createKubeReleaseInventory(api: CoreV1Api, driver: DriverName, o
       const request = { labelSelector, limit: 500, _continue: cont };
       let page;
       try {
-        page = await withTimeout(options.timeoutMs ?? 30_000, () => {
+        page = await retryTransient('list', () => withTimeout(options.timeoutMs ?? 30_000, () => {
           if (namespace === undefined) return driver === 'configmap' ? api.listConfigMapForAllNamespaces(request) : api.listSecretForAllNamespaces(request);
           return driver === 'configmap' ? api.listNamespacedConfigMap({ ...request, namespace }) : api.listNamespacedSecret({ ...request, namespace });
-        });
+        }), { server: options.server });
       } catch (err) {
         throw mapKubeError(err, { server: options.server, verb: 'list', resource, namespace: namespace ?? '' });
       }

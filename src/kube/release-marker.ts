@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { CoreV1Api, type KubeConfig, type V1ConfigMap, type V1Secret } from '@kubernetes/client-node';
 import { recordName } from '../domain/release/release.js';
 import type { ReleaseMarker } from '../ports/release-marker.js';
-import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 import type { DriverName } from './release-store.js';
 
 /** Options of {@link createKubeReleaseMarker}. */
@@ -25,7 +25,7 @@ export function createKubeReleaseMarker(options: KubeReleaseMarkerOptions): Rele
   const resource = options.driver === 'configmap' ? 'configmaps' : 'secrets';
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(timeoutMs, fn);
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource, namespace });
     }

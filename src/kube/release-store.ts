@@ -17,7 +17,7 @@ import {
   type ReleaseStore,
   type RevisionListing,
 } from '../ports/release-store.js';
-import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 
 /** The two storage drivers this plugin reads, as HELM_DRIVER names them. */
 export type DriverName = 'secret' | 'configmap';
@@ -51,6 +51,8 @@ export interface KubeSourceOptions {
   timeoutMs?: number;
   /** Page size for LIST (`limit`, followed by `continue`); default 500. */
   pageSize?: number;
+  /** How long transient failures (5xx, 429, a restarting server) are retried; default 30 s. */
+  retryBudgetMs?: number;
 }
 
 /** Body decoder; injectable so tests can count decodes. Default decodeReleasePayload. */
@@ -173,7 +175,7 @@ function clientNodeSource(api: CoreV1Api, resource: 'secrets' | 'configmaps', op
   const pageSize = options.pageSize ?? 500;
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(timeoutMs, fn);
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { budgetMs: options.retryBudgetMs, server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource, namespace });
     }

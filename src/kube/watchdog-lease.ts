@@ -1,7 +1,7 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { decodeLease, encodeLease, leaseExpired, leaseName, type LeaseFields, type LeaseLike, type WatchdogLeaseRecord } from '../domain/watchdog/lease.js';
 import type { AcquireResult, LeaseClaim, RenewResult, WatchdogLeases } from '../ports/watchdog-lease.js';
-import { httpStatusOf, mapKubeError, withTimeout } from './errors.js';
+import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 
 /** A Lease as read, with its resourceVersion. */
 export interface StoredLease extends LeaseLike {
@@ -121,7 +121,8 @@ export function kubeLeaseApi(options: KubeLeaseApiOptions): LeaseApi {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const call = async <T>(verb: string, namespace: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(timeoutMs, fn);
+      // The lease loop renews every 2 s and judges expiry itself: a short budget keeps it on time.
+      return await retryTransient(verb, () => withTimeout(timeoutMs, fn), { budgetMs: timeoutMs, server: options.server });
     } catch (err) {
       throw mapKubeError(err, { server: options.server, verb, resource: 'leases.coordination.k8s.io', namespace });
     }

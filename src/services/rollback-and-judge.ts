@@ -6,7 +6,7 @@ import { findStuckStatefulSets } from '../domain/rollback/statefulset-force.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import type { PodDeleter } from '../ports/pod-deleter.js';
 import { startForcedRollback } from './statefulset-force.js';
-import { superviseHelm, type SuperviseDeps } from './upgrade-supervise.js';
+import { superviseHelm, superviseHelmRetrying, type SuperviseDeps } from './upgrade-supervise.js';
 
 /**
  * The one rollback of the plugin: `helm rollback RELEASE N --wait`, its rollout judged live with the same
@@ -91,7 +91,7 @@ export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: Rollback
   const forcer = force && deps.pods ? startForcedRollback({ watch: deps.watch, pods: deps.pods, clock, emit }, stuck) : undefined;
   let run: Awaited<ReturnType<typeof superviseHelm>>;
   try {
-    run = await superviseHelm(deps, {
+    run = await superviseHelmRetrying(deps, {
       release: req.release,
       namespace: req.namespace,
       args: [

@@ -82,6 +82,45 @@ export interface SuperviseResult {
 export const HELM_OVERRUN_MS = 5_000;
 
 /**
+ * helm's (client-go's) words for an API server that could not be reached or answered 5xx / 429 for a moment: a
+ * restart, a 5xx burst, throttling. Matched against helm's last error line.
+ */
+const TRANSIENT_HELM_ERROR =
+  /kubernetes cluster unreachable|connection refused|connection reset by peer|the server is currently unable to handle the request|an error on the server|Internal error occurred|TLS handshake timeout|http2: client connection lost|unexpected EOF|too many requests|i\/o timeout/i;
+
+/** Whether a helm failure message says the API server was briefly unavailable (nothing about the chart). */
+export function isTransientHelmFailure(message: string): boolean {
+  return TRANSIENT_HELM_ERROR.test(message);
+}
+
+/** How long helm is started again after it failed on an unavailable API server without storing anything (ms). */
+export const HELM_TRANSIENT_RETRY_BUDGET_MS = 30_000;
+
+/**
+ * {@link superviseHelm}, started again (after 1 s, doubling to 5 s, within `budgetMs`) while helm fails before it
+ * stored anything because the API server was briefly unavailable (an API server restart, a 5xx burst): nothing
+ * changed, so running it again is safe, and it keeps a healthy upgrade or a needed rollback from failing on a
+ * blip. Any other outcome, an interrupt, or a run that stored a revision is returned as it is.
+ */
+export async function superviseHelmRetrying(deps: SuperviseDeps, input: SuperviseInput, budgetMs = HELM_TRANSIENT_RETRY_BUDGET_MS): Promise<SuperviseResult> {
+  const first = deps.clock.now().getTime();
+  let delay = 1000;
+  for (;;) {
+    const run = await superviseHelm(deps, input);
+    const message = run.failure?.reason === 'HelmFailed' ? run.failure.message : undefined;
+    const retry = !run.healthy && run.nothingStored && message !== undefined && isTransientHelmFailure(message) && !input.interrupt?.aborted;
+    if (!retry || deps.clock.now().getTime() - first + delay > budgetMs) return run;
+    deps.emit({ type: 'notice', level: 'warn', message: `${message} (the API server was unavailable; nothing was stored); starting helm again in ${delay / 1000}s`, at: deps.clock.now() });
+    await new Promise<void>((resolve) => {
+      const cancel = deps.clock.at(new Date(deps.clock.now().getTime() + delay), resolve);
+      input.interrupt?.addEventListener('abort', () => (cancel(), resolve()), { once: true });
+    });
+    if (input.interrupt?.aborted) return run;
+    delay = Math.min(delay * 2, 5000);
+  }
+}
+
+/**
  * Runs one helm command (upgrade --install or rollback) while judging its rollout: watches for the revision
  * helm stores, decodes it for the workloads, and lets a RolloutMonitor decide. On a failed verdict helm is
  * stopped with SIGTERM (both majors then record the revision as failed). Healthy needs both our verdict and
@@ -179,7 +218,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
       const failure: Failure = {
         reason: 'HelmFailed',
         object: releaseObject(),
-        message: `helm ${input.args[0]} failed: ${lastErrorLine(exit.stderr) || `exit code ${exit.code}`}`,
+        message: `helm ${input.args[0]} failed: ${lastErrorLine(exit.stderr) || (exit.code === null ? `killed by ${exit.signal ?? 'a signal'}` : `exit code ${exit.code}`)}`,
         firstSignalAt: now,
         firstSignalBasis: 'plugin-clock',
       };

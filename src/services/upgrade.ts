@@ -26,7 +26,7 @@ import { rollbackAndJudge } from './rollback-and-judge.js';
 import { recoverPending, rollbackRequest, uninstall } from './upgrade-recovery.js';
 import type { UpgradeInterrupt } from './upgrade-interrupt.js';
 import { guardAutomaticRollback } from './upgrade-guards.js';
-import { superviseHelm } from './upgrade-supervise.js';
+import { superviseHelmRetrying } from './upgrade-supervise.js';
 
 /** The ports `upgrade` works through; the command builds the real ones, tests pass fakes. */
 export interface UpgradeDeps {
@@ -148,7 +148,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     const before = latest(history);
     const health = withLearnedGraces(req.health, ledger, (text) => notice('info', text));
 
-    const run = await superviseHelm(deps, {
+    const run = await superviseHelmRetrying(deps, {
       release: req.release,
       namespace: req.namespace,
       args: [

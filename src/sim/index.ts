@@ -18,7 +18,7 @@ import type { SimStats } from './server/stats.js';
 import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
 import type { SimClock } from './store/types.js';
 
-export type { FaultController, FaultSettings } from './faults/index.js';
+export type { BurstOptions, FaultCode, FaultController, FaultSettings } from './faults/index.js';
 export type { SimStats } from './server/stats.js';
 export type { MemoryStore } from './store/memory-store.js';
 
@@ -120,7 +120,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
     {
       dropWatches: (abrupt) => server.dropWatches(abrupt),
       expireResourceVersions: () => store.compact(),
-      restartApiServer: () => server.restart(),
+      restartApiServer: (downMs) => server.restart(downMs),
     },
     faultSpec,
   );

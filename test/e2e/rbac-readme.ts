@@ -22,13 +22,24 @@ export interface ReadmeRule {
   rule: PolicyRule;
 }
 
-/** Every Role and ClusterRole in the YAML blocks of the README's "## RBAC" section, in order. */
-export function readmeRoles(readmePath = join(process.cwd(), 'README.md')): ReadmeRole[] {
+function rbacSection(readmePath: string): string {
   const text = readFileSync(readmePath, 'utf8');
   const start = text.indexOf('\n## RBAC\n');
   if (start < 0) throw new Error('README has no "## RBAC" section');
   const end = text.indexOf('\n## ', start + 1);
-  const section = text.slice(start, end < 0 ? undefined : end);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+/** The rows of the section's table of proofs (lines starting with "| `Role/" or "| `ClusterRole/"). */
+export function readmeProofRows(readmePath = join(process.cwd(), 'README.md')): string[] {
+  return rbacSection(readmePath)
+    .split('\n')
+    .filter((l) => /^\| `(Cluster)?Role\//.test(l));
+}
+
+/** Every Role and ClusterRole in the YAML blocks of the README's "## RBAC" section, in order. */
+export function readmeRoles(readmePath = join(process.cwd(), 'README.md')): ReadmeRole[] {
+  const section = rbacSection(readmePath);
   const roles: ReadmeRole[] = [];
   for (const m of section.matchAll(/```yaml\n([\s\S]*?)```/g)) {
     for (const doc of yaml.loadAll(m[1]) as Array<Record<string, unknown> | null>) {

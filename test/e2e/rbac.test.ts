@@ -12,37 +12,39 @@ import type { KubeObject } from '../../src/sim/store/types.js';
 import { helmBinary, type HelmMajor } from '../../src/toolchain/binaries.js';
 import { helm, helmEnv, run, type RunResult } from '../sim/helpers.js';
 import { ensureNamespace, withRbacSim, type RbacSim } from './rbac-helpers.js';
-import { readmeRoles, readmeRules, type ReadmeRole } from './rbac-readme.js';
+import { readmeProofRows, readmeRoles, readmeRules, type ReadmeRole } from './rbac-readme.js';
 
 const cli = join(process.cwd(), 'bin', 'run.js');
 const chart = join(process.cwd(), 'examples', 'webapp');
 const G = 'rbac.authorization.k8s.io';
 
-type Flow = 'upgrade' | 'history' | 'status' | 'rollback' | 'watchdog';
-/** How a rule is proven: the flow that fails without it, its exit code and the refused request. */
-type Proof = { flow: Flow; exit: number; verb: string; resource: string } | { notProvenBecause: string };
+type Flow = 'upgrade' | 'history' | 'status' | 'rollback' | 'watchdog' | 'create-namespace' | 'helm-upgrade';
+/** Which README roles a run binds: the plugin's Role alone, helm's Role and ClusterRole alone, or all of them. */
+type Bind = 'plugin' | 'helm' | 'all';
+/** How a rule is proven: the flow that fails without it, its exit code and the refused verb and resource(s). */
+type Proof = { bind: Bind; flow: Flow; major: HelmMajor; exit: number; verb: string; resources: string[] } | { notProvenBecause: string };
 
+const plugin = (flow: Flow, verb: string, resources: string[]): Proof => ({ bind: 'plugin', flow, major: 4, exit: ExitCode.ClusterUnavailable, verb, resources });
 /**
- * Every rule of the README's roles. Rules marked notProvenBecause are conditional (the README says when they are
- * needed) or overlap a rule of the other Role for this chart; the rest fail a flow when removed.
+ * Every rule of the README's roles. The plugin's rules are proven with its Role alone (history, status and the
+ * watchdog's bake need nothing else; `positive` shows it); helm's with all roles bound, through the plugin's
+ * `upgrade`, except the ReplicaSet rule, which the plugin's Role grants too: plain helm 3 with helm's roles alone.
  */
 const proofs: Record<string, Proof> = {
-  'Role/helm-autorollback: secrets get,list,watch,update': { flow: 'status', exit: ExitCode.ClusterUnavailable, verb: 'watch', resource: 'secrets' },
-  'Role/helm-autorollback: configmaps get,create,update': { notProvenBecause: 'helm-webapp-deployer grants the same verbs on configmaps (the chart has a ConfigMap)' },
-  'Role/helm-autorollback: coordination.k8s.io/leases get,create,update,delete': { flow: 'watchdog', exit: ExitCode.ClusterUnavailable, verb: 'get', resource: 'leases' },
-  'Role/helm-autorollback: apps/deployments,replicasets,statefulsets,daemonsets list,watch': { flow: 'status', exit: ExitCode.ClusterUnavailable, verb: 'list', resource: 'statefulsets' },
-  'Role/helm-autorollback: batch/jobs list,watch': { notProvenBecause: 'helm-webapp-deployer grants list and watch on jobs (the chart has a hook Job)' },
-  'Role/helm-autorollback: pods,events list,watch': { flow: 'status', exit: ExitCode.ClusterUnavailable, verb: 'list', resource: 'events' },
+  'Role/helm-autorollback: secrets get,list,watch,update': plugin('status', 'list', ['secrets']),
+  'Role/helm-autorollback: configmaps get,create,update': plugin('status', 'get', ['configmaps']),
+  'Role/helm-autorollback: coordination.k8s.io/leases get,create,update,delete': plugin('watchdog', 'get', ['leases']),
+  'Role/helm-autorollback: apps/deployments,replicasets,statefulsets,daemonsets list,watch': plugin('status', 'list', ['deployments', 'replicasets', 'statefulsets', 'daemonsets']),
+  'Role/helm-autorollback: batch/jobs list,watch': plugin('status', 'list', ['jobs']),
+  'Role/helm-autorollback: pods,events list,watch': plugin('status', 'list', ['pods', 'events']),
   'Role/helm-autorollback: persistentvolumeclaims list,watch': { notProvenBecause: 'only for charts with PersistentVolumeClaims (refused: the kind is reported, not judged)' },
   'Role/helm-autorollback: pods delete': { notProvenBecause: 'only for the forced StatefulSet rollback' },
-  'Role/helm-webapp-deployer: secrets get,list,create,update,delete': { flow: 'upgrade', exit: ExitCode.Usage, verb: 'create', resource: 'secrets' },
-  'Role/helm-webapp-deployer: configmaps,services get,list,watch,create,update,patch,delete': { flow: 'upgrade', exit: ExitCode.RollbackFailed, verb: 'get', resource: 'services' },
-  'Role/helm-webapp-deployer: apps/deployments get,list,watch,create,update,patch,delete': { flow: 'upgrade', exit: ExitCode.RollbackFailed, verb: 'get', resource: 'deployments' },
-  'Role/helm-webapp-deployer: batch/jobs get,list,watch,create,update,patch,delete': { flow: 'upgrade', exit: ExitCode.RolledBack, verb: 'delete', resource: 'jobs' },
-  'Role/helm-webapp-deployer: apps/replicasets get,list,watch': { notProvenBecause: 'helm-autorollback grants list and watch on replicasets' },
-  'Role/helm-webapp-deployer: pods get,list,watch': { notProvenBecause: 'helm-autorollback grants list and watch on pods' },
-  'ClusterRole/helm-webapp-deployer: namespaces get,create,patch': { notProvenBecause: 'only for --create-namespace' },
-  'ClusterRole/helm-webapp-deployer: apiextensions.k8s.io/customresourcedefinitions list': { notProvenBecause: 'requested by helm, but a refusal does not fail it' },
+  'Role/helm-webapp-deployer: secrets get,list,create,update,delete': { bind: 'all', flow: 'upgrade', major: 4, exit: ExitCode.Usage, verb: 'create', resources: ['secrets'] },
+  'Role/helm-webapp-deployer: configmaps,services get,list,watch,create,update,patch,delete': { bind: 'all', flow: 'upgrade', major: 4, exit: ExitCode.RollbackFailed, verb: 'get', resources: ['configmaps', 'services'] },
+  'Role/helm-webapp-deployer: apps/deployments get,list,watch,create,update,patch,delete': { bind: 'all', flow: 'upgrade', major: 4, exit: ExitCode.RollbackFailed, verb: 'get', resources: ['deployments'] },
+  'Role/helm-webapp-deployer: batch/jobs get,list,watch,create,update,patch,delete': { bind: 'all', flow: 'upgrade', major: 4, exit: ExitCode.RolledBack, verb: 'delete', resources: ['jobs'] },
+  'Role/helm-webapp-deployer: apps/replicasets get,list,watch': { bind: 'helm', flow: 'helm-upgrade', major: 3, exit: 1, verb: 'list', resources: ['replicasets'] },
+  'ClusterRole/helm-webapp-deployer: namespaces get,create,patch': { bind: 'all', flow: 'create-namespace', major: 4, exit: ExitCode.Usage, verb: 'patch', resources: ['namespaces'] },
 };
 
 let sim: RbacSim;
@@ -67,14 +69,18 @@ async function bindUser(user: string, ns: string, bound: ReadmeRole[]): Promise<
   return sim.rbac.writeKubeconfig(join(sim.dir, `kubeconfig-${user}`), user);
 }
 
-/** Installs the chart as the admin (revision 1, rolled out). */
-async function adminInstall(major: HelmMajor, ns: string): Promise<void> {
-  const r = await helm(sim, major, ['install', 'web', chart, '-n', ns, '--wait', '--timeout', '60s']);
+/** Installs the chart as the admin (revision 1; rolled out with `wait`). */
+async function adminInstall(major: HelmMajor, ns: string, wait: boolean): Promise<void> {
+  const r = await helm(sim, major, ['install', 'web', chart, '-n', ns, ...(wait ? ['--wait', '--timeout', '60s'] : [])]);
   if (r.code !== 0) throw new Error(`helm install as admin: ${r.stderr}`);
 }
 
 function flowArgs(flow: Flow, ns: string): string[] {
   switch (flow) {
+    case 'create-namespace':
+      return ['upgrade', 'web2', chart, '-n', ns, '--install', '--create-namespace'];
+    case 'helm-upgrade':
+      return ['upgrade', 'web', chart, '-n', ns, '--set', 'replicaCount=1', '--wait', '--timeout', '60s'];
     case 'upgrade':
       return ['upgrade', 'web', chart, '-n', ns, '--set', 'replicaCount=1'];
     case 'rollback':
@@ -86,10 +92,14 @@ function flowArgs(flow: Flow, ns: string): string[] {
   }
 }
 
-function asUser(kubeconfig: string, major: HelmMajor, args: string[]): Promise<RunResult> {
+/** Runs a flow as the user: the plugin's CLI, or plain helm for `helm-upgrade`. */
+function asUser(kubeconfig: string, major: HelmMajor, flow: Flow, ns: string): Promise<RunResult> {
   const env = helmEnv({ kubeconfigPath: kubeconfig, dir: sim.dir }, major, { HELM_BIN: helmBinary(major), CI: '1', NO_COLOR: '1' });
-  return run(process.execPath, [cli, ...args], env, 150_000);
+  if (flow === 'helm-upgrade') return run(helmBinary(major), flowArgs(flow, ns), env, 150_000);
+  return run(process.execPath, [cli, ...flowArgs(flow, ns)], env, 150_000);
 }
+
+const bound = (bind: Bind) => roles.filter((r) => bind === 'all' || (r.name === 'helm-autorollback') === (bind === 'plugin'));
 
 /** A few runs at a time: the machine has two cores. */
 function pool(limit: number) {
@@ -108,7 +118,9 @@ function pool(limit: number) {
 }
 
 type Outcome = Array<{ flow: Flow; result: RunResult }>;
-const positive = new Map<HelmMajor, Promise<Outcome>>();
+const allFlows: Flow[] = ['upgrade', 'history', 'status', 'rollback', 'watchdog', 'create-namespace'];
+const pluginFlows: Flow[] = ['history', 'status', 'watchdog'];
+const positive = new Map<string, Promise<Outcome>>();
 const negative = new Map<string, Promise<RunResult & { ns: string }>>();
 
 beforeAll(async () => {
@@ -116,17 +128,28 @@ beforeAll(async () => {
   const limit = pool(4);
   for (const major of [3, 4] as const) {
     positive.set(
-      major,
+      `all-h${major}`,
       limit(async () => {
         const ns = `rbac-ok-h${major}`;
         const kubeconfig = await bindUser(`deployer-h${major}`, ns, roles);
-        await adminInstall(major, ns);
+        await adminInstall(major, ns, true);
         const out: Outcome = [];
-        for (const flow of ['upgrade', 'history', 'status', 'rollback', 'watchdog'] as const) out.push({ flow, result: await asUser(kubeconfig, major, flowArgs(flow, ns)) });
+        for (const flow of allFlows) out.push({ flow, result: await asUser(kubeconfig, major, flow, ns) });
         return out;
       }),
     );
   }
+  positive.set(
+    'plugin-h4',
+    limit(async () => {
+      const ns = 'rbac-ok-plugin';
+      const kubeconfig = await bindUser('reader', ns, bound('plugin'));
+      await adminInstall(4, ns, true);
+      const out: Outcome = [];
+      for (const flow of pluginFlows) out.push({ flow, result: await asUser(kubeconfig, 4, flow, ns) });
+      return out;
+    }),
+  );
   rules.forEach((rule, i) => {
     const proof = proofs[rule.key];
     if (!proof || 'notProvenBecause' in proof) return;
@@ -134,10 +157,10 @@ beforeAll(async () => {
       rule.key,
       limit(async () => {
         const ns = `rbac-minus-${i + 1}`;
-        const pruned = roles.map((r) => (`${r.kind}/${r.name}` === rule.role ? { ...r, rules: r.rules.filter((_, j) => j !== rule.index) } : r));
+        const pruned = bound(proof.bind).map((r) => (`${r.kind}/${r.name}` === rule.role ? { ...r, rules: r.rules.filter((_, j) => j !== rule.index) } : r));
         const kubeconfig = await bindUser(`minus-${i + 1}`, ns, pruned);
-        await adminInstall(4, ns);
-        return { ns, ...(await asUser(kubeconfig, 4, flowArgs(proof.flow, ns))) };
+        await adminInstall(proof.major, ns, false);
+        return { ns, ...(await asUser(kubeconfig, proof.major, proof.flow, ns)) };
       }),
     );
   });
@@ -149,28 +172,44 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-it('the README lists a plugin Role and helm Role/ClusterRole, and every rule is in the proofs table', () => {
+/** The README's row for a rule: how it is proven (or why it is not removed). */
+function proofRow(key: string, proof: Proof): string {
+  if ('notProvenBecause' in proof) return `| \`${key}\` | not removed: ${proof.notProvenBecause} | | |`;
+  const flow = proof.flow === 'helm-upgrade' ? '`helm upgrade --wait`' : proof.flow === 'create-namespace' ? '`upgrade --install --create-namespace`' : `\`${proof.flow}\``;
+  const bind = proof.bind === 'plugin' ? "plugin's Role only" : proof.bind === 'helm' ? "helm's roles only" : 'all roles';
+  return `| \`${key}\` | ${flow} (helm ${proof.major}, ${bind}) | ${proof.exit} | ${proof.verb} ${proof.resources.join('/')} |`;
+}
+
+it('the README lists a plugin Role and helm Role/ClusterRole, every rule is in the proofs table, and its table says how each is proven', () => {
   expect(roles.map((r) => `${r.kind}/${r.name}`)).toEqual(['Role/helm-autorollback', 'Role/helm-webapp-deployer', 'ClusterRole/helm-webapp-deployer']);
   expect(rules.map((r) => r.key).sort()).toEqual(Object.keys(proofs).sort());
+  expect(readmeProofRows()).toEqual(rules.map((r) => proofRow(r.key, proofs[r.key])));
 });
+
+async function expectSucceeded(run: string, flow: Flow): Promise<void> {
+  const { result } = (await positive.get(run)!).find((o) => o.flow === flow)!;
+  if (result.code !== 0) throw new Error(`${flow} exited ${result.code}:\n${result.stderr}`);
+  expect(result.stderr).not.toMatch(/forbidden/i);
+}
 
 describe.each([3, 4] as const)('with exactly the README rules, helm %i', (major) => {
-  it.each(['upgrade', 'history', 'status', 'rollback', 'watchdog'] as const)('%s succeeds', async (flow) => {
-    const outcome = await positive.get(major)!;
-    const { result } = outcome.find((o) => o.flow === flow)!;
-    if (result.code !== 0) throw new Error(`${flow} exited ${result.code}:\n${result.stderr}`);
-    expect(result.stderr).not.toMatch(/forbidden/i);
-  });
+  it.each(allFlows)('%s succeeds', (flow) => expectSucceeded(`all-h${major}`, flow));
 });
 
-describe('removing one rule makes a flow fail (helm 4)', () => {
+describe("with the plugin's Role alone (helm 4)", () => {
+  it.each(pluginFlows)('%s succeeds', (flow) => expectSucceeded('plugin-h4', flow));
+});
+
+describe('removing one rule makes a flow fail', () => {
   const proven = rules.filter((r) => !('notProvenBecause' in (proofs[r.key] ?? { notProvenBecause: '' })));
   it.each(proven.map((r) => [r.key, r] as const))('%s', async (key) => {
     const proof = proofs[key] as Exclude<Proof, { notProvenBecause: string }>;
     const r = await negative.get(key)!;
-    const names = new RegExp(
-      `(not allowed to ${proof.verb} ${proof.resource}\\S* in namespace "${r.ns}"|cannot ${proof.verb} resource \\\\?"${proof.resource}\\\\?" in API group \\\\?"[^"\\\\]*\\\\?" in the namespace \\\\?"${r.ns}\\\\?")`,
-    );
-    expect({ flow: proof.flow, exit: r.code, refused: r.stderr.split('\n').some((l) => names.test(l)) }).toEqual({ flow: proof.flow, exit: proof.exit, refused: true });
+    const resource = `(${proof.resources.join('|')})`;
+    // The plugin's own line, or the API server's words as the plugin or helm print them.
+    const where = proof.resources.includes('namespaces') ? '' : ` in the namespace "${r.ns}"`;
+    const names = new RegExp(`not allowed to ${proof.verb} ${resource}\\S* in namespace "${r.ns}"|cannot ${proof.verb} resource "${resource}" in API group "[^"]*"${where}`);
+    const lines = r.stderr.replace(/\\"/g, '"').split('\n');
+    expect({ flow: proof.flow, exit: r.code, refused: lines.find((l) => names.test(l)) !== undefined }).toEqual({ flow: proof.flow, exit: proof.exit, refused: true });
   });
 });

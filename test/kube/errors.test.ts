@@ -18,9 +18,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function storeFor(server: string, timeoutMs?: number): SecretReleaseStore {
+function storeFor(server: string, timeoutMs?: number, retryBudgetMs = 0): SecretReleaseStore {
   const kc = loadKubeConfig({ kubeconfig: writeKubeconfig(server), env: {} });
-  return new SecretReleaseStore(kc.kubeConfig.makeApiClient(CoreV1Api), { server, timeoutMs });
+  return new SecretReleaseStore(kc.kubeConfig.makeApiClient(CoreV1Api), { server, timeoutMs, retryBudgetMs });
 }
 
 describe('mapKubeError with real client-node failures', () => {
@@ -62,11 +62,14 @@ describe('mapKubeError with real client-node failures', () => {
     }
   });
 
-  it('5xx: ClusterUnavailableError with the status message', async () => {
+  it('a lasting 5xx: ClusterUnavailableError with the status message once the retry budget is spent', async () => {
     const api = await startFakeApi();
     api.failWith = { code: 503, reason: 'ServiceUnavailable', message: 'etcd is down' };
     try {
-      const err = await storeFor(api.url).listHistory('web', 'team').catch((e: unknown) => e);
+      const started = Date.now();
+      const err = await storeFor(api.url, undefined, 1000).listHistory('web', 'team').catch((e: unknown) => e);
+      // Retried (200 + 400 ms of pauses) before giving up.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
       expect(err).toBeInstanceOf(ClusterUnavailableError);
       expect((err as Error).message).toBe(`the Kubernetes API at ${api.url} answered 503 to list secrets in namespace "team": etcd is down`);
     } finally {

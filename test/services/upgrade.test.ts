@@ -391,6 +391,48 @@ describe('upgrade service', () => {
     expect(s.events.filter((e) => e.type === 'verdict' || (e.type === 'helm-output' && e.line.includes('not found')))).toEqual([]);
   });
 
+  it('helm failing on an API server that is briefly unavailable, before storing anything, is started again', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    (await s.helm.next('upgrade', 0)).exit(1, 'Error: UPGRADE FAILED: kubernetes cluster unreachable: Get "https://k8s:6443/version": dial tcp: connect: connection refused');
+    await settle(20);
+    // Not yet: helm is started again after a pause, on the clock.
+    expect(s.helm.verbs()).toEqual(['upgrade']);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', level: 'warn', message: expect.stringMatching(/cluster unreachable.*starting helm again in 1s/) }));
+    s.clock.advance(1000);
+    const second = await s.helm.next('upgrade', 1);
+    expect(second.args).toEqual(s.helm.runs[0]?.args);
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    s.releases.setStatus(2, 'deployed');
+    second.exit(0);
+    expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 2 });
+    expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
+  });
+
+  it('gives up on an API server that stays unavailable after the retry budget (30 s): nothing changed', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    let ended = false;
+    done.catch(() => undefined).finally(() => (ended = true));
+    let failing = 0;
+    while (!ended && failing < 20) {
+      (await s.helm.next('upgrade', failing)).exit(1, 'Error: UPGRADE FAILED: the server is currently unable to handle the request');
+      failing++;
+      await settle(20);
+      // Time moves in small steps, so each restart happens exactly when its pause is over.
+      while (!ended && s.helm.runs.length === failing) {
+        s.clock.advance(500);
+        await settle(5);
+      }
+    }
+    await expect(done).rejects.toThrow(/currently unable to handle the request.*nothing was changed/);
+    // Pauses of 1 + 2 + 4 + 5 + 5 + 5 + 5 = 27 s fit in 30 s (helm fails at once here); the next 5 s would not.
+    expect(failing).toBe(8);
+  });
+
   it('a missing namespace: the error hints at --create-namespace (unless it was given)', async () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);

@@ -1,8 +1,29 @@
 /**
- * Fault injection for the simulated API server: dropped watches, 429 / 500 answers, latency, early
- * resourceVersion expiry and API server restarts. Settings come from a spec string
- * (`drop-watch=3s,error-rate=0.05,throttle-rate=0.05,latency=50ms,expire-rv=30s`) or the programmatic API.
+ * Fault injection for the simulated API server: dropped watches, 429 / 500 answers, 5xx bursts, latency, early
+ * resourceVersion expiry and API server restarts (with downtime). Settings come from a spec string
+ * (`drop-watch=3s,error-rate=0.05,throttle-rate=0.05,latency=50ms,expire-rv=30s`) or the programmatic API; one-off
+ * faults (a burst, a restart, expiring every watch) are triggered programmatically or over /sim/faults/*.
  */
+
+/** The status codes a fault answers with. */
+export type FaultCode = 429 | 500 | 503;
+
+/** What the server answers an API request with when a fault hits it. */
+export interface PickedFault {
+  code: FaultCode;
+  /** Retry-After (seconds) sent with a 429 or 503. */
+  retryAfterSeconds?: number;
+}
+
+/** A burst: every API request is answered `code` until it ends. */
+export interface BurstOptions {
+  /** How long the burst lasts (ms, real time). */
+  forMs: number;
+  /** 500 InternalError (default), 503 ServiceUnavailable or 429 TooManyRequests. */
+  code?: FaultCode;
+  /** Retry-After (seconds) for 429 / 503 answers (default 1 for 429, none for 500 / 503). */
+  retryAfterSeconds?: number;
+}
 
 /** Active fault settings; absent means off. */
 export interface FaultSettings {
@@ -12,8 +33,16 @@ export interface FaultSettings {
   resetWatchMs?: number;
   /** Fraction (0..1) of API requests answered 500 InternalError. */
   errorRate?: number;
-  /** Fraction (0..1) of API requests answered 429 TooManyRequests (Retry-After: 1). */
+  /** Fraction (0..1) of API requests answered 429 TooManyRequests (Retry-After: `retryAfterSeconds`). */
   throttleRate?: number;
+  /** Retry-After (whole seconds) of the 429 answers (default 1). */
+  retryAfterSeconds?: number;
+  /** Start a burst this often (ms): for `burstForMs` every API request is answered `burstCode`. */
+  burstEveryMs?: number;
+  /** How long each periodic burst lasts (ms, default 2 s). */
+  burstForMs?: number;
+  /** The periodic bursts' status code (default 500). */
+  burstCode?: FaultCode;
   /** Extra latency added to every API request (ms). */
   latencyMs?: number;
   /** Drop the watch history this often (ms), so older resourceVersions get 410 Expired. */
@@ -26,8 +55,8 @@ export interface FaultTargets {
   dropWatches(abrupt?: boolean): number;
   /** Expires every resourceVersion older than the current one. */
   expireResourceVersions(): void;
-  /** Closes the HTTP server and listens again on the same port, keeping the store. */
-  restartApiServer(): Promise<void>;
+  /** Closes the HTTP server and listens again on the same port after `downMs` (default 0), keeping the store. */
+  restartApiServer(downMs?: number): Promise<void>;
 }
 
 /** Programmatic fault API handed to tests and the CLI. */
@@ -39,20 +68,32 @@ export interface FaultController {
   /** Turns every fault off. */
   clear(): void;
   /** For the server: the fault to answer this API request with, if any (after the latency delay). */
-  pick(random?: () => number): { code: 429 | 500 } | undefined;
+  pick(random?: () => number): PickedFault | undefined;
+  /** Starts a burst now: every API request is answered with `code` for `forMs` (a running burst is replaced). */
+  burst(options: BurstOptions): void;
+  /** Whether a burst is running. */
+  bursting(): boolean;
   /** For the server: the latency to add to this API request (ms). */
   latencyMs(): number;
   /** Ends every open watch now (cleanly, or cutting the connection when `abrupt`); returns how many were closed. */
   dropWatches(abrupt?: boolean): number;
   /** Expires every older resourceVersion now. */
   expireResourceVersions(): void;
-  /** Restarts the API server (same port, same store): clients see their connections closed. */
-  restartApiServer(): Promise<void>;
+  /**
+   * Expires every older resourceVersion and then cuts every open watch: each client resumes from a
+   * resourceVersion the server no longer has and gets 410 Expired, so it must list again. Returns the watches cut.
+   */
+  expireWatches(): number;
+  /**
+   * Restarts the API server (same port, same store): clients see their connections closed, then connection
+   * refused for `downMs` (default 0), as while a real kube-apiserver restarts.
+   */
+  restartApiServer(downMs?: number): Promise<void>;
   /** Stops the periodic timers. */
   stop(): void;
 }
 
-const knownFaults = ['drop-watch', 'reset-watch', 'error-rate', 'throttle-rate', 'latency', 'expire-rv'];
+const knownFaults = ['drop-watch', 'reset-watch', 'error-rate', 'throttle-rate', 'retry-after', 'latency', 'expire-rv', 'burst-every', 'burst-for', 'burst-code'];
 
 /** Parses `50ms`, `3s`, `2m` (a bare number is milliseconds). */
 export function parseDuration(text: string): number {
@@ -97,6 +138,18 @@ export function parseFaultSpec(spec: string): FaultSettings {
         case 'throttle-rate':
           settings.throttleRate = parseRate('throttle-rate', value);
           break;
+        case 'retry-after':
+          settings.retryAfterSeconds = Math.max(1, Math.round(parseDuration(value.endsWith('s') || value.endsWith('m') ? value : `${value}s`) / 1000));
+          break;
+        case 'burst-every':
+          settings.burstEveryMs = positive(parseDuration(value));
+          break;
+        case 'burst-for':
+          settings.burstForMs = positive(parseDuration(value));
+          break;
+        case 'burst-code':
+          settings.burstCode = parseCode(value);
+          break;
         default:
           throw new Error(`unknown fault "${key}" (known: ${knownFaults.join(', ')})`);
       }
@@ -105,6 +158,12 @@ export function parseFaultSpec(spec: string): FaultSettings {
     }
   }
   return settings;
+}
+
+function parseCode(text: string): FaultCode {
+  const n = Number(text);
+  if (n !== 429 && n !== 500 && n !== 503) throw new Error(`invalid burst-code "${text}" (use 429, 500 or 503)`);
+  return n;
 }
 
 function positive(ms: number): number {
@@ -116,6 +175,11 @@ function positive(ms: number): number {
 export function createFaultController(targets: FaultTargets, initial?: string | FaultSettings): FaultController {
   let settings: FaultSettings = {};
   const timers: NodeJS.Timeout[] = [];
+  let burst: { until: number; code: FaultCode; retryAfterSeconds?: number } | undefined;
+  const startBurst = (options: BurstOptions) => {
+    const code = options.code ?? 500;
+    burst = { until: Date.now() + options.forMs, code, retryAfterSeconds: options.retryAfterSeconds ?? (code === 429 ? 1 : undefined) };
+  };
 
   const stopTimers = () => {
     while (timers.length > 0) clearInterval(timers.pop());
@@ -125,6 +189,11 @@ export function createFaultController(targets: FaultTargets, initial?: string | 
     if (settings.dropWatchMs) timers.push(setInterval(() => targets.dropWatches(), settings.dropWatchMs));
     if (settings.resetWatchMs) timers.push(setInterval(() => targets.dropWatches(true), settings.resetWatchMs));
     if (settings.expireRvMs) timers.push(setInterval(() => targets.expireResourceVersions(), settings.expireRvMs));
+    if (settings.burstEveryMs) {
+      const forMs = settings.burstForMs ?? 2000;
+      const code = settings.burstCode ?? 500;
+      timers.push(setInterval(() => startBurst({ forMs, code }), settings.burstEveryMs));
+    }
     for (const t of timers) t.unref();
   };
 
@@ -136,17 +205,26 @@ export function createFaultController(targets: FaultTargets, initial?: string | 
     },
     clear() {
       settings = {};
+      burst = undefined;
       stopTimers();
     },
     pick(random = Math.random) {
-      if (settings.throttleRate && random() < settings.throttleRate) return { code: 429 };
+      if (burst && Date.now() < burst.until) return burst.retryAfterSeconds === undefined ? { code: burst.code } : { code: burst.code, retryAfterSeconds: burst.retryAfterSeconds };
+      burst = undefined;
+      if (settings.throttleRate && random() < settings.throttleRate) return { code: 429, retryAfterSeconds: settings.retryAfterSeconds ?? 1 };
       if (settings.errorRate && random() < settings.errorRate) return { code: 500 };
       return undefined;
     },
+    burst: startBurst,
+    bursting: () => burst !== undefined && Date.now() < burst.until,
     latencyMs: () => settings.latencyMs ?? 0,
     dropWatches: (abrupt) => targets.dropWatches(abrupt),
     expireResourceVersions: () => targets.expireResourceVersions(),
-    restartApiServer: () => targets.restartApiServer(),
+    expireWatches() {
+      targets.expireResourceVersions();
+      return targets.dropWatches(true);
+    },
+    restartApiServer: (downMs) => targets.restartApiServer(downMs),
     stop: stopTimers,
   };
   if (initial !== undefined && initial !== '') controller.set(initial);

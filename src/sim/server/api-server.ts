@@ -20,7 +20,7 @@ import { type RequestCredentials, unauthorized, type UserInfo } from '../auth/au
 import { authorize, forbidden, type RbacSource, type RequestAttributes } from '../auth/rbac.js';
 import { toTable } from '../api/tables.js';
 import { realClock } from '../clock.js';
-import type { FaultController } from '../faults/index.js';
+import { type FaultController, type PickedFault, parseDuration } from '../faults/index.js';
 import { applyJsonPatch, applyMergePatch, applyPatch, schemaFor, trackUpdate } from '../patch/index.js';
 import { badRequest, notFound, StatusError } from '../store/errors.js';
 import { compileSelectors } from '../store/selectors.js';
@@ -62,8 +62,8 @@ export interface ApiServer {
   listen(port?: number, host?: string): Promise<string>;
   /** Ends every watch, closes every connection and stops listening. */
   close(): Promise<void>;
-  /** Closes and listens again on the same host and port; the store is untouched. */
-  restart(): Promise<void>;
+  /** Closes and listens again on the same host and port after `downMs` (default 0); the store is untouched. */
+  restart(downMs?: number): Promise<void>;
   /** Ends every open watch stream (cleanly, or with `abrupt` by cutting the connection); returns how many there were. */
   dropWatches(abrupt?: boolean): number;
   /** The request counters. */
@@ -84,7 +84,16 @@ function sendJson(res: ServerResponse, code: number, body: unknown): void {
 
 function sendStatus(res: ServerResponse, err: StatusError): void {
   if (err.code === 429) res.setHeader('Retry-After', String(err.details?.retryAfterSeconds ?? 1));
+  else if (err.code === 503 && err.details?.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.details.retryAfterSeconds));
   sendJson(res, err.code, err.toStatus());
+}
+
+/** The Status a picked fault is answered with, worded as kube-apiserver words these answers. */
+function faultStatus(fault: PickedFault): StatusError {
+  const retry = fault.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: fault.retryAfterSeconds };
+  if (fault.code === 429) return new StatusError(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: fault.retryAfterSeconds ?? 1 });
+  if (fault.code === 503) return new StatusError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request', retry);
+  return new StatusError(500, 'InternalError', 'Internal error occurred: injected fault (kube-sim)', {});
 }
 
 function notServed(): StatusError {
@@ -224,6 +233,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   let port = 0;
   let url = '';
   let warnedTrack = false;
+  let restarting: Promise<void> = Promise.resolve();
 
   const track = (before: KubeObject | undefined, after: KubeObject, manager: string, type: ResourceType, subresource?: 'status'): KubeObject => {
     try {
@@ -273,12 +283,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         if (fault) {
           stats.fault(fault.code);
           req.resume();
-          return sendStatus(
-            res,
-            fault.code === 429
-              ? new StatusError(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: 1 })
-              : new StatusError(500, 'InternalError', 'Internal error occurred: injected fault (kube-sim)', {}),
-          );
+          return sendStatus(res, faultStatus(fault));
         }
       }
     }
@@ -289,7 +294,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   /**
    * Fault control for a simulator in another process (`helm autorollback sim`): GET/PUT/DELETE /sim/faults
    * (PUT body: a fault spec as text, or FaultSettings JSON), POST /sim/faults/drop-watches, /reset-watches, /expire-rv,
-   * /restart.
+   * /expire-watches, /burst?for=3s&code=503, /restart?down=2s.
    */
   async function faultEndpoint(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const faults = options.faults?.();
@@ -320,11 +325,33 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return sendJson(res, 200, { expiredThrough: String(store.currentResourceVersion()) });
     }
     if (action === '/restart') {
+      const down = await durationParam(req, 'down');
       // Answer first: the restart closes this very connection.
-      res.on('finish', () => setImmediate(() => void faults.restartApiServer()));
-      return sendJson(res, 202, { restarting: true });
+      res.on('finish', () => setImmediate(() => void faults.restartApiServer(down)));
+      return sendJson(res, 202, { restarting: true, downMs: down });
+    }
+    if (action === '/expire-watches') return sendJson(res, 200, { dropped: faults.expireWatches() });
+    if (action === '/burst') {
+      const forMs = (await durationParam(req, 'for')) || 2000;
+      const codeText = new URL(req.url ?? '/', 'http://sim.local').searchParams.get('code') ?? '500';
+      const code = Number(codeText);
+      if (code !== 429 && code !== 500 && code !== 503) throw badRequest(`invalid code "${codeText}" (use 429, 500 or 503)`);
+      faults.burst({ forMs, code });
+      return sendJson(res, 200, { code, forMs });
     }
     throw notServed();
+  }
+
+  /** A duration query parameter (`?down=3s`, `?for=500ms`) in ms; 0 when absent. */
+  async function durationParam(req: IncomingMessage, name: string): Promise<number> {
+    req.resume();
+    const text = new URL(req.url ?? '/', 'http://sim.local').searchParams.get(name);
+    if (text === null) return 0;
+    try {
+      return parseDuration(text);
+    } catch (err) {
+      throw badRequest((err as Error).message);
+    }
   }
 
   /** Throws the API server's 401 for an unauthenticated request and its 403 for one RBAC does not allow. */
@@ -867,9 +894,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       return url;
     },
     close,
-    async restart() {
-      await close();
-      await startServer();
+    restart(downMs = 0) {
+      // Restarts queue up: a second one while the first is down waits for it (one listener per port).
+      const next = restarting.then(async () => {
+        await close();
+        // While down, connections are refused, as while a real kube-apiserver restarts.
+        if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+        await startServer();
+      });
+      restarting = next.catch(() => undefined);
+      return next;
     },
     dropWatches(abrupt = false) {
       const n = dropWatches(abrupt);

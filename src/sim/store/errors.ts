@@ -16,7 +16,8 @@ export type StatusReason =
   | 'Forbidden'
   | 'Unauthorized'
   | 'TooManyRequests'
-  | 'InternalError';
+  | 'InternalError'
+  | 'ServiceUnavailable';
 
 /** Details naming the object an error is about. */
 export interface StatusDetails {

@@ -512,6 +512,42 @@ describe('fault control over HTTP (/sim/faults)', () => {
   });
 });
 
+describe('one-off faults over HTTP: bursts, expired watches, a restart with downtime', () => {
+  it('answers a burst with 503 until it ends, refuses connections while a restart is down, and 410s resumed watches', async () => {
+    expect(await (await fetch(`${sim.url}/sim/faults/burst?for=60s&code=503`, { method: 'POST' })).json()).toEqual({ code: 503, forMs: 60_000 });
+    const refused = await fetch(`${sim.url}/api/v1/namespaces`);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { reason: string }).reason).toBe('ServiceUnavailable');
+    expect((await fetch(`${sim.url}/sim/faults/burst?for=1s&code=404`, { method: 'POST' })).status).toBe(400);
+    await fetch(`${sim.url}/sim/faults`, { method: 'DELETE' });
+    expect((await fetch(`${sim.url}/api/v1/namespaces`)).status).toBe(200);
+
+    // expire-watches: a watch from the current resourceVersion is cut; resuming from it gets the 410 ERROR event.
+    const list = (await (await fetch(`${sim.url}/api/v1/namespaces/default/configmaps`)).json()) as { metadata: { resourceVersion: string } };
+    const rv = list.metadata.resourceVersion;
+    const cut = readWatch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`, () => false, 8000);
+    await waitFor('watch open', () => sim.stats().watchesOpen === 1);
+    await core.createNamespacedConfigMap({ namespace: 'default', body: cm('after-expiry') });
+    expect(await (await fetch(`${sim.url}/sim/faults/expire-watches`, { method: 'POST' })).json()).toEqual({ dropped: 1 });
+    await expect(cut).rejects.toThrow();
+    const resumed = await fetch(`${sim.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`);
+    expect(resumed.status).toBe(200);
+    expect(await resumed.text()).toMatch(/"type":"ERROR".*"code":410/);
+
+    // restart?down=: connection refused while down, the same store after.
+    const started = Date.now();
+    expect((await fetch(`${sim.url}/sim/faults/restart?down=1500ms`, { method: 'POST' })).status).toBe(202);
+    await waitFor('server down', () => Date.now() - started > 200);
+    await expect(fetch(`${sim.url}/api/v1/namespaces`)).rejects.toThrow();
+    let back: V1ConfigMap | undefined;
+    while (!back && Date.now() - started < 10_000) {
+      back = await core.readNamespacedConfigMap({ name: 'after-expiry', namespace: 'default' }).catch(() => undefined);
+    }
+    expect(back?.metadata?.name).toBe('after-expiry');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+  });
+});
+
 describe('unknown fields of built-in kinds', () => {
   const deploymentWith = (extra: Record<string, unknown>) => ({
     apiVersion: 'apps/v1',
