@@ -84,6 +84,24 @@ function generatedModules(commands) {
 }
 
 /**
+ * esbuild plugin: React's packages (react, react-reconciler, scheduler) choose their development or production
+ * build at run time from NODE_ENV, which nobody sets for a CLI, so the bundle carried both and ran the
+ * development one (twice the code to load, slower rendering). Their entry files are read with NODE_ENV fixed to
+ * "production": the development builds drop out of the bundle. Nothing else in the bundle sees the change.
+ */
+function reactProductionBuilds() {
+  return {
+    name: 'react-production-builds',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/ }, (args) => ({
+        contents: readFileSync(args.path, 'utf8').replaceAll('process.env.NODE_ENV', '"production"'),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * Builds the bundle and returns the output folder and esbuild's metafile.
  * @param {{ outdir?: string }} [options]
  */
@@ -116,7 +134,7 @@ export async function buildBundle(options = {}) {
     // Never used at run time: optional peers that are not installed (ink's devtools, ws' native speedups) and
     // typescript, which oclif only requires (inside a try) to read tsconfig.json in development mode.
     external: ['react-devtools-core', 'bufferutil', 'utf-8-validate', 'typescript'],
-    plugins: [generatedModules(commands)],
+    plugins: [generatedModules(commands), reactProductionBuilds()],
   });
   const retired = `${outdir}.old-${process.pid}`;
   if (existsSync(outdir)) renameSync(outdir, retired);

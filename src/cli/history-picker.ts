@@ -1,11 +1,15 @@
 import type { HealthOptions } from '../domain/health/types.js';
 import type { RollbackReport } from '../domain/rollback/manual-report.js';
 import type { Ports } from '../kube/ports.js';
+import type { ReadPorts } from '../kube/read-ports.js';
 
 /** What the picker session needs from the `history` command. */
 export interface PickerSessionOptions {
   release: string;
-  ports: Ports;
+  /** What the list and the detail panel read through (opened before the first frame). */
+  read: ReadPorts;
+  /** The full ports (helm, watches, ledger writes), opened only once a rollback or watchdog is chosen. */
+  ports: () => Promise<Ports>;
   health: HealthOptions;
   showSecrets: boolean;
   /** Draw the rollback with the live view (else plain lines). */
@@ -24,13 +28,14 @@ export interface PickerSessionOptions {
  */
 export function armWatchdogFromPicker(opts: Pick<PickerSessionOptions, 'release' | 'ports' | 'health' | 'live'> & { durationMs: number }): (revision: number) => Promise<void> {
   return async (toRevision) => {
-    const [{ runWatchdogSession }, { watchdogExitCode }, { DEFAULT_BAKE_OPTIONS }] = await Promise.all([
+    const [{ runWatchdogSession }, { watchdogExitCode }, { DEFAULT_BAKE_OPTIONS }, ports] = await Promise.all([
       import('./watchdog-session.js'),
       import('../domain/watchdog/report.js'),
       import('../domain/health/post-rollout.js'),
+      opts.ports(),
     ]);
     const report = await runWatchdogSession({
-      ports: opts.ports, release: opts.release, durationMs: opts.durationMs, toRevision,
+      ports, release: opts.release, durationMs: opts.durationMs, toRevision,
       bake: DEFAULT_BAKE_OPTIONS, health: opts.health, notify: [], live: opts.live,
     });
     process.exitCode = watchdogExitCode(report.outcome);
@@ -56,9 +61,9 @@ export function wantsPicker(
  * `upgrade` on stderr, then prints the result. Returns the report, or undefined when the user left (q/Esc).
  */
 export async function runPickerSession(opts: PickerSessionOptions): Promise<RollbackReport | undefined> {
-  const { ports, release } = opts;
+  const { read, release } = opts;
   const { createPickerSource } = await import('../services/picker.js');
-  const source = createPickerSource({ releases: ports.releases, ledger: ports.ledger }, { release, namespace: ports.namespace, showSecrets: opts.showSecrets });
+  const source = createPickerSource({ releases: read.releases, ledger: read.ledger }, { release, namespace: read.namespace, showSecrets: opts.showSecrets });
   // The listing and the first bodies load while Ink and React are compiled (index() is memoised).
   const early = source.index();
   // The cursor starts on the last known good revision: its diff is what the first frame shows.
@@ -72,7 +77,7 @@ export async function runPickerSession(opts: PickerSessionOptions): Promise<Roll
   ]);
   const picked = await runPicker(source, {
     release,
-    namespace: ports.namespace,
+    namespace: read.namespace,
     stdout: process.stdout,
     stdin: process.stdin,
     color: colorEnabled(process.stdout, process.env),
@@ -87,6 +92,7 @@ export async function runPickerSession(opts: PickerSessionOptions): Promise<Roll
     await opts.onWatchdog?.(picked.revision);
     return undefined;
   }
+  const ports = await opts.ports();
   const view = await ui.openEventView(opts.live, process.stderr, process.env);
   try {
     const { report } = await rollback({ ...ports, emit: (e) => view.onEvent(e) }, {

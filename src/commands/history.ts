@@ -39,22 +39,24 @@ export default class History extends BaseCommand {
     const picker = wantsPicker({ output: flags.output, json: this.jsonEnabled() }, process, process.env);
     const health = parseHealthOptions(flags);
     const watchdogMs = parseBakeDuration(flags.watchdog, 'watchdog');
-    // Loaded lazily so `--help` and bad input never pay for @kubernetes/client-node.
-    const [{ openPorts }, { history }, view] = await Promise.all([
-      import('../kube/ports.js'),
+    // Read-only ports first (no @kubernetes/client-node for the common kubeconfigs: see kube/read-ports.ts);
+    // the full ports only when the picker runs a rollback or a watchdog.
+    const [{ openReadPorts }, { history }, view] = await Promise.all([
+      import('../kube/read-ports.js'),
       import('../services/history.js'),
       import('../ui/history-view.js'),
     ]);
-    const ports = openPorts({ release: args.release, ...flags });
+    const read = await openReadPorts({ release: args.release, ...flags });
     if (picker) {
       const { exitCodeForRollback } = await import('../domain/rollback/manual-report.js');
       const live = wantsLiveView(flags, process.stderr, process.env);
+      const ports = async () => (await import('../kube/ports.js')).openPorts({ release: args.release, ...flags });
       const onWatchdog = armWatchdogFromPicker({ release: args.release, ports, health, live, durationMs: watchdogMs });
-      const report = await runPickerSession({ release: args.release, ports, health, showSecrets: flags['show-secrets'], live, onWatchdog });
+      const report = await runPickerSession({ release: args.release, read, ports, health, showSecrets: flags['show-secrets'], live, onWatchdog });
       if (report) process.exitCode = exitCodeForRollback(report.outcome);
       return undefined;
     }
-    const report = await history({ releases: ports.releases, ledger: ports.ledger }, { release: args.release, namespace: ports.namespace, max: flags.max });
+    const report = await history({ releases: read.releases, ledger: read.ledger }, { release: args.release, namespace: read.namespace, max: flags.max });
     if (this.jsonEnabled()) return report;
     if (flags.output === 'json') this.log(JSON.stringify(report, null, 2));
     else this.log(flags.output === 'yaml' ? view.renderHistoryYaml(report) : view.renderHistoryTable(report));

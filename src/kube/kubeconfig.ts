@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { UsageError } from '../errors/errors.js';
+import { candidateFiles, nonEmpty, resolveNamespace } from './kubeconfig-files.js';
+
+export { resolveNamespace };
 
 /** Where to read the kubeconfig from and which context to use; unset fields fall back like helm does. */
 export interface KubeConfigOptions {
@@ -71,28 +72,6 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): LoadedKubeConfi
   return select(kc, options.context ?? nonEmpty(env.HELM_KUBECONTEXT), present);
 }
 
-/**
- * The namespace a command works in: `-n/--namespace` flag, else `$HELM_NAMESPACE`, else the context's
- * namespace, else "default" (helm's order).
- */
-export function resolveNamespace(
-  flag: string | undefined,
-  loaded: Pick<LoadedKubeConfig, 'contextNamespace'>,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
-  return nonEmpty(flag) ?? nonEmpty(env.HELM_NAMESPACE) ?? nonEmpty(loaded.contextNamespace) ?? 'default';
-}
-
-function candidateFiles(options: KubeConfigOptions, env: Readonly<Record<string, string | undefined>>) {
-  if (options.kubeconfig !== undefined) {
-    if (options.kubeconfig.trim() === '') throw new UsageError('--kubeconfig is empty');
-    return { files: [options.kubeconfig], origin: '--kubeconfig' };
-  }
-  const list = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p.trim() !== '');
-  if (list.length > 0) return { files: [...new Set(list)], origin: 'KUBECONFIG' };
-  return { files: [join(options.home ?? homedir(), '.kube', 'config')], origin: 'the default location' };
-}
-
 function readOne(file: string): KubeConfig {
   if (!statSync(file).isFile()) throw new UsageError(`kubeconfig "${file}" is not a file`, { hint: 'point --kubeconfig or KUBECONFIG at a kubeconfig file' });
   const kc = new KubeConfig();
@@ -132,9 +111,6 @@ function addNew<T extends { name: string }>(into: T[], items: readonly T[]): voi
   for (const item of items) if (!into.some((x) => x.name === item.name)) into.push(item);
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
 
 function firstLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? text;

@@ -18,7 +18,7 @@ export interface HistoryRequest {
 export interface HistoryDeps {
   releases: ReleaseStore;
   /** The autorollback ledger, for the VERDICT column; without it every verdict is unknown. */
-  ledger?: LedgerStore;
+  ledger?: Pick<LedgerStore, 'read'>;
   /** Decoded revisions, shared with the picker; default a fresh cache over `releases`. */
   cache?: RevisionCache;
 }

@@ -54,7 +54,7 @@ export interface PickerRequest {
 }
 
 /** The picker's data over the release store and the ledger, with decoded bodies and diffs cached. */
-export function createPickerSource(deps: { releases: ReleaseStore; ledger?: LedgerStore }, req: PickerRequest): PickerSource {
+export function createPickerSource(deps: { releases: ReleaseStore; ledger?: Pick<LedgerStore, 'read'> }, req: PickerRequest): PickerSource {
   validateReleaseName(req.release);
   const cache = createRevisionCache(deps.releases, req.release, req.namespace);
   const details = new Map<number, Promise<PickerDetails>>();

@@ -15,10 +15,14 @@ export interface FakeApi {
   requests: string[];
   /** The Accept header of each request, in the same order. */
   accepts: string[];
+  /** The Authorization header of each request ('' when none), in the same order. */
+  authorizations: string[];
   /** Objects per "<namespace>/<resource>". */
   objects: Map<string, Array<Record<string, unknown>>>;
   /** When set, every request gets this status and a Status body. */
   failWith?: { code: number; reason: string; message: string };
+  /** With failWith: fail only this many requests, then answer normally. */
+  failTimes?: number;
   /** When true, requests are accepted and never answered. */
   hang: boolean;
   kubeconfigPath: string;
@@ -30,7 +34,8 @@ export async function startFakeApi(): Promise<FakeApi> {
   const objects = new Map<string, Array<Record<string, unknown>>>();
   const requests: string[] = [];
   const accepts: string[] = [];
-  const api = { objects, requests, accepts, hang: false } as Partial<FakeApi> & { hang: boolean };
+  const authorizations: string[] = [];
+  const api = { objects, requests, accepts, authorizations, hang: false } as Partial<FakeApi> & { hang: boolean };
   const server: Server = createServer((req, res) => handle(api as FakeApi, req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -104,6 +109,7 @@ export function releaseRecord(
 function handle(api: FakeApi, req: IncomingMessage, res: ServerResponse): void {
   api.requests.push(`${req.method} ${req.url}`);
   api.accepts.push(req.headers.accept ?? '');
+  api.authorizations.push(req.headers.authorization ?? '');
   if (api.hang) return;
   const send = (code: number, body: unknown) => {
     res.writeHead(code, { 'content-type': 'application/json' });
@@ -111,7 +117,7 @@ function handle(api: FakeApi, req: IncomingMessage, res: ServerResponse): void {
   };
   const status = (code: number, reason: string, message: string) =>
     send(code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-  if (api.failWith) return status(api.failWith.code, api.failWith.reason, api.failWith.message);
+  if (api.failWith && (api.failTimes === undefined || api.failTimes-- > 0)) return status(api.failWith.code, api.failWith.reason, api.failWith.message);
   const url = new URL(req.url ?? '/', 'http://x');
   const m = /^\/api\/v1\/namespaces\/([^/]+)\/(secrets|configmaps)(?:\/([^/]+))?$/.exec(url.pathname);
   if (!m || req.method !== 'GET') return status(404, 'NotFound', 'the server could not find the requested resource');

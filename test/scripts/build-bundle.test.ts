@@ -57,4 +57,28 @@ describe('the built bundle (dist/bundle)', () => {
     const heavy = inputs.filter((i) => /node_modules\/(ink|react|react-reconciler|yoga-layout|@kubernetes\/client-node)\//.test(i));
     expect(heavy).toEqual([]);
   });
+
+  /** The bundle's input files parsed when `file` loads: its own and those of every chunk it imports statically. */
+  const staticInputs = (meta: Metafile, file: string): string[] => {
+    const seen = new Set<string>();
+    const visit = (f: string): void => {
+      if (seen.has(f) || !meta.outputs[f]) return;
+      seen.add(f);
+      for (const i of meta.outputs[f]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+    };
+    visit(file);
+    return [...seen].flatMap((f) => Object.keys(meta.outputs[f]!.inputs));
+  };
+
+  it("loads no @kubernetes/client-node for history's read path (the light reader), and no React development build at all", () => {
+    const meta = JSON.parse(readFileSync(join(repo, 'dist', 'bundle-meta.json'), 'utf8')) as Metafile;
+    const readPorts = Object.keys(meta.outputs).find((f) => Object.keys(meta.outputs[f]!.inputs).includes('src/kube/read-ports.ts'))!;
+    expect(readPorts).toBeDefined();
+    const inputs = staticInputs(meta, readPorts);
+    expect(inputs).toEqual(expect.arrayContaining(['src/kube/rest/rest-client.ts', 'src/kube/release-records.ts']));
+    expect(inputs.filter((i) => i.includes('node_modules/@kubernetes/client-node/'))).toEqual([]);
+    const all = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(all.some((i) => /node_modules\/react-reconciler\/cjs\/react-reconciler\.production\.js$/.test(i))).toBe(true);
+    expect(all.filter((i) => /node_modules\/(react|react-reconciler|scheduler)\/.*development/.test(i))).toEqual([]);
+  });
 });
