@@ -20,6 +20,9 @@ export class KubeTimeoutError extends Error {
   }
 }
 
+/** What to do when the API server cannot be reached. */
+const unreachableHint = 'check that the cluster is up and the server URL of the kubeconfig context; kubectl cluster-info tries it';
+
 const networkReasons: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',
@@ -30,7 +33,13 @@ const networkReasons: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   EPIPE: 'connection closed',
   UND_ERR_SOCKET: 'connection closed',
+  // node-fetch: the response body ended before it was complete (the connection was cut mid-answer).
+  ERR_STREAM_PREMATURE_CLOSE: 'connection closed',
+  'Premature close': 'connection closed',
 };
+
+/** How long a refused connection is retried on a server that never answered (a restart at start-up, ms). */
+export const UNANSWERED_REFUSED_BUDGET_MS = 5_000;
 
 /** HTTP status of a client-node ApiException (or anything shaped like one), else undefined. */
 export function httpStatusOf(err: unknown): number | undefined {
@@ -49,7 +58,7 @@ export function httpStatusOf(err: unknown): number | undefined {
 export function mapKubeError(err: unknown, ctx: KubeCallContext): unknown {
   const what = `${ctx.verb} ${ctx.resource}${ctx.namespace ? ` in namespace "${ctx.namespace}"` : ''}`;
   if (err instanceof KubeTimeoutError) {
-    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${err.message} to ${what}`, { cause: err });
+    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${err.message} to ${what}`, { hint: unreachableHint, cause: err });
   }
   const status = httpStatusOf(err);
   if (status === 401) {
@@ -77,7 +86,7 @@ export function mapKubeError(err: unknown, ctx: KubeCallContext): unknown {
   }
   const reason = networkReason(err);
   if (reason !== undefined) {
-    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${reason}`, { cause: err });
+    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${reason}`, { hint: unreachableHint, cause: err });
   }
   return err;
 }
@@ -107,7 +116,9 @@ const readVerbs = new Set(['get', 'list', 'watch']);
 /**
  * When a failed call is worth repeating, and after how long (a 429's or 503's Retry-After wins): 429 always;
  * 503 always (the server did not take the request); 500/502/504 only for reads, since a write may have been
- * applied; connection refused/reset only once the server answered before (a restart), and reset only for reads.
+ * applied; connection refused for any verb, connection reset or closed only for reads, and both only once the
+ * server answered before (a restart), except that a refused connection is also retried, within
+ * {@link UNANSWERED_REFUSED_BUDGET_MS}, on a server that never answered ({@link retryTransient} caps that).
  */
 export function transientRetryAfterMs(err: unknown, verb: string, server = ''): number | undefined {
   const read = readVerbs.has(verb);
@@ -116,9 +127,10 @@ export function transientRetryAfterMs(err: unknown, verb: string, server = ''): 
     const seconds = retryAfterSeconds(err);
     return seconds === undefined ? 0 : Math.min(seconds, 10) * 1000;
   }
-  if (status !== undefined || !answered.has(server)) return undefined;
+  if (status !== undefined) return undefined;
   const reason = networkReason(err);
-  if (reason === 'connection refused' || (read && (reason === 'connection reset' || reason === 'connection closed'))) return 0;
+  if (reason === 'connection refused') return 0;
+  if (answered.has(server) && read && (reason === 'connection reset' || reason === 'connection closed')) return 0;
   return undefined;
 }
 
@@ -178,7 +190,9 @@ export async function retryTransient<T>(verb: string, call: () => Promise<T>, op
       if (status !== undefined) answered.add(server);
       const after = transientRetryAfterMs(err, verb, server);
       const wait = after === undefined ? undefined : Math.max(after, delay);
-      if (wait === undefined || timing.now() - started + wait > budgetMs) throw err;
+      // A server that never answered may be a wrong URL: only a short wait for it to come up.
+      const budget = answered.has(server) ? budgetMs : Math.min(budgetMs, UNANSWERED_REFUSED_BUDGET_MS);
+      if (wait === undefined || timing.now() - started + wait > budget) throw err;
       await timing.sleep(wait);
       delay = Math.min(delay * 2, 2000);
     }
