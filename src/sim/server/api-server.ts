@@ -272,7 +272,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const statKey = info ? `${resourceKey(info.group, info.resource)}${info.subresource ? `/${info.subresource}` : ''}` : path;
     stats.record(verb, statKey, req.headers['user-agent']);
     measure(verb);
-    if (options.auth) checkAccess(options.auth, req, info, verb, path, url.searchParams);
+    const user = options.auth ? checkAccess(options.auth, req, info, verb, path, url.searchParams) : undefined;
+    if (options.auth && user && info?.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews' && !info.name) {
+      return selfSubjectAccessReview(options.auth, user, info, verb, req, res);
+    }
 
     if (path === '/api' || path.startsWith('/api/') || path === '/apis' || path.startsWith('/apis/')) {
       const faults = options.faults?.();
@@ -355,7 +358,41 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   }
 
   /** Throws the API server's 401 for an unauthenticated request and its 403 for one RBAC does not allow. */
-  function checkAccess(auth: ApiServerAuth, req: IncomingMessage, info: ResourceRequest | undefined, verb: string, path: string, query: URLSearchParams): void {
+  /**
+   * `kubectl auth can-i`: answers a SelfSubjectAccessReview (create only) with the authorizer's decision for the
+   * requesting user; served only with `--rbac`.
+   */
+  async function selfSubjectAccessReview(auth: ApiServerAuth, user: UserInfo, info: ResourceRequest, verb: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (verb !== 'create') throw methodNotAllowed(req.method);
+    if (info.version !== 'v1') throw notServed();
+    const body = decodeBody(await readBody(req), mediaTypeOf(req)) as { metadata?: Record<string, unknown>; spec?: Record<string, Record<string, string> | undefined> };
+    const spec = body.spec ?? {};
+    const ra = spec.resourceAttributes;
+    const nra = spec.nonResourceAttributes;
+    if (!ra && !nra) throw new StatusError(422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', {});
+    const attrs: RequestAttributes = ra
+      ? {
+          user,
+          verb: ra.verb ?? '',
+          resourceRequest: true,
+          apiGroup: ra.group ?? '',
+          resource: ra.resource ?? '',
+          ...(ra.subresource ? { subresource: ra.subresource } : {}),
+          ...(ra.namespace ? { namespace: ra.namespace } : {}),
+          ...(ra.name ? { name: ra.name } : {}),
+        }
+      : { user, verb: nra?.verb ?? '', resourceRequest: false, path: nra?.path ?? '' };
+    const decision = authorize(attrs, auth.rbac);
+    return sendJson(res, 201, {
+      kind: 'SelfSubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata: { ...(body.metadata ?? {}), creationTimestamp: null },
+      spec,
+      status: { allowed: decision.allowed, ...(decision.reason ? { reason: decision.reason } : {}) },
+    });
+  }
+
+  function checkAccess(auth: ApiServerAuth, req: IncomingMessage, info: ResourceRequest | undefined, verb: string, path: string, query: URLSearchParams): UserInfo {
     const socket = req.socket as Partial<TLSSocket>;
     const peer = typeof socket.getPeerCertificate === 'function' ? { authorized: socket.authorized === true, subject: socket.getPeerCertificate().subject as unknown as Record<string, string | string[] | undefined> } : undefined;
     const user = auth.authenticate({ authorization: req.headers.authorization, peer });
@@ -363,6 +400,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const attrs = requestAttributes(user, info, verb, path, query);
     const decision = authorize(attrs, auth.rbac);
     if (!decision.allowed) throw forbidden(attrs, decision.reason);
+    return user;
   }
 
   function verbOf(method: string | undefined, info: ResourceRequest, query: URLSearchParams): string {

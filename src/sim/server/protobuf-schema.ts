@@ -1,7 +1,8 @@
 /**
  * Protobuf message layouts of the Kubernetes kinds whose request bodies the simulator decodes (what kubectl's
  * typed clients and helm's storage driver send). Field names, numbers and types are facts taken from the
- * generated.proto files of k8s.io/api (core, apps, batch, rbac, policy, networking, scheduling, coordination v1),
+ * generated.proto files of k8s.io/api (core, apps, batch, rbac, policy, networking, scheduling, coordination,
+ * authorization v1),
  * restricted to the messages reachable from the kinds below; comments and options are dropped. Messages of
  * groups other than core carry a `<group>_` prefix; apimachinery types (ObjectMeta, Time, IntOrString, Quantity,
  * LabelSelector, Condition, Duration, ListMeta) are declared in protobuf.ts.
@@ -36,6 +37,7 @@ export const protobufKinds: Record<string, string> = {
   'apps/v1/ReplicaSet': 'apps_ReplicaSet',
   'batch/v1/Job': 'batch_Job',
   'batch/v1/CronJob': 'batch_CronJob',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'authorization_SelfSubjectAccessReview',
 };
 
 /** Embedded Go structs (`Message.field`): their fields appear inline in the JSON form of the outer message. */
@@ -54,6 +56,11 @@ export const inlineFields: ReadonlySet<string> = new Set([
 
 /** One message per line. */
 export const kindSchema = `
+message authorization_SelfSubjectAccessReview{optional ObjectMeta metadata=1; optional authorization_SelfSubjectAccessReviewSpec spec=2; optional authorization_SubjectAccessReviewStatus status=3;}
+message authorization_SelfSubjectAccessReviewSpec{optional authorization_ResourceAttributes resourceAttributes=1; optional authorization_NonResourceAttributes nonResourceAttributes=2;}
+message authorization_ResourceAttributes{optional string namespace=1; optional string verb=2; optional string group=3; optional string version=4; optional string resource=5; optional string subresource=6; optional string name=7;}
+message authorization_NonResourceAttributes{optional string path=1; optional string verb=2;}
+message authorization_SubjectAccessReviewStatus{optional bool allowed=1; optional bool denied=4; optional string reason=2; optional string evaluationError=3;}
 message ConfigMap{optional ObjectMeta metadata=1; optional bool immutable=4; map<string,string> data=2; map<string,bytes> binaryData=3;}
 message Secret{optional ObjectMeta metadata=1; optional bool immutable=5; map<string,bytes> data=2; map<string,string> stringData=4; optional string type=3;}
 message Event{optional ObjectMeta metadata=1; optional ObjectReference involvedObject=2; optional string reason=3; optional string message=4; optional EventSource source=5; optional Time firstTimestamp=6; optional Time lastTimestamp=7; optional int32 count=8; optional string type=9; optional Time eventTime=10; optional EventSeries series=11; optional string action=12; optional ObjectReference related=13; optional string reportingComponent=14; optional string reportingInstance=15;}

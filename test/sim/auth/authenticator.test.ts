@@ -2,7 +2,7 @@ import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { Authenticator, groupsFor } from '../../../src/sim/auth/authenticator.js';
-import { withSim, type TestSim } from '../helpers.js';
+import { kubectl, withSim, type TestSim } from '../helpers.js';
 
 describe('Authenticator', () => {
   const auth = new Authenticator();
@@ -47,13 +47,14 @@ describe('kube-sim with rbac over HTTPS', () => {
   const creds = (contextUser: string) => kubeconfig().users.find((u) => u.name === contextUser)!.user;
   const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-  function get(path: string, user: Record<string, string> | undefined): Promise<{ code: number; body: Record<string, unknown> }> {
+  function get(path: string, user: Record<string, string> | undefined, post?: unknown): Promise<{ code: number; body: Record<string, unknown> }> {
     const ca = b64(kubeconfig().clusters[0].cluster['certificate-authority-data']);
     return new Promise((resolve, reject) => {
       const r = request(
         `${sim.url}${path}`,
         {
           ca,
+          method: post ? 'POST' : 'GET',
           ...(user?.['client-certificate-data'] ? { cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']) } : {}),
           headers: user?.token ? { Authorization: `Bearer ${user.token}` } : {},
         },
@@ -64,7 +65,7 @@ describe('kube-sim with rbac over HTTPS', () => {
         },
       );
       r.on('error', reject);
-      r.end();
+      r.end(post ? JSON.stringify(post) : undefined);
     });
   }
 
@@ -131,5 +132,16 @@ describe('kube-sim with rbac over HTTPS', () => {
     expect(kc.contexts.map((c) => c.name)).toEqual(['autorollback-sim-erin']);
     expect(kc['current-context']).toBe('autorollback-sim-erin');
     expect((await get('/api/v1/namespaces/default/pods', kc.users[0].user)).body.message).toContain('User "erin" cannot list resource "pods"');
+  });
+
+  it('answers SelfSubjectAccessReviews truthfully (JSON, and protobuf from kubectl auth can-i)', async () => {
+    const review = (resourceAttributes: Record<string, string>) => ({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes } });
+    const path = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+    const carol = creds('autorollback-sim-carol');
+    expect((await get(path, carol, review({ namespace: 'default', verb: 'list', resource: 'configmaps' }))).body.status).toEqual({ allowed: true });
+    expect((await get(path, carol, review({ namespace: 'default', verb: 'delete', resource: 'configmaps' }))).body.status).toEqual({ allowed: false });
+    const canI = (args: string[]) => kubectl(sim, ['--context', 'autorollback-sim-carol', 'auth', 'can-i', ...args], 4);
+    expect(await canI(['list', 'configmaps', '-n', 'default'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect(await canI(['list', 'secrets', '-n', 'default'])).toMatchObject({ code: 1, stdout: 'no\n' });
   });
 });
