@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// `npm run soak [-- --runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--time-scale T] [--json]`:
+// `npm run soak [-- --runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--parallel P] [--time-scale T] [--json]`:
+// (--concurrency: lanes = releases upgraded at once per fault, default 4; --parallel: faults at once, each on its own
+// kube-sim, default 3)
 // the fault soak of soak/soak.js (builds first, like `npm run bench`). Prints the seed first, one line per run,
 // then the table `fault | runs | missed | false rollbacks | double rollbacks | p95 TTD | errors` and every failure
 // with its seed; exits 1 when any run missed, rolled back falsely or twice, or ended in an unexpected state.
+// --subset (what `npm test` runs, test/soak): two runs per fault, a healthy one and a failing one, the upgrade's
+// pair for every other fault and the watchdog's for the rest.
 // Reproduce one run: `npm run soak -- --fault NAME --seed <base seed> --only <i>` (the run's seed and its scenario
 // follow from the base seed, the fault and i; the interleaving with other lanes does not).
 import { cpus, loadavg } from 'node:os';
 import { FAULTS, formatTable, runSoak } from './soak.js';
 
 function parse(argv) {
-  const opts = { runs: 50, faults: Object.keys(FAULTS), seed: Date.now() % 1_000_000_007, concurrency: 6, timeScale: 10, json: false };
+  const opts = { runs: 50, faults: Object.keys(FAULTS), seed: Date.now() % 1_000_000_007, concurrency: 4, parallelFaults: 3, timeScale: 10, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -26,10 +30,12 @@ function parse(argv) {
     else if (a === '--fault') opts.faults = value().split(',');
     else if (a === '--seed') opts.seed = int(value());
     else if (a === '--concurrency') opts.concurrency = int(value());
+    else if (a === '--parallel') opts.parallelFaults = int(value());
     else if (a === '--time-scale') opts.timeScale = int(value());
     else if (a === '--only') opts.only = Number(value());
+    else if (a === '--subset') opts.subset = true;
     else if (a === '--json') opts.json = true;
-    else fail(`unknown argument ${a} (usage: npm run soak -- [--runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--time-scale T] [--only I] [--json])`);
+    else fail(`unknown argument ${a} (usage: npm run soak -- [--runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--parallel P] [--time-scale T] [--only I] [--subset] [--json])`);
   }
   const unknown = opts.faults.filter((f) => !(f in FAULTS));
   if (unknown.length) fail(`unknown fault ${unknown.join(', ')} (known: ${Object.keys(FAULTS).join(', ')})`);
@@ -43,7 +49,7 @@ function fail(message) {
 
 const opts = parse(process.argv.slice(2));
 const load0 = loadavg();
-console.error(`soak: seed ${opts.seed}, ${opts.runs} run(s) per fault, faults ${opts.faults.join(', ')}, ${opts.concurrency} lanes, time scale ${opts.timeScale}`);
+console.error(`soak: seed ${opts.seed}, ${opts.runs} run(s) per fault, faults ${opts.faults.join(', ')}, ${opts.concurrency} lanes per fault, ${opts.parallelFaults} faults at once, time scale ${opts.timeScale}`);
 console.error(`soak: machine ${cpus().length} cores, load average ${load0.map((l) => l.toFixed(2)).join(' ')} at start`);
 const result = await runSoak({ ...opts, log: (m) => console.error(`  ${m}`) });
 const load1 = loadavg();

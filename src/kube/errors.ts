@@ -30,7 +30,13 @@ const networkReasons: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   EPIPE: 'connection closed',
   UND_ERR_SOCKET: 'connection closed',
+  // node-fetch: the response body ended before it was complete (the connection was cut mid-answer).
+  ERR_STREAM_PREMATURE_CLOSE: 'connection closed',
+  'Premature close': 'connection closed',
 };
+
+/** How long a refused connection is retried on a server that never answered (a restart at start-up, ms). */
+export const UNANSWERED_REFUSED_BUDGET_MS = 5_000;
 
 /** HTTP status of a client-node ApiException (or anything shaped like one), else undefined. */
 export function httpStatusOf(err: unknown): number | undefined {
@@ -107,7 +113,9 @@ const readVerbs = new Set(['get', 'list', 'watch']);
 /**
  * When a failed call is worth repeating, and after how long (a 429's or 503's Retry-After wins): 429 always;
  * 503 always (the server did not take the request); 500/502/504 only for reads, since a write may have been
- * applied; connection refused/reset only once the server answered before (a restart), and reset only for reads.
+ * applied; connection refused for any verb, connection reset or closed only for reads, and both only once the
+ * server answered before (a restart), except that a refused connection is also retried, within
+ * {@link UNANSWERED_REFUSED_BUDGET_MS}, on a server that never answered ({@link retryTransient} caps that).
  */
 export function transientRetryAfterMs(err: unknown, verb: string, server = ''): number | undefined {
   const read = readVerbs.has(verb);
@@ -116,9 +124,10 @@ export function transientRetryAfterMs(err: unknown, verb: string, server = ''): 
     const seconds = retryAfterSeconds(err);
     return seconds === undefined ? 0 : Math.min(seconds, 10) * 1000;
   }
-  if (status !== undefined || !answered.has(server)) return undefined;
+  if (status !== undefined) return undefined;
   const reason = networkReason(err);
-  if (reason === 'connection refused' || (read && (reason === 'connection reset' || reason === 'connection closed'))) return 0;
+  if (reason === 'connection refused') return 0;
+  if (answered.has(server) && read && (reason === 'connection reset' || reason === 'connection closed')) return 0;
   return undefined;
 }
 
@@ -178,7 +187,9 @@ export async function retryTransient<T>(verb: string, call: () => Promise<T>, op
       if (status !== undefined) answered.add(server);
       const after = transientRetryAfterMs(err, verb, server);
       const wait = after === undefined ? undefined : Math.max(after, delay);
-      if (wait === undefined || timing.now() - started + wait > budgetMs) throw err;
+      // A server that never answered may be a wrong URL: only a short wait for it to come up.
+      const budget = answered.has(server) ? budgetMs : Math.min(budgetMs, UNANSWERED_REFUSED_BUDGET_MS);
+      if (wait === undefined || timing.now() - started + wait > budget) throw err;
       await timing.sleep(wait);
       delay = Math.min(delay * 2, 2000);
     }

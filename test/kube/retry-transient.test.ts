@@ -55,18 +55,29 @@ describe('retryTransient: riding out 5xx bursts, throttling and API server resta
     expect(transientRetryAfterMs(api(503, { 'retry-after': '120' }), 'get')).toBe(10_000);
   });
 
-  it('retries connection refused only once that server answered before (a restart, not a wrong URL)', async () => {
-    const { timing } = fakeTiming();
-    const first = failing([refused()]);
-    await expect(retryTransient('get', first.call, { server: 'a', timing })).rejects.toThrow(/ECONNREFUSED/);
-    expect(first.calls()).toBe(1);
+  it('retries connection refused for 5 s on a server that never answered (a wrong URL fails soon), for the whole budget once it answered (a restart)', async () => {
+    const { sleeps, timing } = fakeTiming();
+    const never = failing(Array.from({ length: 100 }, refused));
+    await expect(retryTransient('get', never.call, { server: 'a', timing })).rejects.toThrow(/ECONNREFUSED/);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
+    expect(sleeps.length).toBeGreaterThan(1);
     await retryTransient('get', async () => 'answered', { server: 'a', timing });
-    // Another server that never answered still fails at once.
-    const other = failing([refused()]);
-    await expect(retryTransient('get', other.call, { server: 'b', timing })).rejects.toThrow(/ECONNREFUSED/);
-    const later = failing([refused(), refused()]);
+    const later = failing(Array.from({ length: 8 }, refused));
     await expect(retryTransient('get', later.call, { server: 'a', timing })).resolves.toBe('ok');
-    expect(later.calls()).toBe(3);
+    expect(later.calls()).toBe(9);
+    // Another server that never answered still gets the short wait only.
+    const { sleeps: s2, timing: t2 } = fakeTiming();
+    await expect(retryTransient('get', failing(Array.from({ length: 100 }, refused)).call, { server: 'b', timing: t2 })).rejects.toThrow(/ECONNREFUSED/);
+    expect(s2.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
+  });
+
+  it('retries a cut answer (node-fetch "Premature close") of a read once the server answered', () => {
+    const cut = Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    expect(transientRetryAfterMs(cut, 'list', 'c')).toBeUndefined();
+    return retryTransient('get', async () => 'answered', { server: 'c' }).then(() => {
+      expect(transientRetryAfterMs(cut, 'list', 'c')).toBe(0);
+      expect(transientRetryAfterMs(cut, 'create', 'c')).toBeUndefined();
+    });
   });
 
   it('backs off from 200 ms doubling to 2 s, waits at least Retry-After, and gives up after the budget', async () => {
