@@ -101,6 +101,8 @@ export async function runWatchdog(deps: WatchdogDeps, req: WatchdogRequest): Pro
     : chooseRollbackTarget({ history, attemptedRevision: deployed.revision, ledger: ledgerRead.entries, override: req.toRevision });
   if (req.toRevision !== undefined && 'none' in planned) throw new UsageError(planned.none);
   if ('none' in planned) notice('warn', `no rollback target: ${planned.none}; on degradation the watchdog can only report`);
+  // The rollback needs helm: an unusable one (missing, not helm, too old) is refused now, not at the end of the bake.
+  if (!('none' in planned)) await deps.helm.majorVersion();
   const workloads = releaseWorkloads(release, 'upgrade', req.namespace).filter((w) => !w.hook);
 
   const armedAt = clock.now();
