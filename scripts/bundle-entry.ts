@@ -52,6 +52,15 @@ export const PACKAGE_JSON = PJSON;
 export const notFoundHook: Hook<'command_not_found'> = async function (options) {
   const visible = options.config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]);
   const words = options.id.split(':');
+  // A command that takes no arguments given one (`version extra`) arrives here as `version:extra`.
+  const known = [...words.keys()].map((i) => words.slice(0, words.length - i).join(':')).find((id) => visible.includes(id));
+  if (known !== undefined) {
+    const extras = words.slice(known.split(':').length);
+    const args = Object.keys(options.config.findCommand(known)?.args ?? {}).map((a) => a.toUpperCase());
+    const command = `${options.config.bin} ${known.split(':').join(' ')}`;
+    process.stderr.write(`Error: unexpected argument${extras.length === 1 ? '' : 's'} ${extras.join(' ')} (${command} takes ${args.length > 0 ? args.join(' ') : 'no arguments'}; see --help)\n`);
+    this.exit(2);
+  }
   const suggestion = suggestCommand(words, visible);
   const typed = typedCommand(words, visible);
   const hint = suggestion ? ` Did you mean "${suggestion.split(':').join(' ')}"?` : '';

@@ -82,10 +82,13 @@ export function parseHealthOptions(flags: HealthFlagValues, extra: { waitForJobs
   return health;
 }
 
-/** A flag (or, named in capitals, an argument) value that must be a whole number >= 1, else a one-line usage error. */
-export function positiveInt(text: string, flag: string): number {
+/**
+ * A flag (or, named in capitals, an argument) value that must be a whole number >= 1, else a one-line usage
+ * error, with `hint` as its next step when given.
+ */
+export function positiveInt(text: string, flag: string, hint?: string): number {
   const name = /^[A-Z]/.test(flag) ? flag : `--${flag}`;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`${name} must be a whole number >= 1, got "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new UsageError(`${name} must be a whole number >= 1, got "${text}"`, hint ? { hint } : undefined);
   return Number(text);
 }
 

@@ -39,7 +39,7 @@ export default class Rollback extends BaseCommand {
     const cut = this.argv.indexOf('--');
     const { args, flags } = await this.parse(Rollback, cut < 0 ? this.argv : this.argv.slice(0, cut));
     validateReleaseName(args.release);
-    const revision = args.revision === undefined ? undefined : positiveInt(args.revision, 'REVISION');
+    const revision = args.revision === undefined ? undefined : positiveInt(args.revision, 'REVISION', `see the revisions with: helm autorollback history ${args.release}`);
     const health = parseHealthOptions(flags);
     const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
     if (!flags['dry-run'] && !flags.yes && !interactive) throw new UsageError('rollback needs --yes when not run from a terminal (nothing was changed)', { hint: 'add --yes, or --dry-run to see the plan' });

@@ -31,8 +31,8 @@ export default class Sim extends BaseCommand {
     if (!(timeScale > 0)) throw usage(`--time-scale must be a number greater than 0, got "${flags['time-scale']}"`);
     // Loaded lazily so `--help` and other commands never pay for the simulator.
     const { startSim } = await import('../sim/index.js');
-    const sim = await startSim({ port: flags.port, kubeconfigPath: flags.kubeconfig, config: flags.config, timeScale, faults: flags.faults, ...(flags.rbac ? { rbac: true } : {}) }).catch((err: Error) => {
-      throw usage(err.message.split('\n')[0]);
+    const sim = await startSim({ port: flags.port, kubeconfigPath: flags.kubeconfig, config: flags.config, timeScale, faults: flags.faults, ...(flags.rbac ? { rbac: true } : {}) }).catch((err: Error & { code?: string }) => {
+      throw usage(err.message.split('\n')[0] ?? err.message, startHint(err));
     });
     process.stdout.write(`ready ${sim.url} ${sim.kubeconfigPath}\n`);
     await new Promise<void>((resolve) => {
@@ -46,6 +46,13 @@ export default class Sim extends BaseCommand {
 }
 
 /** Bad flags, an unreadable config, a bad fault spec or a taken port: the user can fix it. */
-function usage(message: string): UsageError {
-  return new UsageError(message);
+function usage(message: string, hint?: string): UsageError {
+  return new UsageError(message, hint ? { hint } : undefined);
+}
+
+/** The fix for a simulator that did not start. */
+function startHint(err: Error & { code?: string }): string | undefined {
+  if (err.name === 'SimConfigError') return 'check the --config path and its YAML (nodes:, images:; see the README, "The simulator")';
+  if (err.code === 'EADDRINUSE') return 'pick another --port, or leave it out for a free one';
+  return undefined;
 }

@@ -53,7 +53,7 @@ export default class Upgrade extends BaseCommand {
     validateReleaseName(args.release);
     checkPassthroughFlags(split.helm);
     const health = parseHealthOptions(flags, { waitForJobs: wantsWaitForJobs(split.helm) });
-    const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
+    const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision', `see the revisions with: helm autorollback history ${args.release}`);
     const notify = parseNotifyFlags(flags.notify);
     const watchdog = parseWatchdogArm(flags);
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.

@@ -20,6 +20,9 @@ export class KubeTimeoutError extends Error {
   }
 }
 
+/** What to do when the API server cannot be reached. */
+const unreachableHint = 'check that the cluster is up and the server URL of the kubeconfig context; kubectl cluster-info tries it';
+
 const networkReasons: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',
@@ -55,7 +58,7 @@ export function httpStatusOf(err: unknown): number | undefined {
 export function mapKubeError(err: unknown, ctx: KubeCallContext): unknown {
   const what = `${ctx.verb} ${ctx.resource}${ctx.namespace ? ` in namespace "${ctx.namespace}"` : ''}`;
   if (err instanceof KubeTimeoutError) {
-    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${err.message} to ${what}`, { cause: err });
+    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${err.message} to ${what}`, { hint: unreachableHint, cause: err });
   }
   const status = httpStatusOf(err);
   if (status === 401) {
@@ -83,7 +86,7 @@ export function mapKubeError(err: unknown, ctx: KubeCallContext): unknown {
   }
   const reason = networkReason(err);
   if (reason !== undefined) {
-    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${reason}`, { cause: err });
+    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${reason}`, { hint: unreachableHint, cause: err });
   }
   return err;
 }

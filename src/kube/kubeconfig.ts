@@ -42,7 +42,9 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): LoadedKubeConfi
   const { files, origin } = candidateFiles(options, env);
   const present = files.filter((f) => existsSync(f));
   if (options.kubeconfig !== undefined && present.length === 0) {
-    throw new UsageError(`kubeconfig "${options.kubeconfig}" does not exist (from --kubeconfig)`);
+    throw new UsageError(`kubeconfig "${options.kubeconfig}" does not exist (from --kubeconfig)`, {
+      hint: 'pass an existing file to --kubeconfig, or leave the flag out to use $KUBECONFIG or ~/.kube/config',
+    });
   }
   const kc = new KubeConfig();
   if (present.length === 0) {
@@ -71,7 +73,7 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): LoadedKubeConfi
 }
 
 function readOne(file: string): KubeConfig {
-  if (!statSync(file).isFile()) throw new UsageError(`kubeconfig "${file}" is not a file`);
+  if (!statSync(file).isFile()) throw new UsageError(`kubeconfig "${file}" is not a file`, { hint: 'point --kubeconfig or KUBECONFIG at a kubeconfig file' });
   const kc = new KubeConfig();
   try {
     // client-node fails on an empty file with a TypeError about `undefined`; say what is wrong instead.
@@ -79,7 +81,7 @@ function readOne(file: string): KubeConfig {
     kc.loadFromFile(file);
   } catch (err) {
     const reason = firstLine((err as Error).message);
-    throw new UsageError(`cannot read kubeconfig "${file}": ${reason}`, { cause: err });
+    throw new UsageError(`cannot read kubeconfig "${file}": ${reason}`, { hint: 'fix the kubeconfig file or pass another with --kubeconfig', cause: err });
   }
   return kc;
 }

@@ -22,7 +22,7 @@ export function parsePrometheusUrl(text: string, flag = 'prometheus'): URL {
     throw new UsageError(`--${flag} "${text}" is not a URL`, { hint: 'give the Prometheus base URL, e.g. http://prometheus.monitoring:9090' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--${flag} must be an http:// or https:// URL, got ${url.protocol}`, { hint: 'e.g. http://prometheus.monitoring:9090' });
+    throw new UsageError(`--${flag} must be an http:// or https:// URL, got "${text}"`, { hint: 'give the Prometheus base URL, e.g. http://prometheus.monitoring:9090' });
   }
   if (url.search !== '' || url.hash !== '') {
     throw new UsageError(`--${flag} must be the Prometheus base URL without ?query or #fragment`, { hint: 'e.g. http://prometheus.monitoring:9090' });

@@ -128,11 +128,12 @@ export async function rollback(deps: RollbackDeps, req: RollbackRequest): Promis
   const { clock, emit } = deps;
   for (const w of ledgerWarnings) emit({ type: 'notice', level: 'warn', message: w, at: clock.now() });
   if (req.dryRun) return { report: buildRollbackReport(plan), plan };
+  // An unusable helm (missing, not helm, too old) is refused before the plan is shown and confirmed.
+  const helmMajor = await deps.helm.majorVersion();
   const blocked = plan.findings.find((f) => f.severity === 'block');
   if (blocked) throw new UsageError(`refusing to roll back to revision ${plan.toRevision}: ${blocked.message}`, blocked.fix ? { hint: blocked.fix } : undefined);
   if (!(await req.confirm(plan))) throw new UsageError('rollback cancelled; nothing was changed');
 
-  const helmMajor = await deps.helm.majorVersion();
   if (plan.pending) emit({ type: 'notice', level: 'warn', message: `release is stuck in ${plan.pending.status} (revision ${plan.pending.revision}); the rollback recovers it`, at: clock.now() });
   emit({ type: 'guard-findings', toRevision: plan.toRevision, findings: plan.findings, at: clock.now() });
   await deps.watch.start();

@@ -13,6 +13,7 @@ import { formatDuration } from '../domain/health/kube-util.js';
 import { describeFailure, type UpgradeEvent } from '../domain/upgrade/events.js';
 import { buildReport, type ReportInput, type UpgradeReport } from '../domain/upgrade/report.js';
 import { UsageError } from '../errors/errors.js';
+import { helmRefusalHint } from '../helm/refusal-hint.js';
 import { goDuration, helmTimeoutMs } from '../helm/upgrade-args.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterWatch } from '../ports/cluster-watch.js';
@@ -210,7 +211,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     if (attempted === undefined) {
       if (failure.reason === 'HelmFailed') {
         // helm refused before storing anything (bad chart, bad values, unreachable repository): bad input.
-        throw new UsageError(`${failure.message} (nothing was changed: helm stored no new revision)`, helmRefusalHint(failure.message, req.helmArgs));
+        throw new UsageError(`${failure.message}; nothing was changed (helm stored no new revision)`, helmRefusalHint(failure.message, req.helmArgs));
       }
       notice('warn', failure.reason === 'Interrupted' ? 'interrupted before helm stored a new revision; nothing was changed' : 'helm stored no new revision; nothing to roll back');
       return finish({ ...reportBase, outcome: 'failed-no-rollback', notRolledBack: 'nothing-stored', failure });
@@ -307,15 +308,6 @@ async function loadBalancersOf(releases: ReleaseStore, req: Pick<UpgradeRequest,
   } catch {
     return [];
   }
-}
-
-/** A next step for a helm refusal the user can fix with a helm flag (a missing namespace: --create-namespace). */
-function helmRefusalHint(message: string, helmArgs: readonly string[]): { hint: string } | undefined {
-  const ns = /namespaces "([^"]+)" not found/.exec(message);
-  if (ns && !helmArgs.some((a) => a === '--create-namespace' || a === '--create-namespace=true')) {
-    return { hint: `create namespace "${ns[1]}" first, or pass --create-namespace` };
-  }
-  return undefined;
 }
 
 /** The release's history, empty when the release does not exist yet. */

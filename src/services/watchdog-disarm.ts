@@ -1,12 +1,15 @@
 import { validateReleaseName } from '../domain/release-name.js';
 import { leaseExpired, leaseExpiresAt } from '../domain/watchdog/lease.js';
 import type { Clock } from '../ports/clock.js';
+import type { ReleaseStore } from '../ports/release-store.js';
 import type { WatchdogLeases } from '../ports/watchdog-lease.js';
 
 /** What `watchdog disarm` needs. */
 export interface DisarmDeps {
   leases: WatchdogLeases;
   clock: Clock;
+  /** When given, disarming a release that does not exist (a typo) is an error, not "no watchdog armed". */
+  releases?: Pick<ReleaseStore, 'listHistory'>;
 }
 
 /** Which watchdog to disarm, by whom, and how long to wait for it to let go. */
@@ -43,7 +46,11 @@ export async function disarmWatchdog(deps: DisarmDeps, req: DisarmRequest): Prom
   const { clock } = deps;
   const base = { release: req.release, namespace: req.namespace };
   const current = await deps.leases.read(req.release, req.namespace);
-  if (!current) return { ...base, result: 'none', message: `no watchdog is armed on ${req.release} in namespace ${req.namespace}` };
+  if (!current) {
+    // Throws ReleaseNotFoundError (exit 2) for a name that is no release here: a typo must not read as done.
+    await deps.releases?.listHistory(req.release, req.namespace);
+    return { ...base, result: 'none', message: `no watchdog is armed on ${req.release} in namespace ${req.namespace}` };
+  }
   const about = { holder: current.holder, revision: current.revision, deadline: current.deadline.toISOString() };
   if (leaseExpired(current, clock.now())) {
     await deps.leases.remove(req.release, req.namespace);

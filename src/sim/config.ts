@@ -239,8 +239,9 @@ export function loadSimConfig(path: string): SimConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SimConfigError(`${path}: cannot read sim config${code ? ` (${code})` : ''}`);
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const reasons: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' };
+    throw new SimConfigError(`cannot read sim config ${path}: ${reasons[code] ?? (code || (e as Error).message)}`);
   }
   return parseSimConfig(text, path);
 }

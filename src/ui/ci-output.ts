@@ -128,14 +128,34 @@ export interface CiRendererOptions {
   github: boolean;
   /** Called once with the Markdown summary when the run finishes (write it to $GITHUB_STEP_SUMMARY / --summary-file). */
   onSummary?: (markdown: string) => void;
+  /**
+   * How long the lines before helm stores a revision (the start line, helm's own output) are held back (default
+   * 10 s; 0: never). When helm refuses the input before that, the run ends with one error line and the held lines
+   * are dropped; otherwise they come out unchanged (they carry their own times) once a revision is seen.
+   */
+  holdMs?: number;
 }
+
+/** Events that come before helm stored anything: held back, since a refusal makes them noise. */
+const beforeStoring = new Set<UpgradeEvent['type']>(['started', 'helm-output', 'notice']);
 
 /**
  * The plain log for CI: the same lines as {@link createPlainRenderer}; under GitHub Actions the upgrade and the
  * rollback each in a collapsible group, the final report outside them, then an `::error` annotation naming the
  * failure reason. Hands the Markdown summary to `onSummary` at the end.
  */
-export function createCiRenderer(out: TextSink, options: CiRendererOptions): PlainRenderer {
+export function createCiRenderer(target: TextSink, options: CiRendererOptions): PlainRenderer {
+  let held: string[] | undefined = (options.holdMs ?? 10_000) > 0 ? [] : undefined;
+  const release = (): void => {
+    if (!held) return;
+    const lines = held;
+    held = undefined;
+    clearTimeout(holdTimer);
+    if (lines.length > 0) target.write(lines.join(''));
+  };
+  const holdTimer = held ? setTimeout(release, options.holdMs ?? 10_000) : undefined;
+  holdTimer?.unref();
+  const out: TextSink = { write: (s) => (held ? held.push(s) : target.write(s)) };
   const plain = createPlainRenderer(out, { color: options.color });
   let state: UpgradeViewState = initialViewState();
   let group = false;
@@ -153,6 +173,7 @@ export function createCiRenderer(out: TextSink, options: CiRendererOptions): Pla
   return {
     onEvent(event: UpgradeEvent) {
       if (closed) return;
+      if (!beforeStoring.has(event.type)) release();
       if (event.type === 'started') {
         const from = event.fromRevision === undefined ? 'first install' : `from revision ${event.fromRevision}`;
         open(`helm autorollback upgrade ${event.release} (namespace ${event.namespace}, ${from})`);
@@ -172,6 +193,12 @@ export function createCiRenderer(out: TextSink, options: CiRendererOptions): Pla
       }
     },
     close() {
+      // Still holding: the run ended before helm stored anything (its error says why); the start line is noise.
+      clearTimeout(holdTimer);
+      if (held) {
+        held = undefined;
+        group = false;
+      }
       end();
       closed = true;
       plain.close();

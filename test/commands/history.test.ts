@@ -80,7 +80,7 @@ describe('helm-autorollback history', () => {
   it('a missing kubeconfig: exit 2, one line naming the path', async () => {
     const viaFlag = await run(['history', 'web', '--kubeconfig', '/no/such/kubeconfig']);
     expect(viaFlag.code).toBe(2);
-    expect(oneLine(viaFlag.stderr)).toEqual(['Error: kubeconfig "/no/such/kubeconfig" does not exist (from --kubeconfig)']);
+    expect(oneLine(viaFlag.stderr)).toEqual(['Error: kubeconfig "/no/such/kubeconfig" does not exist (from --kubeconfig) (pass an existing file to --kubeconfig, or leave the flag out to use $KUBECONFIG or ~/.kube/config)']);
     const viaEnv = await run(['history', 'web'], { KUBECONFIG: '/no/such/a:/no/such/b' });
     expect(viaEnv.code).toBe(2);
     expect(oneLine(viaEnv.stderr)).toEqual([
@@ -95,7 +95,7 @@ describe('helm-autorollback history', () => {
     await new Promise<void>((r) => s.close(() => r()));
     const r = await run(['history', 'web'], { KUBECONFIG: writeKubeconfig(`http://127.0.0.1:${port}`) });
     expect(r.code).toBe(5);
-    expect(oneLine(r.stderr)).toEqual([`Error: cannot reach the Kubernetes API at http://127.0.0.1:${port}: connection refused`]);
+    expect(oneLine(r.stderr)).toEqual([`Error: cannot reach the Kubernetes API at http://127.0.0.1:${port}: connection refused (check that the cluster is up and the server URL of the kubeconfig context; kubectl cluster-info tries it)`]);
   });
 
   it('an unsupported driver: exit 2 before loading any kubeconfig', async () => {

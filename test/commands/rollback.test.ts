@@ -9,7 +9,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, [runJs, 'rollback
 describe('rollback: bad input is one line, exit 2, before the cluster is touched', () => {
   it.each([
     [['web'], /^Error: rollback needs --yes when not run from a terminal \(nothing was changed\) \(add --yes, or --dry-run to see the plan\)$/],
-    [['web', 'two', '--yes'], /^Error: REVISION must be a whole number >= 1, got "two"$/],
+    [['web', 'two', '--yes'], /^Error: REVISION must be a whole number >= 1, got "two" \(see the revisions with: helm autorollback history web\)$/],
     [['Bad_Name', '--yes'], /^Error: .*release name/i],
     [['web', '--yes', '--migration-policy', 'never'], /^Error: Expected --migration-policy=never to be one of: warn, block/],
     [['web', '--yes', '--timeout', '10ms'], /^Error: --timeout 10ms is too short/],

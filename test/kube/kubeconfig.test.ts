@@ -68,16 +68,16 @@ describe('loadKubeConfig', () => {
   });
 
   it.each([
-    ['--kubeconfig that does not exist', () => loadKubeConfig({ kubeconfig: join(dir, 'nope.yaml'), env: {} }), /^kubeconfig ".*nope\.yaml" does not exist \(from --kubeconfig\)$/],
+    ['--kubeconfig that does not exist', () => loadKubeConfig({ kubeconfig: join(dir, 'nope.yaml'), env: {} }), /^kubeconfig ".*nope\.yaml" does not exist \(from --kubeconfig\) \(pass an existing file to --kubeconfig, or leave the flag out/],
     [
       'a KUBECONFIG list of missing files',
       () => loadKubeConfig({ env: { KUBECONFIG: [join(dir, 'a'), join(dir, 'b')].join(delimiter) } }),
       /^no kubeconfig found: ".*a", ".*b" do not exist \(from KUBECONFIG\)/,
     ],
     ['no ~/.kube/config', () => loadKubeConfig({ env: {}, home: join(dir, 'empty-home') }), /^no kubeconfig found: ".*empty-home.\.kube.config" does not exist \(from the default location\) \(pass --kubeconfig or set KUBECONFIG\)$/],
-    ['a folder', () => loadKubeConfig({ kubeconfig: dir, env: {} }), /is not a file$/],
+    ['a folder', () => loadKubeConfig({ kubeconfig: dir, env: {} }), /is not a file \(point --kubeconfig or KUBECONFIG at a kubeconfig file\)$/],
     ['invalid YAML', () => loadKubeConfig({ kubeconfig: file('bad.yaml', 'clusters: [\n  - {name: a\n'), env: {} }), /^cannot read kubeconfig ".*bad\.yaml": /],
-    ['an empty file', () => loadKubeConfig({ kubeconfig: file('empty.yaml', '\n'), env: {} }), /^cannot read kubeconfig ".*empty\.yaml": the file is empty$/],
+    ['an empty file', () => loadKubeConfig({ kubeconfig: file('empty.yaml', '\n'), env: {} }), /^cannot read kubeconfig ".*empty\.yaml": the file is empty \(fix the kubeconfig file or pass another with --kubeconfig\)$/],
     ['an unknown context', () => loadKubeConfig({ kubeconfig: twoContexts, context: 'staging', env: {} }), /^context "staging" not found in kubeconfig ".*two\.yaml" \(known contexts: prod, local\)$/],
     ['no current-context', () => loadKubeConfig({ kubeconfig: file('nocur.yaml', 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n'), env: {} }), /sets no current-context \(pass --kube-context\)$/],
   ])('rejects %s with a one-line UsageError naming it', (_what, fn, message) => {

@@ -25,9 +25,9 @@ describe('parsePrometheusUrl', () => {
   });
 
   it.each([
-    ['prometheus:9090', /--prometheus must be an http:\/\/ or https:\/\/ URL, got prometheus: \(e\.g\. http:\/\/prometheus\.monitoring:9090\)/],
+    ['prometheus:9090', /--prometheus must be an http:\/\/ or https:\/\/ URL, got "prometheus:9090" \(give the Prometheus base URL, e\.g\. http:\/\/prometheus\.monitoring:9090\)/],
     ['not a url', /--prometheus "not a url" is not a URL \(give the Prometheus base URL, e\.g\./],
-    ['ftp://prom', /must be an http:\/\/ or https:\/\/ URL, got ftp:/],
+    ['ftp://prom', /must be an http:\/\/ or https:\/\/ URL, got "ftp:\/\/prom"/],
     ['http://prom:9090/?x=1', /without \?query or #fragment/],
     ['http://prom:9090/api/v1/query', /not an API path \(use http:\/\/prom:9090\)/],
   ])('rejects %p with one line and the fix', (text, message) => {

@@ -1,5 +1,7 @@
 import { createWatchdogLeases } from '../../src/kube/watchdog-lease.js';
 import { disarmWatchdog } from '../../src/services/watchdog-disarm.js';
+import { ReleaseNotFoundError } from '../../src/ports/release-store.js';
+import { FakeReleaseStore } from './fake-release-store.js';
 import { FakeClock, settle } from './upgrade-fakes.js';
 import { MemoryLeaseApi } from './watchdog-fakes.js';
 
@@ -16,6 +18,15 @@ describe('watchdog disarm service', () => {
   it('no lease: says nothing is armed and changes nothing', async () => {
     const s = setup();
     expect(await disarmWatchdog(s.deps, s.req)).toEqual({ release: 'web', namespace: 'prod', result: 'none', message: 'no watchdog is armed on web in namespace prod' });
+  });
+
+  it('no lease on a release that does not exist (a typo): release not found, exit 2, not "nothing armed"', async () => {
+    const s = setup();
+    const releases = new FakeReleaseStore().add('prod', 'web', ['deployed']);
+    expect(await disarmWatchdog({ ...s.deps, releases }, s.req)).toMatchObject({ result: 'none' });
+    const typo = disarmWatchdog({ ...s.deps, releases }, { ...s.req, release: 'wbe' });
+    await expect(typo).rejects.toBeInstanceOf(ReleaseNotFoundError);
+    await expect(typo).rejects.toMatchObject({ exitCode: 2, message: 'release "wbe" not found in namespace "prod" (HELM_DRIVER=secret)' });
   });
 
   it('a live watchdog: writes the request, waits until the holder lets go', async () => {

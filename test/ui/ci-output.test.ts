@@ -181,9 +181,32 @@ describe('createCiRenderer', () => {
     const events = crashloopRun();
     let out = '';
     const r = createCiRenderer({ write: (s) => (out += s) }, { color: false, github: true });
-    r.onEvent(events[0]!);
+    const stored = events.findIndex((e) => e.type === 'revision-detected');
+    for (const e of events.slice(0, stored + 1)) r.onEvent(e);
     r.close();
-    r.onEvent(events[1]!);
+    r.onEvent(events[stored + 1]!);
+    expect(out).toContain('::group::');
     expect(out.trimEnd().split('\n').pop()).toBe('::endgroup::');
+  });
+
+  it('holds the lines before helm stores a revision: dropped when the run ends without one, written once one is stored', () => {
+    const events = crashloopRun();
+    const stored = events.findIndex((e) => e.type === 'revision-detected');
+    expect(events.slice(0, stored).map((e) => e.type)).toContain('started');
+    const refused = { out: '' };
+    const r1 = createCiRenderer({ write: (s) => (refused.out += s) }, { color: false, github: true });
+    for (const e of events.slice(0, stored)) r1.onEvent(e);
+    r1.close();
+    expect(refused.out).toBe('');
+    const ok = { out: '' };
+    const r2 = createCiRenderer({ write: (s) => (ok.out += s) }, { color: false, github: false });
+    for (const e of events.slice(0, stored + 1)) r2.onEvent(e);
+    expect(ok.out.split('\n')[0]).toMatch(/^00:00\.0 upgrading /);
+    const unheld = { out: '' };
+    const r3 = createCiRenderer({ write: (s) => (unheld.out += s) }, { color: false, github: false, holdMs: 0 });
+    r3.onEvent(events[0]!);
+    expect(unheld.out).toMatch(/^00:00\.0 upgrading /);
+    r2.close();
+    r3.close();
   });
 });

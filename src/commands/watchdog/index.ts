@@ -41,7 +41,7 @@ export default class Watchdog extends BaseCommand {
     const durationMs = parseBakeDuration(flags.for, 'for');
     const bake = parseBakeOptions(flags);
     const health = parseHealthOptions({ timeout: flags.timeout, 'max-restarts': '2', 'unschedulable-grace': '30s', 'unready-grace': '120s' });
-    const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision');
+    const toRevision = flags['to-revision'] === undefined ? undefined : positiveInt(flags['to-revision'], 'to-revision', `see the revisions with: helm autorollback history ${args.release}`);
     const analysis = parseAnalysisFlags(flags);
     const notify = parseNotifyFlags(flags.notify);
     // Loaded lazily so `--help` and bad input never pay for client-node, the service or Ink.

@@ -156,7 +156,7 @@ nodes:
     expect(loadSimConfig(file).nodes[0]).toMatchObject({ name: 'n1', cpu: '2', memory: '8Gi' });
     writeFileSync(file, 'timeScale: fast\n');
     expect(() => loadSimConfig(file)).toThrow(`${file}: timeScale: expected a number > 0`);
-    expect(() => loadSimConfig(join(dir, 'nope.yaml'))).toThrow(`${join(dir, 'nope.yaml')}: cannot read sim config (ENOENT)`);
+    expect(() => loadSimConfig(join(dir, 'nope.yaml'))).toThrow(`cannot read sim config ${join(dir, 'nope.yaml')}: no such file`);
   });
 });
 
