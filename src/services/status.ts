@@ -75,6 +75,8 @@ export interface StatusReport {
    * when the bake ends, and whether the holder is still renewing (`live`; false: it stopped, the lease expired).
    */
   watchdog: { holder: string; revision: number; target: number | null; deadline: string; renewedAt: string; live: boolean; disarmRequested: boolean } | null;
+  /** Set when the watchdog's Lease could not be read (e.g. RBAC refused it): why; `watchdog` is then null but unknown. */
+  watchdogUnreadable?: string;
   /** True when the health is healthy and nothing is pending: exit 0. */
   healthy: boolean;
 }
@@ -146,27 +148,32 @@ export async function status(deps: StatusDeps, req: StatusRequest): Promise<Stat
       .map((e) => ({ revision: e.revision, verdict: e.verdict, ...(e.reason ? { reason: e.reason } : {}), decidedAt: e.decidedAt.toISOString() })),
     rollback,
     pending: pending.ok ? null : pending.message,
-    watchdog: await armedWatchdog(deps, req),
+    ...(await armedWatchdog(deps, req)),
     healthy: state === 'healthy' && pending.ok,
   };
 }
 
-/** The release's watchdog Lease as `status` shows it; a lease that cannot be read is no reason to fail status. */
-async function armedWatchdog(deps: StatusDeps, req: StatusRequest): Promise<StatusReport['watchdog']> {
+/**
+ * The release's watchdog Lease as `status` shows it; a lease that cannot be read is no reason to fail status, but
+ * it is said (not shown as "none armed").
+ */
+async function armedWatchdog(deps: StatusDeps, req: StatusRequest): Promise<Pick<StatusReport, 'watchdog' | 'watchdogUnreadable'>> {
   let lease;
   try {
     lease = await deps.leases?.read(req.release, req.namespace);
-  } catch {
-    return null;
+  } catch (err) {
+    return { watchdog: null, watchdogUnreadable: (err instanceof Error ? err.message : String(err)).split('\n')[0] };
   }
-  if (!lease) return null;
+  if (!lease) return { watchdog: null };
   return {
-    holder: lease.holder,
-    revision: lease.revision,
-    target: lease.target ?? null,
-    deadline: lease.deadline.toISOString(),
-    renewedAt: lease.renewedAt.toISOString(),
-    live: !leaseExpired(lease, deps.clock.now()),
-    disarmRequested: lease.disarm !== undefined,
+    watchdog: {
+      holder: lease.holder,
+      revision: lease.revision,
+      target: lease.target ?? null,
+      deadline: lease.deadline.toISOString(),
+      renewedAt: lease.renewedAt.toISOString(),
+      live: !leaseExpired(lease, deps.clock.now()),
+      disarmRequested: lease.disarm !== undefined,
+    },
   };
 }

@@ -21,7 +21,8 @@ export function statusLines(r: StatusReport): ReportLine[] {
   if (w) {
     const what = `revision ${w.revision}, held by ${w.holder}, bake ends ${w.deadline}${w.target === null ? '' : `, target revision ${w.target}`}${w.disarmRequested ? ', disarm requested' : ''}`;
     row('watchdog', w.live ? `armed on ${what}` : `lease expired (its holder stopped renewing at ${w.renewedAt}): ${what}`, w.live ? 'info' : 'warn');
-  } else row('watchdog', 'none armed');
+  } else if (r.watchdogUnreadable) row('watchdog', `unknown: its Lease could not be read (${r.watchdogUnreadable})`, 'warn');
+  else row('watchdog', 'none armed');
   if (r.rollback.toRevision === null) row('rollback', `not possible now: ${r.rollback.refusal ?? 'no target'}`);
   else {
     row('rollback', `to revision ${r.rollback.toRevision}; guards:`);

@@ -39,4 +39,16 @@ describe('status shows an armed watchdog', () => {
     expect(late.watchdog?.live).toBe(false);
     expect(statusLines(late).find((l) => l.label === 'watchdog')?.text).toMatch(/lease expired \(its holder stopped renewing at .*\): revision 2/);
   });
+
+  it('a Lease that cannot be read (RBAC refused it) is said, not shown as none armed; status still answers', async () => {
+    const s = setup();
+    const refused = { ...s.leases, read: () => Promise.reject(new Error('forbidden: not allowed to get leases.coordination.k8s.io in namespace "shop" (403)')) };
+    const r = await status({ ...s.deps, leases: refused }, s.req);
+    expect(r.watchdog).toBeNull();
+    expect(r.watchdogUnreadable).toBe('forbidden: not allowed to get leases.coordination.k8s.io in namespace "shop" (403)');
+    expect(statusLines(r).find((l) => l.label === 'watchdog')).toMatchObject({
+      level: 'warn',
+      text: '  watchdog     unknown: its Lease could not be read (forbidden: not allowed to get leases.coordination.k8s.io in namespace "shop" (403))',
+    });
+  });
 });
