@@ -83,7 +83,7 @@ export const benchmark = {
         // The baseline with plain helm and no --wait (helm's own wait over 200 Deployments is what takes long),
         // then the simulator says when every pod is Ready.
         const t = Date.now();
-        const r = await exec(helmBinary(4), ['upgrade', '--install', 'fleet', chart, '-n', ns, ...base], env);
+        const r = await exec(helmBinary(4), ['upgrade', '--install', 'fleet', chart, '-n', ns, ...base, '--qps', '100'], env);
         if (r.code !== 0) throw new Error(`baseline install in ${ns}: ${r.stderr.trim().split('\n').pop()}`);
         await until(`the release in ${ns} ready`, settled(ns), 600_000);
         setup[label] = { installS: (Date.now() - t) / 1000, pods: sim.store.list('pods', { namespace: ns }).items.length };
@@ -120,7 +120,7 @@ export const benchmark = {
           evidence.disarm(ns);
           results[label].push(sample);
           // Back to the good revision without measuring (plain helm rollback, then the simulator settles).
-          const back = await exec(helmBinary(4), ['rollback', 'fleet', String(report.fromRevision ?? ''), '-n', ns].filter(Boolean), env);
+          const back = await exec(helmBinary(4), ['rollback', 'fleet', String(report.fromRevision ?? ''), '-n', ns, '--qps', '100'].filter(Boolean), env);
           if (back.code !== 0) throw new Error(`rollback in ${ns}: ${back.stderr.trim().split('\n').pop()}`);
           await until(`the release in ${ns} settled again`, settled(ns), 600_000);
           log(`${label} #${i + 1}: ${sample.outcome} ${sample.reason}, precise TTD ${sample.preciseTtdMs} ms, TTD ${sample.ttdMs} ms, RSS ${sample.rssMb.toFixed(0)} MB, CPU ${sample.cpuS.toFixed(1)} s, ${sample.requests} requests, ${sample.mbReceived.toFixed(1)} MB read`);

@@ -4,7 +4,8 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
-  makeInformer,
+  ListWatch,
+  Watch,
   type V1APIResourceList,
   type V1Node,
   type Informer,
@@ -19,6 +20,9 @@ import { sortByRevision, summaryFromLabels, type RevisionSummary } from '../doma
 import type { ClusterWatch } from '../ports/cluster-watch.js';
 import { mapKubeError, retryTransient, transientRetryAfterMs } from './errors.js';
 import type { DriverName } from './release-store.js';
+
+/** Events of type Warning (a field selector every API server supports on core/v1 Events). */
+const WARNINGS = 'type=Warning';
 
 /** What to watch. */
 export interface KubeClusterWatchOptions {
@@ -50,7 +54,8 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   const recordSelector = `name=${release},owner=helm`;
 
   type List = () => Promise<KubernetesListObject<KubernetesObject>>;
-  const make = (path: string, list: List, labelSelector?: string) => makeInformer(kc, path, list, labelSelector) as AnyInformer;
+  const make = (path: string, list: List, labelSelector?: string, fieldSelector?: string) =>
+    new ListWatch(path, new Watch(kc), list, false, labelSelector, fieldSelector) as AnyInformer;
   /** The workload kinds' informers of one namespace. */
   const workloadInformers = (n: string) => ({
     deployments: make(`/apis/apps/v1/namespaces/${n}/deployments`, () => apps.listNamespacedDeployment({ namespace: n }) as never),
@@ -58,9 +63,14 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     statefulSets: make(`/apis/apps/v1/namespaces/${n}/statefulsets`, () => apps.listNamespacedStatefulSet({ namespace: n }) as never),
     daemonSets: make(`/apis/apps/v1/namespaces/${n}/daemonsets`, () => apps.listNamespacedDaemonSet({ namespace: n }) as never),
     jobs: make(`/apis/batch/v1/namespaces/${n}/jobs`, () => batch.listNamespacedJob({ namespace: n }) as never),
-    pods: make(`/api/v1/namespaces/${n}/pods`, () => core.listNamespacedPod({ namespace: n }) as never),
-    events: make(`/api/v1/namespaces/${n}/events`, () => core.listNamespacedEvent({ namespace: n }) as never),
+    pods: makePods(n),
+    // Every rule reads Warning events only; a busy namespace's Normal ones (Scheduled, Pulled, Started... five
+    // per pod) would be most of what the watch holds.
+    events: make(`/api/v1/namespaces/${n}/events`, () => core.listNamespacedEvent({ namespace: n, fieldSelector: WARNINGS }) as never, undefined, WARNINGS),
   });
+  /** The pods informer of a namespace: all its pods, or those `labelSelector` selects. */
+  const makePods = (n: string, labelSelector?: string) =>
+    make(`/api/v1/namespaces/${n}/pods`, () => core.listNamespacedPod({ namespace: n, ...(labelSelector ? { labelSelector } : {}) }) as never, labelSelector);
   type NamespaceInformers = ReturnType<typeof workloadInformers>;
   // The release's namespace first; a manifest may name others (watchNamespaces adds them).
   const byNamespace = new Map<string, NamespaceInformers>([[ns, workloadInformers(ns)]]);
@@ -89,6 +99,8 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     for (const l of changeListeners) l();
   };
 
+  /** Informers replaced by another (selectPods): their errors no longer restart them. */
+  const retired = new WeakSet<AnyInformer>();
   const wire = (name: string, informer: AnyInformer, namespace: string) => {
     informer.on('change', changed);
     // client-node stops an informer on any error but 410; restart it (a fresh list) with backoff.
@@ -98,7 +110,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       delay = 200;
     });
     informer.on('error', (err: unknown) => {
-      if (stopped || starting.has(informer)) return;
+      if (stopped || retired.has(informer) || starting.has(informer)) return;
       // While start() runs, a lasting error fails it; a transient one (a reset, a 5xx) is retried below.
       if (startErrors && transientRetryAfterMs(err, 'watch', options.server) === undefined) {
         startErrors.push({ name, err });
@@ -114,6 +126,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (stopped) return;
+        if (retired.has(informer)) return;
         informer.start().then(
           () => {
             brokenSince = undefined;
@@ -237,6 +250,8 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   /** Every watched namespace's objects of one kind, release namespace first. */
   const list = <T>(kind: keyof NamespaceInformers): T[] =>
     [...byNamespace.entries()].flatMap(([n, i]) => i[kind].list(n) as unknown as T[]);
+  /** The label selector each namespace's pods informer uses now (absent: the whole namespace). */
+  const podSelectors = new Map<string, string>();
 
   /** One informer's start(), rejecting with the error it reported (client-node reports a failed list as an event). */
   async function startOnce(informer: AnyInformer): Promise<void> {
@@ -294,6 +309,30 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       // a namespace we may not read never fails the upgrade by itself; it just stays unseen.
       await Promise.all(fresh.flatMap(([, set]) => Object.values(set).map((i) => i.start().catch(() => undefined))));
       if (stopped) for (const [, set] of fresh) for (const i of Object.values(set)) void i.stop();
+      changed();
+    },
+    async selectPods(namespace, labelSelector) {
+      const set = byNamespace.get(namespace);
+      if (stopped || !set || podSelectors.get(namespace) === labelSelector) return;
+      const informer = makePods(namespace, labelSelector);
+      // Swapped only once its first list is in, so the snapshot never lacks pods in between.
+      try {
+        await startOnce(informer);
+      } catch {
+        void informer.stop();
+        return; // keep watching the whole namespace
+      }
+      if (stopped || byNamespace.get(namespace) !== set) {
+        void informer.stop();
+        return;
+      }
+      const old = set.pods;
+      set.pods = informer;
+      podSelectors.set(namespace, labelSelector);
+      wire('pods', informer, namespace);
+      retired.add(old);
+      old.off('change', changed);
+      void old.stop();
       changed();
     },
     async watchResources(kinds) {

@@ -26,6 +26,13 @@ export interface ClusterWatch {
    */
   watchNamespaces?(namespaces: readonly string[]): Promise<void>;
   /**
+   * Narrows the pods watched in `namespace` (already watched) to those `labelSelector` selects, e.g. the labels
+   * every pod template of the release shares, so a namespace full of other workloads' pods costs nothing.
+   * Resolves once the narrowed list is in (the snapshot keeps the previous pods until then); on failure the
+   * whole namespace stays watched. Optional.
+   */
+  selectPods?(namespace: string, labelSelector: string): Promise<void>;
+  /**
    * Also watches these kinds (custom resources, PersistentVolumeClaims...: discovery, then list + watch per
    * kind and namespace; cluster-scoped kinds cluster-wide); their objects appear in `snapshot().resources`.
    * Resolves once their first lists are in, with the kinds that cannot be watched and why (also in

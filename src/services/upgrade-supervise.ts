@@ -1,4 +1,5 @@
 import type { Failure, HealthOptions, RolloutProgress, Verdict } from '../domain/health/types.js';
+import { sharedPodSelectors } from '../domain/manifest/pod-selector.js';
 import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import { releaseWorkloads, type ReleaseAction } from '../domain/manifest/workloads.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
@@ -154,6 +155,8 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
           }
         }
         await watchOtherKinds(watch, workloads, (message) => emit({ type: 'notice', level: 'warn', message, at: clock.now() }));
+        // Only the release's pods from here on: a namespace full of other workloads' pods then costs nothing.
+        if (watch.selectPods) await Promise.all([...sharedPodSelectors(workloads)].map(([n, selector]) => watch.selectPods!(n, selector)));
         revision = found.revision;
         emit({ type: 'revision-detected', revision: found.revision, workloads: workloads.length, at: clock.now() });
         monitor.setWorkloads(workloads, prev ? templateChanges(prev.manifest, rel.manifest, input.namespace) : undefined);

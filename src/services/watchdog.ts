@@ -1,5 +1,6 @@
 import { bakeBaseline, EMPTY_BAKE_MEMORY, evaluateBake, type BakeMemory, type BakeOptions, type BakeVerdict } from '../domain/health/post-rollout.js';
 import type { HealthOptions } from '../domain/health/types.js';
+import { sharedPodSelectors } from '../domain/manifest/pod-selector.js';
 import { releaseWorkloads } from '../domain/manifest/workloads.js';
 import type { RevisionSummary } from '../domain/release/release.js';
 import { validateReleaseName } from '../domain/release-name.js';
@@ -256,6 +257,9 @@ export async function runWatchdog(deps: WatchdogDeps, req: WatchdogRequest): Pro
   };
 
   await deps.watch.start();
+  // Only the release's pods for the bake (the baseline below included), however full the namespace.
+  const watch = deps.watch;
+  if (watch.selectPods) await Promise.all([...sharedPodSelectors(workloads)].map(([n, selector]) => watch.selectPods!(n, selector)));
   const baseline = bakeBaseline(workloads, deps.watch.snapshot(), armedAt);
   const acquired = await deps.leases.acquire(req.release, req.namespace, { holder: req.holder, revision: deployed.revision, ...(req.toRevision === undefined ? {} : { target: req.toRevision }), deadline: state.deadline, durationMs: leaseDurationMs }, armedAt);
   if (!acquired.acquired) {

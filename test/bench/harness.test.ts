@@ -9,6 +9,7 @@ describe('bench/run.js', () => {
     const unknown = spawnSync(process.execPath, [runJs, 'nope'], { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/^Error: unknown benchmark nope \(known: startup(, [a-z-]+)*\)\n$/);
+    for (const name of ['api-load', 'scale', 'ttd']) expect(unknown.stderr).toContain(`, ${name}`);
     const runs = spawnSync(process.execPath, [runJs, '--runs', '0'], { encoding: 'utf8' });
     expect(runs.status).toBe(2);
     expect(runs.stderr).toBe('Error: --runs must be a positive integer, not 0\n');

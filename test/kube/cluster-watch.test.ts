@@ -137,6 +137,39 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
     }
   });
 
+  it('holds Warning events only, and selectPods narrows the pods to a label selector (then follows it live)', async () => {
+    const ns = 'crowd';
+    sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const pod = (name: string, app: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const event = (name: string, type: string) => ({
+      apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns }, type, reason: type === 'Warning' ? 'BackOff' : 'Pulled', message: name,
+      involvedObject: { kind: 'Pod', name: 'mine-1', namespace: ns },
+    });
+    sim.store.create('pods', pod('mine-1', 'mine'));
+    sim.store.create('pods', pod('other-1', 'other'));
+    sim.store.create('events', event('normal-1', 'Normal'));
+    sim.store.create('events', event('warning-1', 'Warning'));
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: ns, release: 'mine', driver: 'secret' });
+    const names = (items: ReadonlyArray<{ metadata?: { name?: string } }>) => items.map((o) => o.metadata?.name).sort();
+    try {
+      await watch.start();
+      expect(names(watch.snapshot().events)).toEqual(['warning-1']);
+      expect(names(watch.snapshot().pods)).toEqual(['mine-1', 'other-1']);
+      await watch.selectPods!(ns, 'app=mine');
+      expect(names(watch.snapshot().pods)).toEqual(['mine-1']);
+      const seen = changeUntil(watch, () => names(watch.snapshot().pods).includes('mine-2'));
+      sim.store.create('pods', pod('other-2', 'other'));
+      sim.store.create('pods', pod('mine-2', 'mine'));
+      sim.store.create('events', event('normal-2', 'Normal'));
+      await seen;
+      expect(names(watch.snapshot().pods)).toEqual(['mine-1', 'mine-2']);
+      expect(names(watch.snapshot().events)).toEqual(['warning-1']);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('an unreachable API server fails start() with a cluster-unavailable error (exit 5)', async () => {
     const k = kube();
     k.kubeConfig.clusters[0] = { ...k.kubeConfig.clusters[0]!, server: 'http://127.0.0.1:9' };
