@@ -296,7 +296,7 @@ export async function runSoak(options) {
       const laneWork = async (lane) => {
         const env = laneEnv(dir, lane, sim);
         let state = await setupLane({ name, lane, env, helmBinary, sim });
-        while (nextRun < indices.length) {
+        while (nextRun < indices.length && (options.stopAt === undefined || Date.now() < options.stopAt)) {
           const i = indices[nextRun++];
           const runSeed = (seed + fi * 100_003 + i * 7919) >>> 0;
           if (!state) state = await setupLane({ name, lane, env, helmBinary, sim, attempt: i });
@@ -312,6 +312,8 @@ export async function runSoak(options) {
           results.push(result);
           const bad = result.verdict.missed + result.verdict.false + result.verdict.double + result.verdict.errors.length;
           log(`${name} #${i} ${result.scenario} helm ${result.major} seed ${runSeed}: ${bad ? `FAIL ${result.verdict.errors.join('; ') || JSON.stringify(result.verdict)}` : 'ok'}${result.ttdMs !== undefined ? ` (TTD ${result.ttdMs} ms)` : ''}`);
+          // A failure's evidence right away (the table and the full evidence come at the end).
+          if (bad) log(`  exit ${result.codes.join(', ')}; ${result.history.join(' | ')}\n${result.stderr.map((e) => e.trim().split('\n').slice(-6).join('\n')).join('\n---\n')}`);
           if (bad) {
             failures.push({ fault: name, ...result });
             state = undefined; // a fresh lane: a broken release would poison the next runs
@@ -434,6 +436,9 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
       setup = await run(helm, ['upgrade', release, chart, '-n', namespace, '--wait', '--timeout', '2m', ...set(badImage)], penv);
       if (setup.code === 0) break;
       await sleep(1000);
+      // A setup attempt cut by another lane's fault may leave the release pending-*: its documented recovery first.
+      const latest = [...releaseHistory(sim.store, namespace, release).values()].sort((a, b) => b.version - a.version)[0];
+      if (latest && isPending(latest.status)) await run(process.execPath, [cli, 'rollback', release, '-n', namespace, '--yes', '--no-tui'], penv);
     }
     const baked = [...releaseHistory(sim.store, namespace, release).values()].find((h) => h.status === 'deployed' && h.image === badImage);
     if (!baked) return { i, runSeed, scenario, major, codes: [setup.code], history: [], stderr: [setup.stderr], verdict: { missed: 0, false: 0, double: 0, errors: [`setup helm upgrade failed: ${setup.stderr.trim().split('\n').pop()}`] } };

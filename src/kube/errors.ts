@@ -116,9 +116,8 @@ const readVerbs = new Set(['get', 'list', 'watch']);
 /**
  * When a failed call is worth repeating, and after how long (a 429's or 503's Retry-After wins): 429 always;
  * 503 always (the server did not take the request); 500/502/504 only for reads, since a write may have been
- * applied; connection refused for any verb, connection reset or closed only for reads, and both only once the
- * server answered before (a restart), except that a refused connection is also retried, within
- * {@link UNANSWERED_REFUSED_BUDGET_MS}, on a server that never answered ({@link retryTransient} caps that).
+ * applied; connection refused for any verb, connection reset or closed only for reads. On a server that never
+ * answered (maybe a wrong URL) {@link retryTransient} retries those only within {@link UNANSWERED_REFUSED_BUDGET_MS}.
  */
 export function transientRetryAfterMs(err: unknown, verb: string, server = ''): number | undefined {
   const read = readVerbs.has(verb);
@@ -130,7 +129,7 @@ export function transientRetryAfterMs(err: unknown, verb: string, server = ''): 
   if (status !== undefined) return undefined;
   const reason = networkReason(err);
   if (reason === 'connection refused') return 0;
-  if (answered.has(server) && read && (reason === 'connection reset' || reason === 'connection closed')) return 0;
+  if (read && (reason === 'connection reset' || reason === 'connection closed')) return 0;
   return undefined;
 }
 
@@ -190,7 +189,7 @@ export async function retryTransient<T>(verb: string, call: () => Promise<T>, op
       if (status !== undefined) answered.add(server);
       const after = transientRetryAfterMs(err, verb, server);
       const wait = after === undefined ? undefined : Math.max(after, delay);
-      // A server that never answered may be a wrong URL: only a short wait for it to come up.
+      // A server that never answered may be a wrong URL: only a short wait for it to come up (a restart at start-up).
       const budget = answered.has(server) ? budgetMs : Math.min(budgetMs, UNANSWERED_REFUSED_BUDGET_MS);
       if (wait === undefined || timing.now() - started + wait > budget) throw err;
       await timing.sleep(wait);

@@ -27,7 +27,7 @@ import { rollbackAndJudge } from './rollback-and-judge.js';
 import { recoverPending, rollbackRequest, uninstall } from './upgrade-recovery.js';
 import type { UpgradeInterrupt } from './upgrade-interrupt.js';
 import { guardAutomaticRollback } from './upgrade-guards.js';
-import { superviseHelmRetrying } from './upgrade-supervise.js';
+import { isTransientHelmFailure, superviseHelmRetrying } from './upgrade-supervise.js';
 
 /** The ports `upgrade` works through; the command builds the real ones, tests pass fakes. */
 export interface UpgradeDeps {
@@ -147,26 +147,42 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     interrupt?.report({ phase: 'upgrade', ...('revision' in planned ? { target: planned.revision } : {}) });
     emit({ type: 'started', ...base, chart: req.chart, helmMajor, at: clock.now() });
     upgrading = true;
-    const before = latest(history);
+    let before = latest(history);
     const health = withLearnedGraces(req.health, ledger, (text) => notice('info', text));
+    const helmRun = (after: number) =>
+      superviseHelmRetrying(deps, {
+        release: req.release,
+        namespace: req.namespace,
+        args: [
+          'upgrade', '--install', req.release, req.chart, ...req.helmArgs,
+          '--namespace', req.namespace, ...req.helmGlobalArgs,
+          '--wait', '--timeout', goDuration(helmTimeoutMs(req.health.timeoutMs)),
+        ],
+        env: req.helmEnv,
+        phase: 'upgrade',
+        action: firstInstall && after === 0 ? 'install' : 'upgrade',
+        afterRevision: after,
+        ...(after > 0 ? { previousRevision: after } : {}),
+        health,
+        terminateGraceMs: req.terminateGraceMs,
+        ...(interrupt ? { interrupt: interrupt.signal } : {}),
+      });
 
-    const run = await superviseHelmRetrying(deps, {
-      release: req.release,
-      namespace: req.namespace,
-      args: [
-        'upgrade', '--install', req.release, req.chart, ...req.helmArgs,
-        '--namespace', req.namespace, ...req.helmGlobalArgs,
-        '--wait', '--timeout', goDuration(helmTimeoutMs(req.health.timeoutMs)),
-      ],
-      env: req.helmEnv,
-      phase: 'upgrade',
-      action: firstInstall ? 'install' : 'upgrade',
-      afterRevision: latest(history),
-      ...(history.length > 0 ? { previousRevision: latest(history) } : {}),
-      health,
-      terminateGraceMs: req.terminateGraceMs,
-      ...(interrupt ? { interrupt: interrupt.signal } : {}),
-    });
+    const firstRun = await helmRun(before);
+    let run = firstRun;
+    // helm gave up on an API server that was briefly unavailable (a restart, a 5xx burst) after it stored its
+    // revision and recorded it failed, while the workloads showed no failure: that says nothing about the chart,
+    // so the upgrade runs again (once more at most) instead of being rolled back or left failed.
+    for (let again = 0; again < 2 && !firstInstall && !run.healthy && !run.nothingStored && !interrupt?.interrupted; again++) {
+      const message = run.failure?.reason === 'HelmFailed' ? run.failure.message : undefined;
+      if (message === undefined || !isTransientHelmFailure(message)) break;
+      const stored = run.revision ?? (await readHistory(deps.releases, req)).find((h) => h.revision > before)?.revision;
+      const status = stored === undefined ? undefined : (await readHistory(deps.releases, req)).find((h) => h.revision === stored)?.status;
+      if (stored === undefined || status !== 'failed') break;
+      notice('warn', `${message}: helm gave up on an API server that was briefly unavailable after storing revision ${stored} (recorded failed; its workloads showed no failure); running the upgrade again`);
+      before = stored;
+      run = await helmRun(stored);
+    }
     upgrading = false;
     let attempted = run.revision;
     if (attempted === undefined && !run.healthy) {
@@ -177,7 +193,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     const reportBase: Omit<ReportInput, 'outcome'> = {
       ...base,
       ...(attempted === undefined ? {} : { attemptedRevision: attempted }),
-      startedAt: run.startedAt,
+      startedAt: firstRun.startedAt,
     };
     const finish = (input: ReportInput): UpgradeReport => {
       interrupt?.report({ phase: 'done' });

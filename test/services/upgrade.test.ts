@@ -412,6 +412,48 @@ describe('upgrade service', () => {
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
   });
 
+  it('helm giving up on a briefly unavailable API server after storing its revision: the upgrade runs again, no rollback', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const first = await s.helm.next('upgrade', 0);
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('1')] });
+    await settle();
+    // helm's own requests fail while the API server restarts: it records revision 2 failed and exits.
+    s.releases.setStatus(2, 'failed');
+    first.exit(1, 'Error: UPGRADE FAILED: Get "https://k8s:6443/apis/apps/v1/namespaces/x/deployments/web": dial tcp: connect: connection refused');
+    const second = await s.helm.next('upgrade', 1);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 2 .*running the upgrade again/) }));
+    s.releases.put(3, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    s.releases.setStatus(3, 'deployed');
+    second.exit(0);
+    expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 3 });
+    expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
+  });
+
+  it('helm failing after storing its revision for a reason that is not the API server: no second upgrade', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const first = await s.helm.next('upgrade', 0);
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.releases.setStatus(2, 'failed');
+    first.exit(1, 'Error: UPGRADE FAILED: cannot patch "web" with kind Deployment: Deployment.apps "web" is invalid');
+    const rb = await s.helm.next('rollback');
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    s.releases.setStatus(3, 'deployed');
+    rb.exit(0);
+    expect(await done).toMatchObject({ outcome: 'rolled-back' });
+    expect(s.helm.verbs()).toEqual(['upgrade', 'rollback']);
+  });
+
   it('gives up on an API server that stays unavailable after the retry budget (30 s): nothing changed', async () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
