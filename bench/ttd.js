@@ -82,7 +82,6 @@ export const benchmark = {
     }
 
     const rows = [];
-    const overheads = [];
     for (const mode of wanted) {
       const r = results[mode];
       if (r.error) {
@@ -96,9 +95,10 @@ export const benchmark = {
       const rolledBack = ok.filter((s) => s.outcome === 'rolled-back').length;
       const f = (v) => (v === undefined ? '-' : String(Math.round(v)));
       rows.push([mode, r.scale, reasons, `${rolledBack}/${r.samples.length}`, f(percentile(precise, 50)), f(percentile(precise, 95)), f(Math.max(...precise)), f(percentile(ttd, 50)), f(percentile(ttd, 95))]);
-      if (mode !== 'unready') for (const v of precise) overheads.push({ mode, v });
     }
-    const worst95 = Math.max(...wanted.filter((m) => m !== 'unready' && results[m].samples).map((m) => percentile(results[m].samples.map((s) => s.preciseMs).filter((v) => v !== undefined), 95) ?? Infinity));
+    // Unready verdicts wait out their grace on purpose (unready, and progress-deadline whose pods never get Ready).
+    const graceBound = (m) => results[m].samples?.every((x) => x.reason === 'Unready');
+    const worst95 = Math.max(...wanted.filter((m) => results[m].samples && !graceBound(m)).map((m) => percentile(results[m].samples.map((s) => s.preciseMs).filter((v) => v !== undefined), 95) ?? Infinity));
     return {
       title: `time to detect after the first signal (ms), ${n} failing upgrades per mode (helm autorollback upgrade, helm 4, kube-sim)`,
       columns: ['failure mode', 'scale', 'verdict', 'rolled back', 'precise p50', 'precise p95', 'precise max', 'TTD p50', 'TTD p95'],
@@ -111,7 +111,7 @@ export const benchmark = {
         `scale ${FAST_SCALE}: modes decided by one write (the scale only shortens the wait for it); 1: ${Object.entries(realTime).map(([m, why]) => `${m} (${why})`).join(', ')}.`,
         `${lanes} modes at a time on the shared machine; a baseline install through the plugin per mode, then the failing upgrades in a row.`,
       ],
-      verdicts: [{ label: `precise TTD p95 <= 1 s in every mode but the grace-bound unready (worst p95 ${Math.round(worst95)} ms)`, ok: worst95 <= 1000 }],
+      verdicts: [{ label: `precise TTD p95 <= 1 s in every mode but those decided Unready after their grace (worst p95 ${Math.round(worst95)} ms)`, ok: worst95 <= 1000 }],
     };
   },
 };

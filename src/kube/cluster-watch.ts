@@ -252,6 +252,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
     [...byNamespace.entries()].flatMap(([n, i]) => i[kind].list(n) as unknown as T[]);
   /** The label selector each namespace's pods informer uses now (absent: the whole namespace). */
   const podSelectors = new Map<string, string>();
+  let started = false;
 
   /** One informer's start(), rejecting with the error it reported (client-node reports a failed list as an event). */
   async function startOnce(informer: AnyInformer): Promise<void> {
@@ -272,6 +273,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
 
   return {
     async start() {
+      started = true;
       startErrors = [];
       try {
         // An informer reports a failed list (an ApiException, `code`) and a failed watch (`statusCode`) as 'error'.
@@ -315,6 +317,21 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       const set = byNamespace.get(namespace);
       if (stopped || !set || podSelectors.get(namespace) === labelSelector) return;
       const informer = makePods(namespace, labelSelector);
+      const swap = () => {
+        const old = set.pods;
+        set.pods = informer;
+        if (namespace === ns) informers.pods = informer;
+        podSelectors.set(namespace, labelSelector);
+        wire('pods', informer, namespace);
+        retired.add(old);
+        old.off('change', changed);
+        return old;
+      };
+      // Before start(): the narrowed informer is the one start() lists, and the whole namespace is never read.
+      if (!started) {
+        swap();
+        return;
+      }
       // Swapped only once its first list is in, so the snapshot never lacks pods in between.
       try {
         await startOnce(informer);
@@ -326,13 +343,7 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
         void informer.stop();
         return;
       }
-      const old = set.pods;
-      set.pods = informer;
-      podSelectors.set(namespace, labelSelector);
-      wire('pods', informer, namespace);
-      retired.add(old);
-      old.off('change', changed);
-      void old.stop();
+      void swap().stop();
       changed();
     },
     async watchResources(kinds) {

@@ -28,8 +28,8 @@ export interface ClusterWatch {
   /**
    * Narrows the pods watched in `namespace` (already watched) to those `labelSelector` selects, e.g. the labels
    * every pod template of the release shares, so a namespace full of other workloads' pods costs nothing.
-   * Resolves once the narrowed list is in (the snapshot keeps the previous pods until then); on failure the
-   * whole namespace stays watched. Optional.
+   * Called before start(), start() lists only those; after it, resolves once the narrowed list is in (the
+   * snapshot keeps the previous pods until then), and on failure the whole namespace stays watched. Optional.
    */
   selectPods?(namespace: string, labelSelector: string): Promise<void>;
   /**

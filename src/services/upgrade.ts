@@ -6,7 +6,8 @@ import { holdBack } from '../domain/rollback/hold-back.js';
 import type { MigrationPolicy } from '../domain/guards/index.js';
 import { afterFailurePlan } from '../domain/rollback/plan.js';
 import { objectName } from '../domain/manifest/workload-ref.js';
-import { workloadsFromManifest } from '../domain/manifest/workloads.js';
+import { sharedPodSelectors } from '../domain/manifest/pod-selector.js';
+import { releaseWorkloads, workloadsFromManifest } from '../domain/manifest/workloads.js';
 import { chooseRollbackTarget } from '../domain/rollback/target.js';
 import { learnedStartupMs, type LedgerEntry } from '../domain/rollback/ledger.js';
 import { formatDuration } from '../domain/health/kube-util.js';
@@ -126,6 +127,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     else if (phase === 'rollback' || phase === 'uninstall') notice('warn', `interrupted (${interrupt?.reason}): the ${phase} continues; interrupt again to abandon it (exits at once)`);
   };
   interrupt?.signal.addEventListener('abort', onInterrupt, { once: true });
+  await narrowPodsToDeployed(deps, req, history);
   await deps.watch.start();
   try {
     if (!pending.ok) {
@@ -348,4 +350,20 @@ async function record(
     notice('warn', `could not record revision ${entry.revision} in the autorollback ledger: ${(err as Error).message}`);
   }
   return [...ledger.filter((e) => e.revision !== entry.revision), entry];
+}
+
+/**
+ * Before the watch starts: its pods narrowed to the labels the deployed revision's pod templates share, so a
+ * namespace full of other workloads' pods is never listed whole (the new revision's own labels are applied
+ * once helm stores it). Best effort: without a deployed revision, or when it cannot be read, the watch
+ * starts on the whole namespace.
+ */
+async function narrowPodsToDeployed(deps: UpgradeDeps, req: UpgradeRequest, history: readonly RevisionSummary[]): Promise<void> {
+  const watch = deps.watch;
+  const deployed = [...history].reverse().find((h) => h.status === 'deployed')?.revision;
+  if (!watch.selectPods || deployed === undefined) return;
+  const release = await deps.releases.getRevision(req.release, req.namespace, deployed).catch(() => undefined);
+  if (!release) return;
+  const selector = sharedPodSelectors(releaseWorkloads(release, 'upgrade', req.namespace)).get(req.namespace);
+  if (selector) await watch.selectPods(req.namespace, selector);
 }

@@ -131,11 +131,42 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-/** Runs one row and checks everything it promises. */
-async function check(row: BadInputCase): Promise<void> {
+/** What one row did: its output and the cluster around it. */
+interface Outcome {
+  r: RunResult;
+  before: string[];
+  after: string[];
+}
+
+/** Runs one row, snapshotting the cluster before and after. */
+async function runRow(row: BadInputCase): Promise<Outcome> {
   const before = clusterSnapshot(sim.store);
   const r = await ours(row.argv(world), envFor(row)).done;
-  const after = clusterSnapshot(sim.store);
+  return { r, before, after: clusterSnapshot(sim.store) };
+}
+
+/**
+ * Starts every row, `width` at a time (the machine has two cores); each row's outcome is awaited by its own test.
+ * A row that changed the cluster shows in the snapshots of the rows beside it too: a failure either way.
+ */
+function runAll(rows: readonly BadInputCase[], width: number): Map<BadInputCase, Promise<Outcome>> {
+  const lanes: Array<Promise<unknown>> = Array.from({ length: width }, () => Promise.resolve());
+  const outcomes = new Map<BadInputCase, Promise<Outcome>>();
+  rows.forEach((row, i) => {
+    const outcome = (lanes[i % width] as Promise<unknown>).then(() => runRow(row));
+    lanes[i % width] = outcome.catch(() => undefined);
+    outcomes.set(row, outcome);
+  });
+  return outcomes;
+}
+
+/** Runs one row and checks everything it promises. */
+async function check(row: BadInputCase): Promise<void> {
+  expectRow(row, await runRow(row));
+}
+
+/** Checks everything a row promises. */
+function expectRow(row: BadInputCase, { r, before, after }: Outcome): void {
   const shown = `exit ${r.code}\nstderr:\n${r.stderr}\nstdout:\n${r.stdout}`;
   expect({ exit: r.code, shown }).toEqual({ exit: row.exit, shown });
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
@@ -163,15 +194,19 @@ async function check(row: BadInputCase): Promise<void> {
 
 describe('bad input: one line naming the problem and the fix, the documented exit code, the cluster unchanged', () => {
   const plain = badInputCases.filter((c) => c.phase === undefined);
-  // Two at a time: the machine has two cores.
+  let outcomes = new Map<BadInputCase, Promise<Outcome>>();
+  beforeAll(() => {
+    outcomes = runAll(plain, 2);
+  });
   it.each(plain.map((c) => [`${c.command}: ${c.name}`, c] as const))('%s', async (_name, row) => {
-    await check(row);
+    expectRow(row, await (outcomes.get(row) as Promise<Outcome>));
   }, 60_000);
 
   it('while the plugin upgrades "web" (helm holds it in pending-upgrade), and after that upgrade is killed', async () => {
     const running = badInputCases.filter((c) => c.phase === 'running');
     const stuck = badInputCases.filter((c) => c.phase === 'stuck');
     expect(running.length + stuck.length).toBeGreaterThan(0);
+    await Promise.allSettled(outcomes.values()); // the other rows are done: nothing else touches the cluster now
     holder = ours(['upgrade', 'web', world.webChart, '--no-tui', '--set', 'image=nginx:1.28', '--timeout', '10m', '--unready-grace', '10m'], { ...helmEnv(sim, 4), HELM_BIN: helmBinary(4) }, 120_000);
     const up = holder;
     await waitFor('web revision 2 pending-upgrade', () => {

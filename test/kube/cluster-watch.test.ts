@@ -170,6 +170,23 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
     }
   });
 
+  it('selectPods before start(): the first list already holds only the selected pods', async () => {
+    const ns = 'crowd2';
+    sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    for (const [name, app] of [['a-1', 'a'], ['b-1', 'b']]) sim.store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: ns, release: 'a', driver: 'secret' });
+    try {
+      await watch.selectPods!(ns, 'app=a');
+      const listsBefore = sim.stats().byVerbResource['list pods'] ?? 0;
+      await watch.start();
+      expect(watch.snapshot().pods.map((p) => p.metadata?.name)).toEqual(['a-1']);
+      expect((sim.stats().byVerbResource['list pods'] ?? 0) - listsBefore).toBe(1);
+    } finally {
+      watch.stop();
+    }
+  });
+
   it('an unreachable API server fails start() with a cluster-unavailable error (exit 5)', async () => {
     const k = kube();
     k.kubeConfig.clusters[0] = { ...k.kubeConfig.clusters[0]!, server: 'http://127.0.0.1:9' };

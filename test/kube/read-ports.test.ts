@@ -1,6 +1,6 @@
 // The light read path of `history` (src/kube/read-ports.ts, src/kube/rest/): same answers and same errors as the
 // client-node adapters, and the fallback to them for every kubeconfig shape it does not cover.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPorts } from '../../src/kube/ports.js';
@@ -85,7 +85,10 @@ describe('openReadPorts', () => {
       }
       return 'no error';
     };
-    for (const bad of [flags(plain, { 'kube-context': 'nope' }), flags(join(dir, 'missing')), flags(plain, { driver: 'sql' })]) {
+    const serverless = join(dir, 'serverless');
+    writeFileSync(serverless, `${readFileSync(plain, 'utf8').replace('clusters:\n', 'clusters:\n- name: broken\n  cluster: {}\n')}`);
+    const bads = [flags(plain, { 'kube-context': 'nope' }), flags(join(dir, 'missing')), flags(plain, { driver: 'sql' }), flags(dir), flags(serverless)];
+    for (const bad of bads) {
       const message = await errorOf(() => openReadPorts(bad));
       expect(message).not.toBe('no error');
       expect(message).toBe(await errorOf(() => openPorts(bad)));

@@ -47,8 +47,9 @@ export function loadLiteKubeConfig(options: LiteKubeConfigOptions = {}): LiteKub
 
 function load(options: LiteKubeConfigOptions): LiteKubeConfig | undefined {
   const env = options.env ?? process.env;
-  const present = candidateFiles(options, env).files.filter((f) => existsSync(f) && statSync(f).isFile());
-  if (present.length === 0) return undefined;
+  const present = candidateFiles(options, env).files.filter((f) => existsSync(f));
+  // A folder in the list is an error for the full loader: let it say so.
+  if (present.length === 0 || present.some((f) => !statSync(f).isFile())) return undefined;
   // client-go's merge rule: the first file that names a cluster/user/context or sets current-context wins.
   const clusters = new Map<string, Record<string, unknown>>();
   const users = new Map<string, Record<string, unknown>>();
@@ -90,6 +91,9 @@ function addNamed(into: Map<string, Record<string, unknown>>, list: unknown, fie
     if (!isRecord(item) || typeof item.name !== 'string') return false;
     const value = item[field] ?? {};
     if (!isRecord(value)) return false;
+    // What client-node refuses in any entry (used or not) is left to it, so both accept the same files.
+    if (field === 'cluster' && typeof value.server !== 'string') return false;
+    if (field === 'context' && typeof value.cluster !== 'string') return false;
     if (!into.has(item.name)) into.set(item.name, value);
   }
   return true;
