@@ -1,7 +1,7 @@
 /**
  * The post-rollout form of the verdict engine: health of a release that already rolled out, judged while a
  * watchdog bakes it. The rollout rules (evaluate.ts) ask "did the new revision come up?"; these ask "is it
- * staying up?": restarts growing since the watchdog armed, CrashLoopBackOff, OOMKilled, pods that left Ready
+ * staying up?": restarts growing since the watchdog armed, CrashLoopBackOff (also one that began before arming), OOMKilled, pods that left Ready
  * for longer than a grace, evictions, a Deployment that lost availability for longer than a grace. Nothing
  * fires on a single flap: restarts need a count, unready pods and unavailable Deployments need a grace.
  * Pure: the caller passes `now` and carries {@link BakeMemory} from one evaluation to the next.
@@ -160,8 +160,12 @@ export function evaluateBake(input: BakeInput): BakeVerdict {
         reason ??= c.state?.waiting?.reason ?? c.state?.terminated?.reason;
         if (oom && oomAt && latestInstant(oomAt) > armed) {
           failures.push({ reason: 'OOMKilled', object, container: c.name, message: `container ${c.name} was OOM-killed during the bake (exit code ${oom.exitCode ?? 137}, ${grown} restarts since armed)`, firstSignalAt: oomAt });
-        } else if (c.state?.waiting?.reason === 'CrashLoopBackOff' && grown > 0) {
-          failures.push({ reason: 'CrashLoopBackOff', object, container: c.name, message: `${c.state.waiting.message ?? 'back-off restarting failed container'} (${grown} restarts since armed)`, firstSignalAt: toDate(last?.finishedAt) ?? now });
+        } else if (c.state?.waiting?.reason === 'CrashLoopBackOff') {
+          // Crash-looping now is degraded now, also when the loop began before arming (e.g. a watchdog armed on a
+          // revision plain helm deployed): its restarts may grow too slowly, under a long back-off, to count.
+          const since = grown > 0 ? `${grown} restarts since armed` : `crash-looping since before the watchdog armed, ${c.restartCount ?? 0} restarts`;
+          const crashedAt = toDate(last?.finishedAt) ?? now;
+          failures.push({ reason: 'CrashLoopBackOff', object, container: c.name, message: `${c.state.waiting.message ?? 'back-off restarting failed container'} (${since})`, firstSignalAt: grown > 0 ? crashedAt : new Date(Math.max(crashedAt.getTime(), armed)) });
         } else if (grown >= options.maxRestarts) {
           failures.push({ reason: 'RestartsGrowing', object, container: c.name, message: `container ${c.name} restarted ${grown} times since the watchdog armed (max ${options.maxRestarts})`, firstSignalAt: toDate(last?.finishedAt) ?? now });
         }

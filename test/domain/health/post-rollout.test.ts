@@ -36,6 +36,28 @@ const evicted = (name: string) => {
   return p;
 };
 
+describe('evaluateBake: a pod already crash-looping when the watchdog arms', () => {
+  const looping = (restarts: number) =>
+    newWebPod('a', { containers: [waiting('app', 'CrashLoopBackOff', 'back-off 2m40s restarting failed container=app', { restartCount: restarts, lastTerminated: { exitCode: 1, reason: 'Error', finishedAt: at(50) } })] });
+  const armedOnLoop = bakeBaseline([webRef], cluster([looping(6), readyPod('b', 1), readyPod('c')]), ARMED);
+  const judge = (restarts: number, now: Date) =>
+    evaluateBake({ workloads: [webRef], snapshot: cluster([looping(restarts), readyPod('b', 1), readyPod('c')]), options: DEFAULT_BAKE_OPTIONS, baseline: armedOnLoop, memory: EMPTY_BAKE_MEMORY, now });
+
+  it('is degraded at once, though its restarts have not grown (a long back-off)', () => {
+    const v = judge(6, at(61));
+    expect(v.state).toBe('degraded');
+    if (v.state !== 'degraded') return;
+    expect(v.failure).toMatchObject({ reason: 'CrashLoopBackOff', object: 'Pod/web-5f6c7d8e9b-a', container: 'app', firstSignalAt: ARMED });
+    expect(v.failure.message).toMatch(/back-off 2m40s .*\(crash-looping since before the watchdog armed, 6 restarts\)/);
+  });
+
+  it('a pod that restarted before arming but runs now stays healthy', () => {
+    const runningAgain = bakeBaseline([webRef], cluster([readyPod('a', 6), readyPod('b', 1), readyPod('c')]), ARMED);
+    const v = evaluateBake({ workloads: [webRef], snapshot: cluster([readyPod('a', 6), readyPod('b', 1), readyPod('c')]), options: DEFAULT_BAKE_OPTIONS, baseline: runningAgain, memory: EMPTY_BAKE_MEMORY, now: at(100) });
+    expect(v.state).toBe('healthy');
+  });
+});
+
 describe('evaluateBake: rules and graces', () => {
   type Case = { name: string; snap: ClusterSnapshot; now: Date; options?: Partial<BakeOptions>; state: BakeVerdict['state']; reason?: string; object?: string; firstSignalAt?: Date; message?: RegExp; recheckAt?: Date };
   const cases: Case[] = [
