@@ -48,7 +48,7 @@ describe('evaluateBake: a pod already crash-looping when the watchdog arms', () 
     expect(v.state).toBe('degraded');
     if (v.state !== 'degraded') return;
     expect(v.failure).toMatchObject({ reason: 'CrashLoopBackOff', object: 'Pod/web-5f6c7d8e9b-a', container: 'app', firstSignalAt: ARMED });
-    expect(v.failure.message).toMatch(/back-off 2m40s .*\(crash-looping since before the watchdog armed, 6 restarts\)/);
+    expect(v.failure?.message).toMatch(/back-off 2m40s .*\(crash-looping since before the watchdog armed, 6 restarts\)/);
   });
 
   it('a pod that restarted before arming but runs now stays healthy', () => {
