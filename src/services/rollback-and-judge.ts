@@ -6,7 +6,7 @@ import { findStuckStatefulSets } from '../domain/rollback/statefulset-force.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import type { PodDeleter } from '../ports/pod-deleter.js';
 import { startForcedRollback } from './statefulset-force.js';
-import { superviseHelm, superviseHelmRetrying, type SuperviseDeps } from './upgrade-supervise.js';
+import { isTransientHelmFailure, superviseHelm, superviseHelmRetrying, type SuperviseDeps } from './upgrade-supervise.js';
 
 /**
  * The one rollback of the plugin: `helm rollback RELEASE N --wait`, its rollout judged live with the same
@@ -89,9 +89,8 @@ export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: Rollback
     emit({ type: 'notice', level: force ? 'info' : 'warn', message, at: clock.now() });
   }
   const forcer = force && deps.pods ? startForcedRollback({ watch: deps.watch, pods: deps.pods, clock, emit }, stuck) : undefined;
-  let run: Awaited<ReturnType<typeof superviseHelm>>;
-  try {
-    run = await superviseHelmRetrying(deps, {
+  const helmRollback = (after: number) =>
+    superviseHelmRetrying(deps, {
       release: req.release,
       namespace: req.namespace,
       args: [
@@ -103,11 +102,26 @@ export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: Rollback
       env: req.helmEnv,
       phase: 'rollback',
       action: 'rollback',
-      afterRevision: req.afterRevision,
-      ...(req.afterRevision > 0 ? { previousRevision: req.afterRevision } : {}),
+      afterRevision: after,
+      ...(after > 0 ? { previousRevision: after } : {}),
       health: req.health,
       terminateGraceMs: req.terminateGraceMs,
     });
+  let run: Awaited<ReturnType<typeof superviseHelm>>;
+  try {
+    run = await helmRollback(req.afterRevision);
+    // helm lost a briefly unavailable API server (a restart, a 5xx burst) after storing its rollback revision, which
+    // it then left pending-rollback (or recorded failed) while the workloads showed no failure: that says nothing
+    // about the target, so the rollback runs again (twice at most); helm supersedes the stuck revision.
+    for (let again = 0; again < 2 && !run.healthy && !run.nothingStored && !run.verdictHealthy; again++) {
+      const message = run.failure?.reason === 'HelmFailed' ? run.failure.message : undefined;
+      if (message === undefined || !isTransientHelmFailure(message)) break;
+      const history = await deps.releases.listHistory(req.release, req.namespace).catch(() => []);
+      const stored = history.find((h) => h.revision === run.revision) ?? [...history].reverse().find((h) => h.revision > req.afterRevision);
+      if (stored === undefined || (stored.status !== 'pending-rollback' && stored.status !== 'failed')) break;
+      emit({ type: 'notice', level: 'warn', message: `${message}: helm lost a briefly unavailable API server after storing revision ${stored.revision} (left ${stored.status}; the rollout showed no failure); running the rollback to ${req.toRevision} again`, at: clock.now() });
+      run = await helmRollback(stored.revision);
+    }
   } finally {
     forcer?.stop();
   }

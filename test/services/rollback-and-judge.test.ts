@@ -75,6 +75,44 @@ describe('rollbackAndJudge', () => {
     expect(s.events[s.events.length - 1]).toMatchObject({ type: 'rollback-finished', ok: false, newRevision: 3 });
   });
 
+  it('helm losing a briefly unavailable API server after storing its rollback revision (left pending-rollback): the rollback runs again', async () => {
+    const s = setup();
+    const done = rollbackAndJudge(s.deps, s.req);
+    const first = await s.helm.next('rollback', 0);
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('2')] }); // the old pod still there: nothing judged yet
+    await settle();
+    first.exit(1, 'Error: Get "https://k8s:6443/apis/apps/v1/namespaces/x/deployments/web": dial tcp: connect: connection refused');
+    const second = await s.helm.next('rollback', 1);
+    expect(second.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 3 \(left pending-rollback.*running the rollback to 1 again/) }));
+    s.releases.setStatus(3, 'superseded');
+    s.releases.put(4, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    s.releases.setStatus(4, 'deployed');
+    second.exit(0);
+    const result = await done;
+    expect(result).toMatchObject({ ok: true, newRevision: 4 });
+    expect(s.helm.verbs()).toEqual(['rollback', 'rollback']);
+    expect(s.ledger.entries).toEqual([expect.objectContaining({ revision: 4, verdict: 'healthy' })]);
+  });
+
+  it('helm failing after storing its rollback revision for a reason that is not the API server: no second rollback', async () => {
+    const s = setup();
+    const done = rollbackAndJudge(s.deps, s.req);
+    const first = await s.helm.next('rollback', 0);
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.releases.setStatus(3, 'failed');
+    first.exit(1, 'Error: cannot patch "web" with kind Deployment: Deployment.apps "web" is invalid');
+    const result = await done;
+    expect(result.ok).toBe(false);
+    expect(s.helm.verbs()).toEqual(['rollback']);
+  });
+
   it('a ledger that cannot be written is a warning, never a failed rollback', async () => {
     const s = setup();
     s.ledger.record = async () => {
