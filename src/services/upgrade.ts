@@ -178,8 +178,18 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
       if (message === undefined || !isTransientHelmFailure(message)) break;
       const stored = run.revision ?? (await readHistory(deps.releases, req)).find((h) => h.revision > before)?.revision;
       const status = stored === undefined ? undefined : (await readHistory(deps.releases, req)).find((h) => h.revision === stored)?.status;
-      if (stored === undefined || status !== 'failed') break;
-      notice('warn', `${message}: helm gave up on an API server that was briefly unavailable after storing revision ${stored} (recorded failed; its workloads showed no failure); running the upgrade again`);
+      // helm may not even have reached the API server to record the revision failed: with helm gone, nothing runs
+      // on the release, so the plugin records it failed itself (as before a rollback) and upgrades again.
+      const stuck = status === 'pending-upgrade' && deps.marker !== undefined;
+      if (stored === undefined || (status !== 'failed' && !stuck)) break;
+      if (stuck) {
+        try {
+          await deps.marker!.markFailed(req.release, req.namespace, stored, `Upgrade "${req.release}" failed: autorollback: helm lost the API server: ${message}`);
+        } catch {
+          break;
+        }
+      }
+      notice('warn', `${message}: helm gave up on an API server that was briefly unavailable after storing revision ${stored} (${stuck ? 'left pending-upgrade, now recorded failed' : 'recorded failed'}; its workloads showed no failure); running the upgrade again`);
       before = stored;
       run = await helmRun(stored);
     }

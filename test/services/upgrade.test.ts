@@ -435,6 +435,28 @@ describe('upgrade service', () => {
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
   });
 
+  it('helm losing the API server before it could even record its revision failed (left pending-upgrade): recorded failed, then the upgrade runs again', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const first = await s.helm.next('upgrade', 0);
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [pullingPod('1')] });
+    await settle();
+    first.exit(1, 'Error: UPGRADE FAILED: update: failed to update: the server is currently unable to handle the request');
+    const second = await s.helm.next('upgrade', 1);
+    expect(s.releases.status(2)).toBe('failed');
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 2 \(left pending-upgrade, now recorded failed.*running the upgrade again/) }));
+    s.releases.put(3, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    s.releases.setStatus(3, 'deployed');
+    second.exit(0);
+    expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 3 });
+    expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
+  });
+
   it('helm failing after storing its revision for a reason that is not the API server: no second upgrade', async () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
