@@ -93,6 +93,16 @@ function flowArgs(flow: Flow, ns: string): string[] {
 }
 
 /** Runs a flow as the user: the plugin's CLI, or plain helm for `helm-upgrade`. */
+/** Runs `status` as the admin until it exits 0 (the release rolled out and stable), at most 60 times. */
+async function untilHealthy(major: HelmMajor, ns: string): Promise<void> {
+  let last: RunResult | undefined;
+  for (let i = 0; i < 60; i++) {
+    last = await asUser(sim.kubeconfigPath, major, 'status', ns);
+    if (last.code === 0) return;
+  }
+  throw new Error(`release web in ${ns} never became healthy for the admin's status: exit ${last?.code}\n${last?.stdout}`);
+}
+
 function asUser(kubeconfig: string, major: HelmMajor, flow: Flow, ns: string): Promise<RunResult> {
   const env = helmEnv({ kubeconfigPath: kubeconfig, dir: sim.dir }, major, { HELM_BIN: helmBinary(major), CI: '1', NO_COLOR: '1' });
   if (flow === 'helm-upgrade') return run(helmBinary(major), flowArgs(flow, ns), env, 150_000);
@@ -145,6 +155,9 @@ beforeAll(async () => {
       const ns = 'rbac-ok-plugin';
       const kubeconfig = await bindUser('reader', ns, bound('plugin'));
       await adminInstall(4, ns, true);
+      // `status` says "progressing" (exit 9) until the pods have been ready for the stable window: wait, as the
+      // admin, until it says healthy, so the reader's exit code depends on its rules only.
+      await untilHealthy(4, ns);
       const out: Outcome = [];
       for (const flow of pluginFlows) out.push({ flow, result: await asUser(kubeconfig, 4, flow, ns) });
       return out;
@@ -188,7 +201,7 @@ it('the README lists a plugin Role and helm Role/ClusterRole, every rule is in t
 
 async function expectSucceeded(run: string, flow: Flow): Promise<void> {
   const { result } = (await positive.get(run)!).find((o) => o.flow === flow)!;
-  if (result.code !== 0) throw new Error(`${flow} exited ${result.code}:\n${result.stderr}`);
+  if (result.code !== 0) throw new Error(`${flow} exited ${result.code}:\n${result.stderr}\n${result.stdout}`);
   expect(result.stderr).not.toMatch(/forbidden/i);
 }
 
