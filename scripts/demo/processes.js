@@ -30,6 +30,8 @@ export function toolEnv(dir, kubeconfig, extra = {}) {
     HELM_DATA_HOME: home('helm-data'),
     KUBECACHEDIR: home('kube-cache'),
     KUBECONFIG: kubeconfig,
+    // Node >= 22.1 keeps the plugin's V8 compile cache here (its default is the system temp folder), removed with `dir`.
+    NODE_COMPILE_CACHE: home('node-compile-cache'),
     ...extra,
   };
 }

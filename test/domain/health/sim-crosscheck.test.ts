@@ -126,32 +126,50 @@ spec:
           image: ${image}
 ${extra}`;
 
+/**
+ * Runs a read-then-replace again when the API server answers 409 Conflict: a controller updated the object (its
+ * status) between the read and the replace, as any client of a real cluster must expect.
+ */
+async function onConflictRetry(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409 || attempt >= 5) throw err;
+    }
+  }
+}
+
 /** Creates or replaces the objects of a manifest, like helm would, and returns its workloads. */
 async function apply(manifest: string): Promise<WorkloadRef[]> {
   for (const doc of yaml.loadAll(manifest)) {
     const obj = doc as { kind: string; metadata: { name: string } };
     if (obj.kind === 'Deployment') {
-      const existing = await apps.readNamespacedDeployment({ name: obj.metadata.name, namespace: NS }).catch(() => undefined);
-      if (existing) {
-        await apps.replaceNamespacedDeployment({
-          name: obj.metadata.name,
-          namespace: NS,
-          body: { ...(obj as object), metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } } as never,
-        });
-      } else {
-        await apps.createNamespacedDeployment({ namespace: NS, body: obj as never });
-      }
+      await onConflictRetry(async () => {
+        const existing = await apps.readNamespacedDeployment({ name: obj.metadata.name, namespace: NS }).catch(() => undefined);
+        if (existing) {
+          await apps.replaceNamespacedDeployment({
+            name: obj.metadata.name,
+            namespace: NS,
+            body: { ...(obj as object), metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } } as never,
+          });
+        } else {
+          await apps.createNamespacedDeployment({ namespace: NS, body: obj as never });
+        }
+      });
     } else if (obj.kind === 'StatefulSet') {
-      const existing = await apps.readNamespacedStatefulSet({ name: obj.metadata.name, namespace: NS }).catch(() => undefined);
-      if (existing) {
-        await apps.replaceNamespacedStatefulSet({
-          name: obj.metadata.name,
-          namespace: NS,
-          body: { ...(obj as object), metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } } as never,
-        });
-      } else {
-        await apps.createNamespacedStatefulSet({ namespace: NS, body: obj as never });
-      }
+      await onConflictRetry(async () => {
+        const existing = await apps.readNamespacedStatefulSet({ name: obj.metadata.name, namespace: NS }).catch(() => undefined);
+        if (existing) {
+          await apps.replaceNamespacedStatefulSet({
+            name: obj.metadata.name,
+            namespace: NS,
+            body: { ...(obj as object), metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } } as never,
+          });
+        } else {
+          await apps.createNamespacedStatefulSet({ namespace: NS, body: obj as never });
+        }
+      });
     } else if (obj.kind === 'Job') {
       await batch.createNamespacedJob({ namespace: NS, body: obj as never });
     }
