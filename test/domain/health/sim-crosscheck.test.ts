@@ -140,35 +140,33 @@ async function onConflictRetry(write: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Replaces the object at the live resourceVersion, or creates it; a 409 Conflict re-reads and tries again. */
+async function createOrReplace(
+  obj: { metadata: { name: string } },
+  api: { read: (name: string) => Promise<{ metadata?: { resourceVersion?: string } }>; replace: (name: string, body: object) => Promise<unknown>; create: (body: object) => Promise<unknown> },
+): Promise<void> {
+  await onConflictRetry(async () => {
+    const existing = await api.read(obj.metadata.name).catch(() => undefined);
+    if (existing) await api.replace(obj.metadata.name, { ...obj, metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+    else await api.create(obj);
+  });
+}
+
 /** Creates or replaces the objects of a manifest, like helm would, and returns its workloads. */
 async function apply(manifest: string): Promise<WorkloadRef[]> {
   for (const doc of yaml.loadAll(manifest)) {
     const obj = doc as { kind: string; metadata: { name: string } };
     if (obj.kind === 'Deployment') {
-      await onConflictRetry(async () => {
-        const existing = await apps.readNamespacedDeployment({ name: obj.metadata.name, namespace: NS }).catch(() => undefined);
-        if (existing) {
-          await apps.replaceNamespacedDeployment({
-            name: obj.metadata.name,
-            namespace: NS,
-            body: { ...(obj as object), metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } } as never,
-          });
-        } else {
-          await apps.createNamespacedDeployment({ namespace: NS, body: obj as never });
-        }
+      await createOrReplace(obj, {
+        read: (name) => apps.readNamespacedDeployment({ name, namespace: NS }),
+        replace: (name, body) => apps.replaceNamespacedDeployment({ name, namespace: NS, body: body as never }),
+        create: (body) => apps.createNamespacedDeployment({ namespace: NS, body: body as never }),
       });
     } else if (obj.kind === 'StatefulSet') {
-      await onConflictRetry(async () => {
-        const existing = await apps.readNamespacedStatefulSet({ name: obj.metadata.name, namespace: NS }).catch(() => undefined);
-        if (existing) {
-          await apps.replaceNamespacedStatefulSet({
-            name: obj.metadata.name,
-            namespace: NS,
-            body: { ...(obj as object), metadata: { ...obj.metadata, resourceVersion: existing.metadata?.resourceVersion } } as never,
-          });
-        } else {
-          await apps.createNamespacedStatefulSet({ namespace: NS, body: obj as never });
-        }
+      await createOrReplace(obj, {
+        read: (name) => apps.readNamespacedStatefulSet({ name, namespace: NS }),
+        replace: (name, body) => apps.replaceNamespacedStatefulSet({ name, namespace: NS, body: body as never }),
+        create: (body) => apps.createNamespacedStatefulSet({ namespace: NS, body: body as never }),
       });
     } else if (obj.kind === 'Job') {
       await batch.createNamespacedJob({ namespace: NS, body: obj as never });
