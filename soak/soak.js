@@ -116,7 +116,10 @@ export const FAULTS = {
   'apiserver-restart': {
     describe: 'the API server restarted mid-rollout: connections closed, refused for 0-3 s, same store after',
     async during(ctx) {
-      await ctx.sleep(ctx.r.between(300, 3500));
+      // Mid-rollout: once the command has written (its revision, or the watchdog's Lease). Before that, a server
+      // that never answered is "unreachable" (exit 5, nothing changed), the documented outcome, not this fault's.
+      await ctx.started();
+      await ctx.sleep(ctx.r.between(0, 2500));
       if (!ctx.done()) await ctx.sim.faults.restartApiServer(Math.round(ctx.r.between(0, 3000)));
     },
   },
@@ -131,6 +134,28 @@ export const FAULTS = {
 };
 
 /** Decodes helm's release records of `release` in `namespace` from the store: version -> facts. */
+/**
+ * Resolves once the command under test has written to the cluster: a release record newer than those there now,
+ * or the watchdog's Lease (`autorollback-RELEASE`); or after `timeoutMs`.
+ */
+function commandWrote(store, namespace, release, timeoutMs) {
+  const before = Math.max(0, ...[...releaseHistory(store, namespace, release).keys()]);
+  const wrote = (e) =>
+    (e.resource === 'secrets' && e.object.metadata?.namespace === namespace && e.object.metadata?.labels?.name === release && Number(e.object.metadata.labels.version) > before) ||
+    (e.resource === 'leases' && e.object.metadata?.namespace === namespace && e.object.metadata?.name === `autorollback-${release}`);
+  return new Promise((resolve) => {
+    let off = () => undefined;
+    const timer = setTimeout(() => (off(), resolve()), timeoutMs);
+    off = store.subscribe((e) => {
+      if (e.type !== 'DELETED' && wrote(e)) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
 export function releaseHistory(store, namespace, release) {
   const out = new Map();
   for (const s of store.list('secrets', { namespace, labelSelector: `name=${release},owner=helm` }).items) {
@@ -448,7 +473,7 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
   }
   const runStart = Date.now();
   let done = false;
-  const ctx = { r: rng(runSeed ^ 0x5eed), sim, done: () => done, sleep: (ms) => sleep(ms) };
+  const ctx = { r: rng(runSeed ^ 0x5eed), sim, done: () => done, sleep: (ms) => sleep(ms), started: () => commandWrote(sim.store, namespace, release, 30_000) };
   const during = fault.during ? fault.during(ctx).catch(() => undefined) : Promise.resolve();
 
   // Process faults: which process to kill, when.
