@@ -56,6 +56,16 @@ function setup(statuses: Array<'deployed' | 'superseded' | 'failed' | 'pending-u
   return { clock, watch, releases, helm, ledger, events, deps, request, markFailedOnTerm };
 }
 
+/** helm stores `revision` of image 2 (pending-upgrade), its pod comes up ready, helm records it deployed and exits 0. */
+async function rollsOutHealthy(s: ReturnType<typeof setup>, proc: Awaited<ReturnType<FakeHelm['next']>>, revision: number): Promise<void> {
+  s.releases.put(revision, 'pending-upgrade', manifest('2'));
+  await settle();
+  s.watch.set({ pods: [readyPod('2')] });
+  await settle();
+  s.releases.setStatus(revision, 'deployed');
+  proc.exit(0);
+}
+
 describe('upgrade service', () => {
   it('healthy: runs helm upgrade --install --wait with the passthrough flags, exits healthy, records the ledger', async () => {
     const s = setup();
@@ -402,12 +412,7 @@ describe('upgrade service', () => {
     s.clock.advance(1000);
     const second = await s.helm.next('upgrade', 1);
     expect(second.args).toEqual(s.helm.runs[0]?.args);
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readyPod('2')] });
-    await settle();
-    s.releases.setStatus(2, 'deployed');
-    second.exit(0);
+    await rollsOutHealthy(s, second, 2);
     expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 2 });
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
   });
@@ -425,12 +430,7 @@ describe('upgrade service', () => {
     first.exit(1, 'Error: UPGRADE FAILED: Get "https://k8s:6443/apis/apps/v1/namespaces/x/deployments/web": dial tcp: connect: connection refused');
     const second = await s.helm.next('upgrade', 1);
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 2 .*running the upgrade again/) }));
-    s.releases.put(3, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readyPod('2')] });
-    await settle();
-    s.releases.setStatus(3, 'deployed');
-    second.exit(0);
+    await rollsOutHealthy(s, second, 3);
     expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 3 });
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
   });
@@ -447,12 +447,7 @@ describe('upgrade service', () => {
     const second = await s.helm.next('upgrade', 1);
     expect(s.releases.status(2)).toBe('failed');
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 2 \(left pending-upgrade, now recorded failed.*running the upgrade again/) }));
-    s.releases.put(3, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readyPod('2')] });
-    await settle();
-    s.releases.setStatus(3, 'deployed');
-    second.exit(0);
+    await rollsOutHealthy(s, second, 3);
     expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 3 });
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
   });
