@@ -73,6 +73,13 @@ export interface FaultController {
   burst(options: BurstOptions): void;
   /** Whether a burst is running. */
   bursting(): boolean;
+  /**
+   * While a 500 / 503 burst runs, when it ends (ms since the epoch); otherwise undefined. Such a burst is the
+   * API server itself failing (etcd unavailable, say): no write commits, the controllers' and kubelets' own
+   * included, so open watches carry no new event until it ends. A 429 burst is throttling (API Priority and
+   * Fairness): other clients and open watches go on.
+   */
+  outageUntil(): number | undefined;
   /** For the server: the latency to add to this API request (ms). */
   latencyMs(): number;
   /** Ends every open watch now (cleanly, or cutting the connection when `abrupt`); returns how many were closed. */
@@ -217,6 +224,7 @@ export function createFaultController(targets: FaultTargets, initial?: string | 
     },
     burst: startBurst,
     bursting: () => burst !== undefined && Date.now() < burst.until,
+    outageUntil: () => (burst !== undefined && burst.code !== 429 && Date.now() < burst.until ? burst.until : undefined),
     latencyMs: () => settings.latencyMs ?? 0,
     dropWatches: (abrupt) => targets.dropWatches(abrupt),
     expireResourceVersions: () => targets.expireResourceVersions(),

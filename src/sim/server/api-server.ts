@@ -570,6 +570,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
           render: renderOne,
           bookmarkIntervalMs,
           open: openWatches,
+          outageUntil: () => options.faults?.()?.outageUntil(),
         });
       }
       case 'create': {

@@ -41,6 +41,12 @@ export interface WatchContext {
   bookmarkIntervalMs: number;
   /** Registry of open watches; the watch removes itself when it ends. */
   open: Set<OpenWatch>;
+  /**
+   * While the API server is failing (a 5xx burst), when that ends (ms since the epoch). The simulator's
+   * controllers and kubelet write to the store directly, where a real cluster's would fail against the failing
+   * server and retry: so live events wait until the end, and no bookmark runs ahead of them.
+   */
+  outageUntil?: () => number | undefined;
 }
 
 type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -98,10 +104,30 @@ export function serveWatch(ctx: WatchContext): void {
     else if (before) write('DELETED', render(event.object));
   };
 
+  // Live events held back while the server is failing, delivered in order once it is back.
+  const held: StoreEvent[] = [];
+  let holdTimer: NodeJS.Timeout | undefined;
+  const releaseHeld = () => {
+    holdTimer = undefined;
+    if (closed) return;
+    const until = ctx.outageUntil?.();
+    if (until !== undefined) {
+      holdTimer = setTimeout(releaseHeld, Math.max(1, until - Date.now()));
+      return;
+    }
+    for (const e of held.splice(0)) deliver(e);
+  };
+  const live = (event: StoreEvent) => {
+    const until = ctx.outageUntil?.();
+    if (until === undefined && held.length === 0) return deliver(event);
+    held.push(event);
+    holdTimer ??= setTimeout(releaseHeld, Math.max(1, (until ?? Date.now()) - Date.now()));
+  };
+
   const unsubscribe = store.subscribe(
     (event) => {
       if (replaying) queue.push(event);
-      else deliver(event);
+      else live(event);
     },
     { resources: [resource] },
   );
@@ -120,6 +146,7 @@ export function serveWatch(ctx: WatchContext): void {
     closed = true;
     unsubscribe();
     for (const t of timers) clearTimeout(t);
+    if (holdTimer) clearTimeout(holdTimer);
     ctx.open.delete(entry);
     res.end();
   }
@@ -158,11 +185,12 @@ export function serveWatch(ctx: WatchContext): void {
     for (const e of replay) deliver(e);
   }
   replaying = false;
-  for (const e of queue.splice(0)) deliver(e);
+  for (const e of queue.splice(0)) live(e);
 
   if (params.allowWatchBookmarks && ctx.bookmarkIntervalMs > 0) {
     const tick = () => {
-      bookmark(Math.max(lastSent, store.currentResourceVersion()));
+      // A bookmark past held events would make a client resuming from it miss them.
+      if (held.length === 0 && ctx.outageUntil?.() === undefined) bookmark(Math.max(lastSent, store.currentResourceVersion()));
       timers.push(setTimeout(tick, ctx.bookmarkIntervalMs).unref());
     };
     timers.push(setTimeout(tick, ctx.bookmarkIntervalMs).unref());

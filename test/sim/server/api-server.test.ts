@@ -548,6 +548,34 @@ describe('one-off faults over HTTP: bursts, expired watches, a restart with down
   });
 });
 
+describe('a 5xx burst is an outage of the whole API server', () => {
+  // The simulator's controllers write to the store directly; in a real cluster their writes would fail against a
+  // failing server too, so a change made during the burst reaches open watches only once the burst is over.
+  it('holds live watch events until a 500 / 503 burst ends, but not during a 429 burst (throttling)', async () => {
+    const list = (await (await fetch(`${sim.url}/api/v1/namespaces/default/configmaps`)).json()) as { metadata: { resourceVersion: string } };
+    const arrivals: Array<{ name: string; at: number; bursting: boolean }> = [];
+    const watch = readWatch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (events) => {
+      const e = events[events.length - 1]!;
+      arrivals.push({ name: e.object.metadata.name, at: Date.now(), bursting: sim.faults.bursting() });
+      return arrivals.length === 2;
+    }, 8000);
+    await waitFor('watch open', () => sim.stats().watchesOpen === 1);
+
+    sim.faults.burst({ forMs: 400, code: 500 });
+    const burstEnds = Date.now() + 400;
+    sim.store.create('configmaps', cm('during-outage') as never);
+    await waitFor('held event delivered', () => arrivals.length === 1, 5000);
+    expect(arrivals[0]).toMatchObject({ name: 'during-outage', bursting: false });
+    expect(arrivals[0]!.at).toBeGreaterThanOrEqual(burstEnds);
+
+    sim.faults.burst({ forMs: 60_000, code: 429 });
+    sim.store.create('configmaps', cm('while-throttled') as never);
+    await watch;
+    expect(arrivals[1]).toMatchObject({ name: 'while-throttled', bursting: true });
+    sim.faults.clear();
+  });
+});
+
 describe('unknown fields of built-in kinds', () => {
   const deploymentWith = (extra: Record<string, unknown>) => ({
     apiVersion: 'apps/v1',
