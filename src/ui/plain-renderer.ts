@@ -116,7 +116,7 @@ export function heartbeat(state: UpgradeViewState, now: Date): string | undefine
   const origin = state.originAt ?? now;
   const rel = (d: Date) => formatElapsed(d.getTime() - origin.getTime());
   const next = pendingDeadline(progress);
-  const parts = [`${phase === 'rollback' ? 'rollback: ' : ''}still waiting for ${waitingFor(progress)}`];
+  const parts = [`${phase === 'rollback' ? 'rollback: ' : ''}still waiting for ${waitingFor(progress, now)}`];
   if (progress.next) parts.push(`${next.label} ends at ${rel(next.at)} (in ${formatCountdown(next.at.getTime() - now.getTime())})`);
   parts.push(`timeout at ${rel(progress.deadline)} (in ${formatCountdown(progress.deadline.getTime() - now.getTime())})`);
   return parts.join('; ');

@@ -50,6 +50,15 @@ describe('the plain heartbeat', () => {
     expect(r.writes.length).toBe(before + 2);
   });
 
+  it('once every workload is done: the pods staying ready until the stable window ends, then helm\'s own wait', () => {
+    const done = snapshot({ workloads: [workload({ desired: 2, updated: 2, ready: 2, available: 2, done: true })], stableAt: at(10) });
+    const s = reduceUpgradeEvent(reduceUpgradeEvent(reduceUpgradeEvent(initialViewState(), ev.started()), ev.revision(4, 0.5)), ev.progress(5, done));
+    expect(heartbeat(s, at(9))).toMatch(/^still waiting for the pods to stay ready; timeout at/);
+    expect(heartbeat(s, at(40))).toMatch(/^still waiting for helm to finish its own wait \(the workloads are healthy\); timeout at/);
+    const noWindow = reduceUpgradeEvent(s, ev.progress(6, { ...done, stableAt: undefined }));
+    expect(heartbeat(noWindow, at(7))).toMatch(/still waiting for helm to finish its own wait/);
+  });
+
   it('is silent before anything is watched and after the verdict', () => {
     expect(heartbeat(reduceUpgradeEvent(initialViewState(), ev.started()), at(40))).toBeUndefined();
   });

@@ -98,8 +98,9 @@ export function evaluateRollout(input: EvaluateInput): Verdict {
     // With the window disabled there is nothing to be early for: ready pods are enough.
     const stableAt = options.minStableMs > 0 ? lastBecameReady(assessments) : undefined;
     const until = stableAt === undefined ? undefined : stableAt + options.minStableMs;
-    if (until === undefined || until <= now.getTime()) return { state: 'healthy', progress, startup: startupTimes(assessments) };
-    return { state: 'progressing', progress, recheckAt: new Date(until), stabilizingUntil: new Date(until) };
+    const settled = until === undefined ? progress : { ...progress, stableAt: new Date(until) };
+    if (until === undefined || until <= now.getTime()) return { state: 'healthy', progress: settled, startup: startupTimes(assessments) };
+    return { state: 'progressing', progress: settled, recheckAt: new Date(until), stabilizingUntil: new Date(until) };
   }
   const next = Math.min(deadline, ...dueAt.filter((t) => t > now.getTime()));
   return { state: 'progressing', progress, recheckAt: new Date(next) };

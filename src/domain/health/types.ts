@@ -280,6 +280,11 @@ export interface RolloutProgress {
    * ends); absent when only the timeout is pending.
    */
   next?: PendingDeadline;
+  /**
+   * Once every workload is done: when the pods will have stayed ready for the stable window (or had). Absent
+   * with the window disabled. Past it, the verdict is healthy and only helm's own wait can still be running.
+   */
+  stableAt?: Date;
 }
 
 /** A grace period (or another wait) that fails the rollout when it ends: which one, for which object, until when. */

@@ -389,10 +389,18 @@ export function pendingDeadline(progress: RolloutProgress): { label: string; at:
   return { label: `${next.what} of ${next.object}${next.container ? ` (container ${next.container})` : ''}`, at: next.at };
 }
 
-/** What a rollout still waits for, in one line: the workloads not done yet with their counts. */
-export function waitingFor(progress: RolloutProgress): string {
+/**
+ * What a rollout still waits for, in one line: the workloads not done yet with their counts; once all are done,
+ * the pods' stable window, then (with `now` past it, or no window) helm's own wait, which can outlast the verdict.
+ */
+export function waitingFor(progress: RolloutProgress, now?: Date): string {
   const pending = progress.workloads.filter((w) => !w.done);
-  if (pending.length === 0) return progress.workloads.length === 0 ? 'helm to store the revision' : 'the pods to stay ready';
+  if (pending.length === 0) {
+    if (progress.workloads.length === 0) return 'helm to store the revision';
+    const stable = progress.stableAt;
+    if (stable !== undefined && (now === undefined || now.getTime() < stable.getTime())) return 'the pods to stay ready';
+    return 'helm to finish its own wait (the workloads are healthy)';
+  }
   return pending.map((w) => `${workloadId(w)} (${workloadStatus(w)})`).join(', ');
 }
 
