@@ -387,13 +387,19 @@ function laneEnv(dir, lane, sim) {
   return env;
 }
 
+/**
+ * The plugin's (and the setup helm's) --timeout: a run takes seconds, so a hung helm or plugin ends as a wrong end
+ * state with its log, well inside the harness's 5-minute cap and the `npm test` subset's own limit.
+ */
+const UPGRADE_TIMEOUT = '2m';
+
 /** A fresh namespace and release for a lane: revision 1 installed healthy (with no fault running). */
 async function setupLane({ name, lane, env, helmBinary, sim, attempt = 0 }) {
   const namespace = `soak-${name}-${lane}-${attempt}`.slice(0, 63);
   const release = `r${lane}`;
   const penv = env;
   for (let tries = 0; tries < 5; tries++) {
-    const r = await run(helmBinary(4), ['upgrade', '--install', release, chart, '-n', namespace, '--create-namespace', '--wait', '--timeout', '2m', '--set', 'image=nginx:1.27-base', '--set', 'replicas=1'], penv);
+    const r = await run(helmBinary(4), ['upgrade', '--install', release, chart, '-n', namespace, '--create-namespace', '--wait', '--timeout', UPGRADE_TIMEOUT, '--set', 'image=nginx:1.27-base', '--set', 'replicas=1'], penv);
     const history = releaseHistory(sim.store, namespace, release);
     if (r.code === 0 && [...history.values()].some((h) => h.status === 'deployed')) return { namespace, release };
     await sleep(1000);
@@ -442,7 +448,7 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
   const tag = `${runSeed.toString(36)}`;
   let newImage;
   let badImage;
-  const set = (image) => ['--set', `image=${image}`, '--set', `replicas=${replicas}`];
+  const set = (image) => ['--set', `image=${image}`, '--set', `replicas=${replicas}`, '--timeout', UPGRADE_TIMEOUT];
   const cmdArgs = [];
   if (scenario === 'upgrade-healthy') {
     newImage = `nginx:1.27-h${tag}`;
@@ -458,7 +464,7 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
     // Setup, not under test: plain helm deploys the image that degrades later (retried: other lanes' faults hit it).
     let setup;
     for (let tries = 0; tries < 5; tries++) {
-      setup = await run(helm, ['upgrade', release, chart, '-n', namespace, '--wait', '--timeout', '2m', ...set(badImage)], penv);
+      setup = await run(helm, ['upgrade', release, chart, '-n', namespace, '--wait', ...set(badImage)], penv);
       if (setup.code === 0) break;
       await sleep(1000);
       // A setup attempt cut by another lane's fault may leave the release pending-*: its documented recovery first.
