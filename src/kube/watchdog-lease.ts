@@ -1,5 +1,5 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import { decodeLease, encodeLease, leaseExpired, leaseName, type LeaseFields, type LeaseLike, type WatchdogLeaseRecord } from '../domain/watchdog/lease.js';
+import { decodeLease, encodeLease, leaseName, leaseYields, type LeaseFields, type LeaseLike, type WatchdogLeaseRecord } from '../domain/watchdog/lease.js';
 import type { AcquireResult, LeaseClaim, RenewResult, WatchdogLeases } from '../ports/watchdog-lease.js';
 import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 
@@ -36,7 +36,7 @@ export function createWatchdogLeases(api: LeaseApi): WatchdogLeases {
     async acquire(release, namespace, claim: LeaseClaim, now): Promise<AcquireResult> {
       for (let attempt = 0; ; attempt++) {
         const { stored, record } = await read(release, namespace);
-        if (record && !leaseExpired(record, now) && record.holder !== claim.holder) return { acquired: false, current: record };
+        if (record && !leaseYields(record, claim, now)) return { acquired: false, current: record };
         const lease: WatchdogLeaseRecord = {
           holder: claim.holder,
           revision: claim.revision,

@@ -28,7 +28,7 @@ export type RenewResult = { renewed: true } | { lost: string } | { disarm: { by:
 export interface WatchdogLeases {
   /** The release's lease, or undefined when there is none. */
   read(release: string, namespace: string): Promise<WatchdogLeaseRecord | undefined>;
-  /** Takes the lease when there is none or it expired (judged at `now`); otherwise returns the live one. */
+  /** Takes the lease when there is none or it yields to the claim (expired at `now`, or older: see leaseYields); else returns it. */
   acquire(release: string, namespace: string, claim: LeaseClaim, now: Date): Promise<AcquireResult>;
   /** Renews the lease if `holder` still holds it. */
   renew(release: string, namespace: string, holder: string, now: Date): Promise<RenewResult>;

@@ -261,7 +261,16 @@ export async function runWatchdog(deps: WatchdogDeps, req: WatchdogRequest): Pro
   const watch = deps.watch;
   if (watch.selectPods) await Promise.all([...sharedPodSelectors(workloads)].map(([n, selector]) => watch.selectPods!(n, selector)));
   const baseline = bakeBaseline(workloads, deps.watch.snapshot(), armedAt);
-  const acquired = await deps.leases.acquire(req.release, req.namespace, { holder: req.holder, revision: deployed.revision, ...(req.toRevision === undefined ? {} : { target: req.toRevision }), deadline: state.deadline, durationMs: leaseDurationMs }, armedAt);
+  const claim = { holder: req.holder, revision: deployed.revision, ...(req.toRevision === undefined ? {} : { target: req.toRevision }), deadline: state.deadline, durationMs: leaseDurationMs };
+  let acquired = await deps.leases.acquire(req.release, req.namespace, claim, armedAt);
+  const heldFor = acquired.acquired ? 0 : leaseExpiresAt(acquired.current).getTime() - clock.now().getTime();
+  if (!acquired.acquired && heldFor <= 2 * leaseDurationMs) {
+    // A watchdog of this revision that was killed leaves its lease until it expires: wait that out once, as a
+    // leader-election candidate does. A live holder renews it meanwhile, and this one stands down.
+    notice('info', `another watchdog (${acquired.current.holder}) holds the lease until ${leaseExpiresAt(acquired.current).toISOString()}; waiting for it to expire or be renewed`);
+    await clock.sleep(Math.max(0, heldFor) + 1000);
+    acquired = await deps.leases.acquire(req.release, req.namespace, claim, clock.now());
+  }
   if (!acquired.acquired) {
     dispatch({ type: 'lease-held', now: clock.now(), holder: acquired.current.holder, until: leaseExpiresAt(acquired.current) });
     deps.watch.stop();

@@ -132,6 +132,12 @@ describe('watchdog service', () => {
     await armed(a);
     await armed(b);
     const [first, second] = (await api.get(NS, 'autorollback-web'))?.spec?.holderIdentity === 'alice' ? [a, b] : [b, a];
+    // The second waits out the lease once (its holder might be gone); the first renews it meanwhile.
+    expect(second.events.some((e) => e.type === 'notice' && /holds the lease until .*; waiting for it to expire or be renewed/.test(e.message))).toBe(true);
+    for (let i = 0; i < 9; i++) {
+      clock.advance(2_000);
+      await settle();
+    }
     const lost = await (second === a ? doneA : doneB);
     expect(lost).toMatchObject({ outcome: 'stood-down', standDown: { reason: 'lease-held' } });
     first.watch.set({ pods: [webPod('2', 2)] });
@@ -139,6 +145,32 @@ describe('watchdog service', () => {
     await first.rollBackAs(1, 3);
     expect(await (first === a ? doneA : doneB)).toMatchObject({ outcome: 'rolled-back' });
     expect(a.helm.runs.length + b.helm.runs.length).toBe(1);
+  });
+
+  it('a lease left by a killed watchdog of the same revision: waits for it to expire, then takes it and bakes', async () => {
+    const s = setup();
+    await s.leases.acquire('web', NS, { holder: 'killed', revision: 2, deadline: at(600), durationMs: 15_000 }, s.clock.now());
+    const done = runWatchdog(s.deps, s.request);
+    for (let i = 0; i < 10; i++) await settle();
+    expect(s.events.some((e) => e.type === 'armed')).toBe(false);
+    s.clock.advance(16_000);
+    await armed(s);
+    expect(s.events.some((e) => e.type === 'armed')).toBe(true);
+    expect((await s.leases.read('web', NS))?.holder).toBe('me');
+    s.watch.set({ pods: [webPod('2', 2)] });
+    await s.rollBackAs(1, 3);
+    expect(await done).toMatchObject({ outcome: 'rolled-back' });
+  });
+
+  it('a live lease of an older revision (its bake ended by this deploy) is taken over at once', async () => {
+    const s = setup(['superseded', 'superseded', 'deployed']);
+    await s.leases.acquire('web', NS, { holder: 'older', revision: 2, deadline: at(600), durationMs: 15_000 }, s.clock.now());
+    const done = runWatchdog(s.deps, s.request);
+    await armed(s);
+    expect(s.events.find((e) => e.type === 'armed')).toMatchObject({ revision: 3 });
+    expect(await s.leases.read('web', NS)).toMatchObject({ holder: 'me', revision: 3 });
+    s.clock.advance(BAKE_MS);
+    expect(await done).toMatchObject({ outcome: 'verified' });
   });
 
   it('disarm from another process: seen at the next renewal, disarmed, lease deleted, nothing rolled back', async () => {

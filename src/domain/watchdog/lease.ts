@@ -108,6 +108,16 @@ export function leaseExpired(r: WatchdogLeaseRecord, now: Date): boolean {
   return now.getTime() >= leaseExpiresAt(r).getTime();
 }
 
+/**
+ * Whether a watchdog arming for `claim` may take the lease `current`: it expired (its holder stopped renewing:
+ * killed, or cut off), it is the claimant's own, or it bakes an older revision. A newer deploy ends that bake
+ * anyway (its watchdog stands down when it sees the new revision, or at its next renewal), so the newer
+ * revision's watchdog takes over at once instead of leaving the new revision unguarded.
+ */
+export function leaseYields(current: WatchdogLeaseRecord, claim: { holder: string; revision: number }, now: Date): boolean {
+  return leaseExpired(current, now) || current.holder === claim.holder || current.revision < claim.revision;
+}
+
 function parseDisarm(raw: string | undefined): { by: string; at: Date } | undefined {
   if (!raw) return undefined;
   try {

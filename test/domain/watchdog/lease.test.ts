@@ -1,4 +1,4 @@
-import { decodeLease, encodeLease, leaseExpired, leaseExpiresAt, leaseName, type WatchdogLeaseRecord } from '../../../src/domain/watchdog/lease.js';
+import { decodeLease, encodeLease, leaseExpired, leaseExpiresAt, leaseName, leaseYields, type WatchdogLeaseRecord } from '../../../src/domain/watchdog/lease.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + s * 1000);
 const record: WatchdogLeaseRecord = { holder: 'ci@runner/42/ab12', revision: 7, target: 5, deadline: at(600), durationMs: 15_000, acquiredAt: at(0), renewedAt: at(10), transitions: 2 };
@@ -39,5 +39,15 @@ describe('watchdog Lease codec', () => {
     expect(leaseExpiresAt(record)).toEqual(at(25));
     expect(leaseExpired(record, at(24.999))).toBe(false);
     expect(leaseExpired(record, at(25))).toBe(true);
+  });
+
+  it.each([
+    ['a live lease of the same revision, another holder', { holder: 'bob', revision: 7 }, 20, false],
+    ['a live lease of a newer revision', { holder: 'bob', revision: 6 }, 20, false],
+    ['the same revision once it expired (its holder stopped renewing)', { holder: 'bob', revision: 7 }, 25, true],
+    ['the claimant\'s own lease', { holder: 'ci@runner/42/ab12', revision: 7 }, 20, true],
+    ['a live lease of an older revision (a newer deploy ends that bake)', { holder: 'bob', revision: 8 }, 20, true],
+  ])('yields to a claim: %s', (_, claim, seconds, yields) => {
+    expect(leaseYields(record, claim, at(seconds))).toBe(yields);
   });
 });
