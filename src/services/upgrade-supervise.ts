@@ -89,9 +89,17 @@ export const HELM_OVERRUN_MS = 5_000;
 const TRANSIENT_HELM_ERROR =
   /kubernetes cluster unreachable|connection refused|connection reset by peer|the server is currently unable to handle the request|an error on the server|Internal error occurred|TLS handshake timeout|http2: client connection lost|unexpected EOF|too many requests|i\/o timeout/i;
 
+/**
+ * helm 4's status watcher (kstatus) stops at once, naming a resource `not ready. status: Unknown`, when it could not
+ * read that resource's status (its ReplicaSets' list answered 500, say). At its timeout it adds `context deadline
+ * exceeded`: a wait that ran out, not a transient failure.
+ */
+const KSTATUS_READ_FAILED = /not ready\. status: Unknown/;
+const HELM_WAIT_TIMED_OUT = /context deadline exceeded|timed out waiting/i;
+
 /** Whether a helm failure message says the API server was briefly unavailable (nothing about the chart). */
 export function isTransientHelmFailure(message: string): boolean {
-  return TRANSIENT_HELM_ERROR.test(message);
+  return TRANSIENT_HELM_ERROR.test(message) || (KSTATUS_READ_FAILED.test(message) && !HELM_WAIT_TIMED_OUT.test(message));
 }
 
 /** How long helm is started again after it failed on an unavailable API server without storing anything (ms). */

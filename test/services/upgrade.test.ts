@@ -435,7 +435,11 @@ describe('upgrade service', () => {
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
   });
 
-  it('helm losing the API server before it could even record its revision failed (left pending-upgrade): recorded failed, then the upgrade runs again', async () => {
+  it.each([
+    ['its last write answered 503', 'Error: UPGRADE FAILED: update: failed to update: the server is currently unable to handle the request'],
+    // helm 4's status watcher stops when a status read fails (a 500 on the ReplicaSets' list), then its write fails too.
+    ['helm 4\'s watcher could not read a status', 'Error: UPGRADE FAILED: resource Deployment/x/web not ready. status: Unknown, message: '],
+  ])('helm losing the API server before it could even record its revision failed (left pending-upgrade; %s): recorded failed, then the upgrade runs again', async (_, helmError) => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
     const first = await s.helm.next('upgrade', 0);
@@ -443,7 +447,7 @@ describe('upgrade service', () => {
     await settle();
     s.watch.set({ pods: [pullingPod('1')] });
     await settle();
-    first.exit(1, 'Error: UPGRADE FAILED: update: failed to update: the server is currently unable to handle the request');
+    first.exit(1, helmError);
     const second = await s.helm.next('upgrade', 1);
     expect(s.releases.status(2)).toBe('failed');
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 2 \(left pending-upgrade, now recorded failed.*running the upgrade again/) }));
