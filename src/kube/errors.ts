@@ -107,8 +107,8 @@ export async function withTimeout<T>(ms: number, call: () => Promise<T>): Promis
 /** How long a call keeps retrying transient failures before giving up (ms). */
 export const TRANSIENT_RETRY_BUDGET_MS = 30_000;
 
-// The servers that answered a call: one that answered before and now refuses connections is restarting, while
-// one that never answered is more likely a wrong URL, which must fail at once.
+// The servers that answered a call (or accepted a connection and cut it): one that answered before and now refuses
+// connections is restarting, while one that never answered is more likely a wrong URL, which must fail at once.
 const answered = new Set<string>();
 
 const readVerbs = new Set(['get', 'list', 'watch']);
@@ -186,7 +186,9 @@ export async function retryTransient<T>(verb: string, call: () => Promise<T>, op
       return result;
     } catch (err) {
       const status = httpStatusOf(err);
-      if (status !== undefined) answered.add(server);
+      // A status, or a connection the server accepted and then cut (a restart under way), says a server is there.
+      const reason = status === undefined ? networkReason(err) : undefined;
+      if (status !== undefined || reason === 'connection reset' || reason === 'connection closed') answered.add(server);
       const after = transientRetryAfterMs(err, verb, server);
       const wait = after === undefined ? undefined : Math.max(after, delay);
       // A server that never answered may be a wrong URL: only a short wait for it to come up (a restart at start-up).

@@ -71,6 +71,14 @@ describe('retryTransient: riding out 5xx bursts, throttling and API server resta
     expect(s2.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
   });
 
+  it('a server that accepted a connection and cut it (a restart under way) has answered: its refusals get the whole budget', async () => {
+    const { timing } = fakeTiming();
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const restarting = failing([reset, ...Array.from({ length: 8 }, refused)]);
+    await expect(retryTransient('get', restarting.call, { server: 'r', timing })).resolves.toBe('ok');
+    expect(restarting.calls()).toBe(10);
+  });
+
   it('retries a cut answer (node-fetch "Premature close") or a reset of a read, not of a write', () => {
     const cut = Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
