@@ -142,7 +142,7 @@ function commandWrote(store, namespace, release, timeoutMs) {
   const before = Math.max(0, ...[...releaseHistory(store, namespace, release).keys()]);
   const wrote = (e) =>
     (e.resource === 'secrets' && e.object.metadata?.namespace === namespace && e.object.metadata?.labels?.name === release && Number(e.object.metadata.labels.version) > before) ||
-    (e.resource === 'leases' && e.object.metadata?.namespace === namespace && e.object.metadata?.name === `autorollback-${release}`);
+    (e.resource === 'leases.coordination.k8s.io' && e.object.metadata?.namespace === namespace && e.object.metadata?.name === `autorollback-${release}`);
   return new Promise((resolve) => {
     let off = () => undefined;
     const timer = setTimeout(() => (off(), resolve()), timeoutMs);
@@ -392,13 +392,15 @@ function laneEnv(dir, lane, sim) {
  * state with its log, well inside the harness's 5-minute cap and the `npm test` subset's own limit.
  */
 const UPGRADE_TIMEOUT = '2m';
+/** How long the harness's own set-up (plain helm) is tried again while other lanes' faults make it fail. */
+const SETUP_RETRY_MS = 60_000;
 
 /** A fresh namespace and release for a lane: revision 1 installed healthy (with no fault running). */
 async function setupLane({ name, lane, env, helmBinary, sim, attempt = 0 }) {
   const namespace = `soak-${name}-${lane}-${attempt}`.slice(0, 63);
   const release = `r${lane}`;
   const penv = env;
-  for (let tries = 0; tries < 5; tries++) {
+  for (const until = Date.now() + SETUP_RETRY_MS; Date.now() <= until; ) {
     const r = await run(helmBinary(4), ['upgrade', '--install', release, chart, '-n', namespace, '--create-namespace', '--wait', '--timeout', UPGRADE_TIMEOUT, '--set', 'image=nginx:1.27-base', '--set', 'replicas=1'], penv);
     const history = releaseHistory(sim.store, namespace, release);
     if (r.code === 0 && [...history.values()].some((h) => h.status === 'deployed')) return { namespace, release };
@@ -463,9 +465,9 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
     badImage = `nginx:crash-after-${r.int(25, 40)}s-${tag}`;
     // Setup, not under test: plain helm deploys the image that degrades later (retried: other lanes' faults hit it).
     let setup;
-    for (let tries = 0; tries < 5; tries++) {
+    for (const until = Date.now() + SETUP_RETRY_MS; ; ) {
       setup = await run(helm, ['upgrade', release, chart, '-n', namespace, '--wait', ...set(badImage)], penv);
-      if (setup.code === 0) break;
+      if (setup.code === 0 || Date.now() > until) break;
       await sleep(1000);
       // A setup attempt cut by another lane's fault may leave the release pending-*: its documented recovery first.
       const latest = [...releaseHistory(sim.store, namespace, release).values()].sort((a, b) => b.version - a.version)[0];
