@@ -75,7 +75,10 @@ describe('rollbackAndJudge', () => {
     expect(s.events[s.events.length - 1]).toMatchObject({ type: 'rollback-finished', ok: false, newRevision: 3 });
   });
 
-  it('helm losing a briefly unavailable API server after storing its rollback revision (left pending-rollback): the rollback runs again', async () => {
+  it.each([
+    ['connection refused', 'Error: Get "https://k8s:6443/apis/apps/v1/namespaces/x/deployments/web": dial tcp: connect: connection refused'],
+    ['helm 4\'s watcher could not read a status', 'Error: release web failed: resource Deployment/x/web not ready. status: Unknown, message: '],
+  ])('helm losing a briefly unavailable API server after storing its rollback revision (left pending-rollback; %s): the rollback runs again', async (_, helmError) => {
     const s = setup();
     const done = rollbackAndJudge(s.deps, s.req);
     const first = await s.helm.next('rollback', 0);
@@ -83,7 +86,7 @@ describe('rollbackAndJudge', () => {
     await settle();
     s.watch.set({ pods: [pullingPod('2')] }); // the old pod still there: nothing judged yet
     await settle();
-    first.exit(1, 'Error: Get "https://k8s:6443/apis/apps/v1/namespaces/x/deployments/web": dial tcp: connect: connection refused');
+    first.exit(1, helmError);
     const second = await s.helm.next('rollback', 1);
     expect(second.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 3 \(left pending-rollback.*running the rollback to 1 again/) }));
