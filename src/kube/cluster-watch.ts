@@ -54,8 +54,13 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   const recordSelector = `name=${release},owner=helm`;
 
   type List = () => Promise<KubernetesListObject<KubernetesObject>>;
-  const make = (path: string, list: List, labelSelector?: string, fieldSelector?: string) =>
-    new ListWatch(path, new Watch(kc), list, false, labelSelector, fieldSelector) as AnyInformer;
+  /** Each informer's list call, for freshSnapshot. */
+  const listOf = new WeakMap<AnyInformer, List>();
+  const make = (path: string, list: List, labelSelector?: string, fieldSelector?: string) => {
+    const informer = new ListWatch(path, new Watch(kc), list, false, labelSelector, fieldSelector) as AnyInformer;
+    listOf.set(informer, list);
+    return informer;
+  };
   /** The workload kinds' informers of one namespace. */
   const workloadInformers = (n: string) => ({
     deployments: make(`/apis/apps/v1/namespaces/${n}/deployments`, () => apps.listNamespacedDeployment({ namespace: n }) as never),
@@ -369,6 +374,23 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
         ...(nodes ? { nodes: nodes.list() as unknown as V1Node[] } : {}),
         ...(autoscaler() === undefined ? {} : { autoscaler: autoscaler() as boolean }),
       };
+    },
+    async freshSnapshot(): Promise<ClusterSnapshot> {
+      const listed = async (informer: AnyInformer): Promise<KubernetesObject[]> => {
+        const list = listOf.get(informer);
+        return list ? (await retryTransient('list', list, { server: options.server })).items : [...informer.list()];
+      };
+      const fresh = async <T>(kind: keyof NamespaceInformers): Promise<T[]> =>
+        (await Promise.all([...byNamespace.values()].map((set) => listed(set[kind])))).flat() as unknown as T[];
+      const [deployments, replicaSets, statefulSets, daemonSets, jobs, pods, events, resources] = await Promise.all([
+        fresh<never>('deployments'), fresh<never>('replicaSets'), fresh<never>('statefulSets'), fresh<never>('daemonSets'),
+        fresh<never>('jobs'), fresh<never>('pods'), fresh<never>('events'),
+        Promise.all([...resourceInformers.values()].map(async ({ informer, apiVersion, kind }) =>
+          (await listed(informer)).map((o) => ({ ...(o as unknown as ResourceObject), apiVersion, kind })),
+        )),
+      ]);
+      const informed = this.snapshot();
+      return { ...informed, deployments, replicaSets, statefulSets, daemonSets, jobs, pods, events, resources: resources.flat() };
     },
     releaseRecords(): RevisionSummary[] {
       const summaries = records

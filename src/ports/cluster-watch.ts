@@ -39,6 +39,12 @@ export interface ClusterWatch {
    * `snapshot().unwatched`): never fails. Optional: without it such kinds are not judged.
    */
   watchResources?(kinds: readonly ResourceKind[]): Promise<UnwatchedKind[]>;
+  /**
+   * The snapshot as the API server has it now: every watched kind listed afresh (transient failures retried),
+   * not read from the informers, which go quiet when the server cannot write or report. For confirming a verdict
+   * that rests on a change not having arrived. Optional: without it such verdicts stand as the informers show.
+   */
+  freshSnapshot?(): Promise<ClusterSnapshot>;
   /** Calls `listener` after any change (possibly many times per burst); returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
   /** Calls `listener` when a watch breaks for good (after retries); returns an unsubscribe function. */

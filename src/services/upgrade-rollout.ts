@@ -1,6 +1,6 @@
 import { evaluateRollout } from '../domain/health/evaluate.js';
 import { EMPTY_HOOK_MEMORY, rememberHookJobs, vanishedHookFailure, type HookMemory } from '../domain/health/hook-memory.js';
-import type { ClusterSnapshot, HealthOptions, Verdict } from '../domain/health/types.js';
+import { decidedByAbsence, type ClusterSnapshot, type HealthOptions, type Verdict } from '../domain/health/types.js';
 import type { WorkloadRef } from '../domain/manifest/workload-ref.js';
 import type { UpgradeEvent, WatchPhase } from '../domain/upgrade/events.js';
 import type { Clock } from '../ports/clock.js';
@@ -40,6 +40,8 @@ export class RolloutMonitor {
   private cancelTimer: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  /** A failure decided by absence is being confirmed on a fresh read. */
+  private confirming = false;
   private readonly listeners = new Set<(v: Verdict) => void>();
 
   /** When the watch first held each object (`Kind/name`), in the monitor's clock: no signal about it can be earlier. */
@@ -90,18 +92,44 @@ export class RolloutMonitor {
     });
   }
 
-  /** Evaluates right now (e.g. when helm exited) and returns the verdict. */
+  /**
+   * Evaluates right now (e.g. when helm exited) and returns the verdict. A failure that rests on a change not
+   * having arrived (decidedByAbsence) is first confirmed on a fresh read when the watch offers one: until that
+   * answers, the previous verdict stands and is returned.
+   */
   evaluateNow(): Verdict | undefined {
     if (this.stopped) return this.latest;
-    const now = this.input.clock.now();
     const snapshot = this.input.watch.snapshot();
-    this.observe(snapshot, now);
-    if (!this.workloads) {
-      if (now.getTime() >= this.deadline().getTime()) {
-        this.publish(this.noRevisionTimeout());
-      }
+    const verdict = this.judge(snapshot);
+    if (verdict?.state === 'failed' && decidedByAbsence(verdict.reason) && this.input.watch.freshSnapshot) {
+      this.confirm(verdict);
       return this.latest;
     }
+    return verdict === undefined ? this.latest : this.settle(verdict);
+  }
+
+  /**
+   * Confirms a failure decided by absence on the cluster as the API server has it now (a quiet watch is not
+   * evidence): the fresh verdict is published, failed or not. One confirmation at a time; a read that cannot be
+   * made (the API server stays down past the retries) lets the failure stand.
+   */
+  private confirm(unconfirmed: FinalVerdict): void {
+    if (this.confirming) return;
+    this.confirming = true;
+    void this.input.watch.freshSnapshot!().then(
+      (fresh) => this.judge(fresh),
+      () => unconfirmed,
+    ).then((verdict) => {
+      this.confirming = false;
+      if (!this.stopped && verdict) this.settle(verdict);
+    });
+  }
+
+  /** The verdict on `snapshot` at the monitor's now (undefined while the workloads are unknown and time remains). */
+  private judge(snapshot: ClusterSnapshot): Verdict | undefined {
+    const now = this.input.clock.now();
+    this.observe(snapshot, now);
+    if (!this.workloads) return now.getTime() >= this.deadline().getTime() ? this.noRevisionTimeout() : undefined;
     const { visible, hidden } = splitUnapplied(snapshot, this.changes);
     const judged = evaluateRollout({
       workloads: this.workloads,
@@ -114,7 +142,13 @@ export class RolloutMonitor {
     this.hooks = rememberHookJobs(this.hooks, this.workloads, visible, this.input.startedAt);
     const vanished = verdict.state === 'failed' ? undefined : vanishedHookFailure(this.hooks, visible);
     if (vanished) verdict = { state: 'failed', progress: verdict.progress, ...vanished };
-    this.input.emit({ type: 'progress', phase: this.input.phase, snapshot: verdict.progress, at: now });
+    return verdict;
+  }
+
+  /** Publishes a verdict and arms the one timer that can change it without a cluster change. */
+  private settle(verdict: Verdict): Verdict {
+    const now = this.input.clock.now();
+    if (this.workloads) this.input.emit({ type: 'progress', phase: this.input.phase, snapshot: verdict.progress, at: now });
     this.publish(verdict);
     this.cancelTimer?.();
     this.cancelTimer = undefined;

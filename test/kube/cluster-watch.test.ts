@@ -63,6 +63,29 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
     }
   });
 
+  it('a fresh snapshot reads the API server itself: during a 5xx outage it waits for the server, and shows a change the quiet informers have not delivered', async () => {
+    sim.store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'fresh', namespace: 'default', labels: { phase: 'old' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: 'default', release: 'fresh', driver: 'secret' });
+    const labelOf = (pods: ReturnType<ClusterWatch['snapshot']>['pods']) => pods.find((p) => p.metadata?.name === 'fresh')?.metadata?.labels?.phase;
+    try {
+      await watch.start();
+      expect(labelOf(watch.snapshot().pods)).toBe('old');
+      // The API server fails for 1.5 s: writes made meanwhile (the simulator's own) reach no open watch until it ends.
+      const outageEnds = Date.now() + 1500;
+      sim.faults.burst({ forMs: 1500, code: 503 });
+      const current = sim.store.get('pods', 'default', 'fresh')!;
+      sim.store.update('pods', { ...current, metadata: { ...current.metadata, labels: { phase: 'new' } } });
+      const fresh = await watch.freshSnapshot!();
+      expect(Date.now()).toBeGreaterThanOrEqual(outageEnds);
+      expect(labelOf(fresh.pods)).toBe('new');
+      expect(fresh.deployments).toEqual([]);
+    } finally {
+      sim.faults.clear();
+      watch.stop();
+    }
+  });
+
   it('reads the ConfigMap driver records with the configmap driver', async () => {
     sim.store.create('configmaps', record('ConfigMap', 'cmrel', 3, 'failed'));
     const k = kube();

@@ -118,6 +118,8 @@ export class FakeWatch implements ClusterWatch {
   releases?: FakeReleases;
   private readonly listeners = new Set<() => void>();
   private readonly errorListeners = new Set<(e: Error) => void>();
+  /** The fresh read, when a test gives the watch one (absent: verdicts stand as the informers show). */
+  freshSnapshot?: () => Promise<ClusterSnapshot>;
   async start(): Promise<void> {
     this.started = true;
   }

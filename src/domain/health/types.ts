@@ -195,6 +195,19 @@ export const FAILURE_REASONS: readonly FailureReason[] = [
   'Interrupted',
 ];
 
+/**
+ * Reasons reached because an expected change did not arrive within a grace or the timeout (a pod that never
+ * turned ready, never got scheduled, a claim never bound...). A watch gone quiet (an API server outage, a kubelet
+ * that could not report) looks the same from the informers, so such a verdict is confirmed on a fresh read of the
+ * cluster before anything is rolled back.
+ */
+const DECIDED_BY_ABSENCE: ReadonlySet<FailureReason> = new Set<FailureReason>(['Unready', 'Unschedulable', 'FailedMount', 'PVCPending', 'ResourceNotReady', 'Timeout']);
+
+/** Whether a failure of this reason rests on something not having happened (see DECIDED_BY_ABSENCE). */
+export function decidedByAbsence(reason: FailureReason | (string & {})): boolean {
+  return DECIDED_BY_ABSENCE.has(reason as FailureReason);
+}
+
 /** The evidence behind a failed verdict. */
 export interface Failure {
   reason: FailureReason;
