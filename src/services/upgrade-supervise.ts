@@ -107,7 +107,8 @@ export const HELM_TRANSIENT_RETRY_BUDGET_MS = 30_000;
 
 /**
  * {@link superviseHelm}, started again (after 1 s, doubling to 5 s, within `budgetMs`) while helm fails before it
- * stored anything because the API server was briefly unavailable (an API server restart, a 5xx burst): nothing
+ * stored anything because the API server was briefly unavailable (an API server restart, a 5xx burst), or because
+ * a signal this plugin did not send killed it: nothing
  * changed, so running it again is safe, and it keeps a healthy upgrade or a needed rollback from failing on a
  * blip. Any other outcome, an interrupt, or a run that stored a revision is returned as it is.
  */
@@ -117,9 +118,13 @@ export async function superviseHelmRetrying(deps: SuperviseDeps, input: Supervis
   for (;;) {
     const run = await superviseHelm(deps, input);
     const message = run.failure?.reason === 'HelmFailed' ? run.failure.message : undefined;
-    const retry = !run.healthy && run.nothingStored && message !== undefined && isTransientHelmFailure(message) && !input.interrupt?.aborted;
+    // helm killed by a signal this plugin did not send (the OOM killer, a runner's reaper) before it stored anything
+    // left nothing behind either.
+    const killed = message !== undefined && !run.stoppedHelm && /killed by SIG[A-Z]+/.test(message);
+    const retry = !run.healthy && run.nothingStored && message !== undefined && (isTransientHelmFailure(message) || killed) && !input.interrupt?.aborted;
     if (!retry || deps.clock.now().getTime() - first + delay > budgetMs) return run;
-    deps.emit({ type: 'notice', level: 'warn', message: `${message} (the API server was unavailable; nothing was stored); starting helm again in ${delay / 1000}s`, at: deps.clock.now() });
+    const why = killed ? 'helm was killed before it stored anything' : 'the API server was unavailable; nothing was stored';
+    deps.emit({ type: 'notice', level: 'warn', message: `${message} (${why}); starting helm again in ${delay / 1000}s`, at: deps.clock.now() });
     await new Promise<void>((resolve) => {
       const cancel = deps.clock.at(new Date(deps.clock.now().getTime() + delay), resolve);
       input.interrupt?.addEventListener('abort', () => (cancel(), resolve()), { once: true });

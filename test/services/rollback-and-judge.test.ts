@@ -103,6 +103,24 @@ describe('rollbackAndJudge', () => {
     expect(s.ledger.entries).toEqual([expect.objectContaining({ revision: 4, verdict: 'healthy' })]);
   });
 
+  it('helm killed from outside before it stored anything (SIGKILL): the rollback is started again', async () => {
+    const s = setup();
+    const done = rollbackAndJudge(s.deps, s.req);
+    (await s.helm.next('rollback', 0)).killedBy('SIGKILL');
+    await settle(20);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/killed by SIGKILL \(helm was killed before it stored anything\); starting helm again in 1s/) }));
+    s.clock.advance(1000);
+    const second = await s.helm.next('rollback', 1);
+    expect(second.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    s.releases.setStatus(3, 'deployed');
+    second.exit(0);
+    expect(await done).toMatchObject({ ok: true, newRevision: 3 });
+  });
+
   it('helm failing after storing its rollback revision for a reason that is not the API server: no second rollback', async () => {
     const s = setup();
     const done = rollbackAndJudge(s.deps, s.req);

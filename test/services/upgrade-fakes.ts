@@ -174,6 +174,12 @@ export class FakeProcess implements HelmProcess {
     if (stderr) this.options?.onLine?.('stderr', stderr);
     this.resolve({ code, signal: null, stdout: '', stderr });
   }
+  /** Ends as a process killed by `signal` from outside (the OOM killer, a runner's reaper). */
+  killedBy(signal: NodeJS.Signals): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolve({ code: null, signal, stdout: '', stderr: '' });
+  }
   terminate(): void {
     this.terminated = true;
     this.onTerminate();
