@@ -32,6 +32,16 @@ function setup() {
   return { clock, watch, releases, helm, ledger, events, deps, req };
 }
 
+/** Plays helm's rollback to revision 1 storing `revision`, the old pod ready again, and helm exiting 0. */
+async function rollsBackHealthy(s: ReturnType<typeof setup>, proc: Awaited<ReturnType<FakeHelm['next']>>, revision: number): Promise<void> {
+  s.releases.put(revision, 'pending-rollback', manifest('1'));
+  await settle();
+  s.watch.set({ pods: [readyPod('1')] });
+  await settle();
+  s.releases.setStatus(revision, 'deployed');
+  proc.exit(0);
+}
+
 describe('rollbackAndJudge', () => {
   it('runs helm rollback N --wait with the pass-through flags, judges the rollout healthy and records it', async () => {
     const s = setup();
@@ -42,12 +52,7 @@ describe('rollbackAndJudge', () => {
     expect(proc.args[proc.args.indexOf('--history-max') + 1]).toBe('5');
     expect(proc.args[proc.args.indexOf('--timeout') + 1]).toBe('360s');
     expect(proc.options?.env).toEqual({ HELM_DRIVER: 'secret' });
-    s.releases.put(3, 'pending-rollback', manifest('1'));
-    await settle();
-    s.watch.set({ pods: [readyPod('1')] });
-    await settle();
-    s.releases.setStatus(3, 'deployed');
-    proc.exit(0);
+    await rollsBackHealthy(s, proc, 3);
     const result = await done;
     expect(result).toMatchObject({ ok: true, newRevision: 3 });
     expect(result.completedAt).toBeInstanceOf(Date);
@@ -91,12 +96,7 @@ describe('rollbackAndJudge', () => {
     expect(second.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/after storing revision 3 \(left pending-rollback.*running the rollback to 1 again/) }));
     s.releases.setStatus(3, 'superseded');
-    s.releases.put(4, 'pending-rollback', manifest('1'));
-    await settle();
-    s.watch.set({ pods: [readyPod('1')] });
-    await settle();
-    s.releases.setStatus(4, 'deployed');
-    second.exit(0);
+    await rollsBackHealthy(s, second, 4);
     const result = await done;
     expect(result).toMatchObject({ ok: true, newRevision: 4 });
     expect(s.helm.verbs()).toEqual(['rollback', 'rollback']);
@@ -112,12 +112,7 @@ describe('rollbackAndJudge', () => {
     s.clock.advance(1000);
     const second = await s.helm.next('rollback', 1);
     expect(second.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
-    s.releases.put(3, 'pending-rollback', manifest('1'));
-    await settle();
-    s.watch.set({ pods: [readyPod('1')] });
-    await settle();
-    s.releases.setStatus(3, 'deployed');
-    second.exit(0);
+    await rollsBackHealthy(s, second, 3);
     expect(await done).toMatchObject({ ok: true, newRevision: 3 });
   });
 
