@@ -18,6 +18,8 @@ describe('soak judge', () => {
     ['healthy upgrade whose helm was killed (pending), recovered, then deployed', 'upgrade-healthy', [[1, 'superseded', GOOD], [2, 'failed', NEW], [3, 'superseded', GOOD, 1], [4, 'deployed', NEW]], { kill: [[2, 'pending-upgrade']] }, { false: 0, errors: 0 }],
     ['crash rolled back once to the last known good', 'upgrade-crash', [[1, 'superseded', GOOD], [2, 'failed', BAD], [3, 'deployed', GOOD, 1]], {}, { missed: 0, double: 0, errors: 0 }],
     ['crash not rolled back: missed', 'upgrade-crash', [[1, 'deployed', GOOD], [2, 'failed', BAD]], {}, { missed: 1 }],
+    ['crash whose upgrade ran again (helm lost the API server), then rolled back once: one attempt, not missed', 'upgrade-crash', [[1, 'superseded', GOOD], [2, 'failed', BAD], [3, 'failed', BAD], [4, 'deployed', GOOD, 1]], {}, { missed: 0, double: 0, errors: 0 }],
+    ['crash run again and never rolled back: missed once', 'upgrade-crash', [[1, 'deployed', GOOD], [2, 'failed', BAD], [3, 'failed', BAD]], {}, { missed: 1 }],
     ['crash rolled back twice: double', 'upgrade-crash', [[1, 'superseded', GOOD], [2, 'failed', BAD], [3, 'superseded', GOOD, 1], [4, 'deployed', GOOD, 1]], {}, { missed: 0, double: 1 }],
     ['crash rolled back to a revision not running the good image: missed', 'upgrade-crash', [[1, 'superseded', 'nginx:old'], [2, 'superseded', GOOD], [3, 'failed', BAD], [4, 'deployed', 'nginx:old', 1]], { before: 2 }, { missed: 1 }],
     ['killed mid-rollback (pending-rollback), recovered by a second rollback: not double', 'upgrade-crash', [[1, 'superseded', GOOD], [2, 'failed', BAD], [3, 'failed', GOOD, 1], [4, 'deployed', GOOD, 1]], { kill: [[3, 'pending-rollback']] }, { missed: 0, double: 0, errors: 0 }],
