@@ -6,7 +6,7 @@ import { findStuckStatefulSets } from '../domain/rollback/statefulset-force.js';
 import type { LedgerStore } from '../ports/ledger-store.js';
 import type { PodDeleter } from '../ports/pod-deleter.js';
 import { startForcedRollback } from './statefulset-force.js';
-import { isTransientHelmFailure, superviseHelm, superviseHelmRetrying, type SuperviseDeps } from './upgrade-supervise.js';
+import { HELM_WATCHER_STUCK_MS, isTransientHelmFailure, superviseHelm, superviseHelmRetrying, usesStatusWatcher, type SuperviseDeps } from './upgrade-supervise.js';
 
 /**
  * The one rollback of the plugin: `helm rollback RELEASE N --wait`, its rollout judged live with the same
@@ -72,9 +72,10 @@ export interface RecoveryResult {
  */
 export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: RollbackAndJudgeRequest): Promise<RecoveryResult> {
   const { clock, emit } = deps;
+  const helmMajor = await deps.helm.majorVersion();
   if (req.health.waitForLoadBalancers === undefined) {
     // As the upgrade: the verdict covers what this helm's --wait covers (helm 3 waits for LoadBalancer addresses).
-    req = { ...req, health: { ...req.health, waitForLoadBalancers: (await deps.helm.majorVersion()) === 3 } };
+    req = { ...req, health: { ...req.health, waitForLoadBalancers: helmMajor === 3 } };
   }
   emit({ type: 'rollback-started', toRevision: req.toRevision, at: clock.now() });
   // An OrderedReady StatefulSet stuck on a pod that never turned ready does not converge by itself: helm 3's
@@ -106,6 +107,7 @@ export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: Rollback
       ...(after > 0 ? { previousRevision: after } : {}),
       health: req.health,
       terminateGraceMs: req.terminateGraceMs,
+      ...(!force && usesStatusWatcher(helmMajor, req.helmArgs ?? []) ? { watcherStuckAfterMs: HELM_WATCHER_STUCK_MS } : {}),
     });
   let run: Awaited<ReturnType<typeof superviseHelm>>;
   try {

@@ -43,6 +43,13 @@ export interface SuperviseInput {
    * the upgrade passes one: a rollback is never interrupted this way.
    */
   interrupt?: AbortSignal;
+  /**
+   * For helm 4's status watcher (a bare `--wait`): how long every workload may be healthy with helm still waiting
+   * before helm is taken as stuck. That watcher misses a workload's last update when reading its status fails at
+   * that moment (an API server restart, a 5xx burst) and then waits out its whole timeout; stopped, it records
+   * the revision failed, and the caller may run it again (`helmStuck`).
+   */
+  watcherStuckAfterMs?: number;
 }
 
 /** How a supervised run ended. */
@@ -74,6 +81,8 @@ export interface SuperviseResult {
   progress?: RolloutProgress;
   /** True when helm exited and its storage holds no revision of this run (helm refused the input). */
   nothingStored: boolean;
+  /** True when helm was stopped because it kept waiting after every workload was healthy (watcherStuckAfterMs). */
+  helmStuck?: boolean;
 }
 
 /**
@@ -100,6 +109,18 @@ const HELM_WAIT_TIMED_OUT = /context deadline exceeded|timed out waiting/i;
 /** Whether a helm failure message says the API server was briefly unavailable (nothing about the chart). */
 export function isTransientHelmFailure(message: string): boolean {
   return TRANSIENT_HELM_ERROR.test(message) || (KSTATUS_READ_FAILED.test(message) && !HELM_WAIT_TIMED_OUT.test(message));
+}
+
+/**
+ * How long every workload may be healthy (past the stable window) while helm 4's status watcher still waits before
+ * helm is taken as stuck: the watcher returns within moments of its last event; post-upgrade hook Jobs, which it
+ * runs after its wait, make the verdict pending again while they run.
+ */
+export const HELM_WATCHER_STUCK_MS = 20_000;
+
+/** Whether helm's --wait is helm 4's status watcher: helm 4 without `--wait=legacy` among the pass-through flags. */
+export function usesStatusWatcher(helmMajor: number, helmArgs: readonly string[]): boolean {
+  return helmMajor >= 4 && !helmArgs.includes('--wait=legacy');
 }
 
 /** How long helm is started again after it failed on an unavailable API server without storing anything (ms). */
@@ -258,6 +279,32 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     // helm is satisfied but our rules are not yet: keep judging until healthy, failed or the timeout.
   }
   const offVerdict = monitor.onVerdict(() => decideNow());
+  let helmStuck = false;
+  let cancelStuck: (() => void) | undefined;
+  const stuckAfter = input.watcherStuckAfterMs;
+  const offStuck = monitor.onVerdict((v) => {
+    cancelStuck?.();
+    cancelStuck = undefined;
+    if (stuckAfter === undefined || v.state !== 'healthy' || exit) return;
+    cancelStuck = clock.at(new Date(clock.now().getTime() + stuckAfter), () => {
+      const verdict = monitor.verdict;
+      if (exit || decided || watchLost || verdict?.state !== 'healthy') return;
+      // helm 4's watcher waits for every Job of the release to complete, --wait-for-jobs or not; the verdict
+      // waits for them only with it. A Job still running is what helm waits for, not a missed update.
+      if (verdict.progress.workloads.some((w) => w.kind === 'Job' && !w.hook && w.available < w.desired)) return;
+      decided = true;
+      helmStuck = true;
+      const now = clock.now();
+      const failure: Failure = {
+        reason: 'HelmFailed',
+        object: releaseObject(),
+        message: `helm ${input.args[0]} was still waiting ${Math.round(stuckAfter / 1000)}s after every workload was healthy (helm 4's status watcher misses a workload's last update when reading its status fails, as during an API server restart or a 5xx burst); stopped it`,
+        firstSignalAt: now,
+        firstSignalBasis: 'plugin-clock',
+      };
+      resolveDecision({ healthy: false, failure, at: now });
+    });
+  });
   // --timeout bounds the run whatever helm does: once our verdict is healthy, helm gets a few seconds past the
   // timeout to finish its own wait, then it is stopped (it may be waiting for something the verdict does not
   // cover, or hang); the caller decides what a healthy verdict with a failed helm means.
@@ -286,10 +333,25 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
         nothingStored = err instanceof ReleaseNotFoundError;
       }
     }
+    if (e.signal && !decided && !input.interrupt?.aborted && (await recordedDeployed())) {
+      // Killed from outside (the OOM killer, a runner's reaper) after it recorded its revision deployed: helm had
+      // done all of its work, hooks and wait included. What is left to judge is the workloads, as after exit 0.
+      emit({ type: 'notice', level: 'warn', message: `helm ${input.args[0]} was killed by ${e.signal} after it recorded its revision deployed; judging the rollout as if it had exited`, at: clock.now() });
+      e = { ...e, code: 0, signal: null };
+    }
     exit = e;
     detect();
     decideNow();
   });
+  /** Whether this run's newest stored revision is recorded `deployed` (false when that cannot be read). */
+  async function recordedDeployed(): Promise<boolean> {
+    try {
+      const mine = (await deps.releases.listHistory(input.release, input.namespace)).filter((h) => h.revision > input.afterRevision);
+      return mine.length > 0 && mine.reduce((a, b) => (b.revision > a.revision ? b : a)).status === 'deployed';
+    } catch {
+      return false;
+    }
+  }
   const onAbort = () => decideNow();
   input.interrupt?.addEventListener('abort', onAbort, { once: true });
   detect();
@@ -304,6 +366,8 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     if (monitor.hasWorkloads) progress = monitor.verdict?.progress;
   } finally {
     cancelOverrun();
+    cancelStuck?.();
+    offStuck();
     offChange();
     offError();
     offVerdict();
@@ -335,6 +399,7 @@ export async function superviseHelm(deps: SuperviseDeps, input: SuperviseInput):
     stoppedHelm,
     watchLost,
     nothingStored: nothingStored && revision === undefined,
+    ...(helmStuck ? { helmStuck } : {}),
     ...(revision === undefined ? {} : { revision }),
     healthy: d.healthy,
     ...(d.healthy ? { healthyAt: d.at } : { failure: { ...d.failure, detectedAt: d.at } }),

@@ -27,7 +27,7 @@ import { rollbackAndJudge } from './rollback-and-judge.js';
 import { recoverPending, rollbackRequest, uninstall } from './upgrade-recovery.js';
 import type { UpgradeInterrupt } from './upgrade-interrupt.js';
 import { guardAutomaticRollback } from './upgrade-guards.js';
-import { isTransientHelmFailure, superviseHelmRetrying } from './upgrade-supervise.js';
+import { HELM_WATCHER_STUCK_MS, isTransientHelmFailure, superviseHelmRetrying, usesStatusWatcher } from './upgrade-supervise.js';
 
 /** The ports `upgrade` works through; the command builds the real ones, tests pass fakes. */
 export interface UpgradeDeps {
@@ -166,6 +166,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
         health,
         terminateGraceMs: req.terminateGraceMs,
         ...(interrupt ? { interrupt: interrupt.signal } : {}),
+        ...(usesStatusWatcher(helmMajor, req.helmArgs) ? { watcherStuckAfterMs: HELM_WATCHER_STUCK_MS } : {}),
       });
 
     const firstRun = await helmRun(before);
@@ -175,7 +176,7 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
     // so the upgrade runs again (once more at most) instead of being rolled back or left failed.
     for (let again = 0; again < 2 && !firstInstall && !run.healthy && !run.nothingStored && !interrupt?.interrupted; again++) {
       const message = run.failure?.reason === 'HelmFailed' ? run.failure.message : undefined;
-      if (message === undefined || !isTransientHelmFailure(message)) break;
+      if (message === undefined || !(run.helmStuck || isTransientHelmFailure(message))) break;
       const stored = run.revision ?? (await readHistory(deps.releases, req)).find((h) => h.revision > before)?.revision;
       const status = stored === undefined ? undefined : (await readHistory(deps.releases, req)).find((h) => h.revision === stored)?.status;
       // helm may not even have reached the API server to record the revision failed: with helm gone, nothing runs
@@ -189,7 +190,8 @@ export async function upgrade(deps: UpgradeDeps, req: UpgradeRequest): Promise<U
           break;
         }
       }
-      notice('warn', `${message}: helm gave up on an API server that was briefly unavailable after storing revision ${stored} (${stuck ? 'left pending-upgrade, now recorded failed' : 'recorded failed'}; its workloads showed no failure); running the upgrade again`);
+      const cause = run.helmStuck ? 'helm kept waiting on a healthy rollout' : 'helm gave up on an API server that was briefly unavailable';
+      notice('warn', `${message}: ${cause} after storing revision ${stored} (${stuck ? 'left pending-upgrade, now recorded failed' : 'recorded failed'}; its workloads showed no failure); running the upgrade again`);
       before = stored;
       run = await helmRun(stored);
     }

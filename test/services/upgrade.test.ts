@@ -26,13 +26,13 @@ const pullingPod = (tag: string) => {
   return { ...p, spec: { ...p.spec, containers: [{ name: 'app', image: `registry.example.com/app:${tag}` }] } };
 };
 
-function setup(statuses: Array<'deployed' | 'superseded' | 'failed' | 'pending-upgrade'> = ['deployed']) {
+function setup(statuses: Array<'deployed' | 'superseded' | 'failed' | 'pending-upgrade'> = ['deployed'], helmMajor = 3) {
   const clock = new FakeClock(at(10).getTime());
   const watch = new FakeWatch();
   const releases = new FakeReleases('web', NS, () => watch.changed());
   statuses.forEach((s, i) => releases.put(i + 1, s, manifest(String(i + 1))));
   watch.releases = releases;
-  const helm = new FakeHelm();
+  const helm = new FakeHelm(helmMajor);
   const ledger = new FakeLedger();
   const events: UpgradeEvent[] = [];
   const deps = { helm, watch, releases, ledger, clock, marker: releases, emit: (e: UpgradeEvent) => events.push(e) };
@@ -454,6 +454,62 @@ describe('upgrade service', () => {
     await rollsOutHealthy(s, second, 3);
     expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 3 });
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
+  });
+
+  it('helm 4\'s status watcher still waiting 20 s after every workload was healthy: stopped (recorded failed) and the upgrade runs again', async () => {
+    const s = setup(['deployed'], 4);
+    const done = upgrade(s.deps, s.request);
+    const first = await s.helm.next('upgrade', 0);
+    first.onTerminate = () => s.releases.setStatus(2, 'failed');
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    // Healthy from here (no stable window in these options), and helm 4 keeps waiting.
+    s.clock.advance(19_000);
+    await settle();
+    expect(first.terminated).toBe(false);
+    s.clock.advance(1_000);
+    const second = await s.helm.next('upgrade', 1);
+    expect(first.terminated).toBe(true);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/still waiting 20s after every workload was healthy.*helm kept waiting on a healthy rollout after storing revision 2 \(recorded failed.*running the upgrade again/) }));
+    await rollsOutHealthy(s, second, 3);
+    expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 3 });
+    expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
+  });
+
+  it('helm 3 (and helm 4 with --wait=legacy) is never taken as stuck: its own wait polls', async () => {
+    for (const [major, extra] of [[3, []], [4, ['--wait=legacy']]] as const) {
+      const s = setup(['deployed'], major);
+      const done = upgrade(s.deps, { ...s.request, helmArgs: [...s.request.helmArgs, ...extra] });
+      const proc = await s.helm.next('upgrade', 0);
+      s.releases.put(2, 'pending-upgrade', manifest('2'));
+      await settle();
+      s.watch.set({ pods: [readyPod('2')] });
+      await settle();
+      s.clock.advance(60_000);
+      await settle();
+      expect(proc.terminated).toBe(false);
+      s.releases.setStatus(2, 'deployed');
+      proc.exit(0);
+      expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 2 });
+    }
+  });
+
+  it('helm killed from outside after it recorded its revision deployed: the rollout is judged on, no rollback', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const proc = await s.helm.next('upgrade', 0);
+    s.releases.put(2, 'pending-upgrade', manifest('2'));
+    await settle();
+    s.watch.set({ pods: [readyPod('2')] });
+    await settle();
+    s.releases.setStatus(2, 'deployed');
+    proc.killedBy('SIGKILL');
+    await settle(20);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: 'helm upgrade was killed by SIGKILL after it recorded its revision deployed; judging the rollout as if it had exited' }));
+    expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 2 });
+    expect(s.helm.verbs()).toEqual(['upgrade']);
   });
 
   it('helm failing after storing its revision for a reason that is not the API server: no second upgrade', async () => {
