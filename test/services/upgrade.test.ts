@@ -2,7 +2,7 @@ import type { HealthOptions } from '../../src/domain/health/types.js';
 import type { UpgradeEvent } from '../../src/domain/upgrade/events.js';
 import { UsageError } from '../../src/errors/errors.js';
 import { upgrade, type UpgradeRequest } from '../../src/services/upgrade.js';
-import { at, NS, pod, running, waiting } from '../domain/fixtures.js';
+import { at, job, NS, pod, running, waiting } from '../domain/fixtures.js';
 import { FakeClock, FakeHelm, FakeLedger, FakeReleases, FakeWatch, settle } from './upgrade-fakes.js';
 
 const health: HealthOptions = { maxRestarts: 2, unschedulableGraceMs: 30_000, unreadyGraceMs: 120_000, timeoutMs: 300_000, waitForJobs: false, minStableMs: 0 };
@@ -476,6 +476,24 @@ describe('upgrade service', () => {
     await rollsOutHealthy(s, second, 3);
     expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 3 });
     expect(s.helm.verbs()).toEqual(['upgrade', 'upgrade']);
+  });
+
+  it('helm 4 waiting while a Job of the release still runs is not taken as stuck (its watcher waits for Jobs, --wait-for-jobs or not)', async () => {
+    const s = setup(['deployed'], 4);
+    const withJob = `${manifest('2')}---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  namespace: ${NS}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: m\n          image: registry.example.com/migrate:2\n`;
+    const done = upgrade(s.deps, s.request);
+    const proc = await s.helm.next('upgrade', 0);
+    s.releases.put(2, 'pending-upgrade', withJob);
+    await settle();
+    s.watch.set({ pods: [readyPod('2')], jobs: [job('migrate', { active: 1 })] });
+    await settle();
+    s.clock.advance(60_000);
+    await settle();
+    expect(proc.terminated).toBe(false);
+    s.watch.set({ jobs: [job('migrate', { succeeded: 1 })] });
+    s.releases.setStatus(2, 'deployed');
+    proc.exit(0);
+    expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 2 });
   });
 
   it('helm 3 (and helm 4 with --wait=legacy) is never taken as stuck: its own wait polls', async () => {
