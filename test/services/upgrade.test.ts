@@ -56,6 +56,14 @@ function setup(statuses: Array<'deployed' | 'superseded' | 'failed' | 'pending-u
   return { clock, watch, releases, helm, ledger, events, deps, request, markFailedOnTerm };
 }
 
+/** helm stores revision 2 (pending-upgrade), then the watch shows `pod`. */
+async function storesRevision2(s: ReturnType<typeof setup>, pod: ReturnType<typeof readyPod>): Promise<void> {
+  s.releases.put(2, 'pending-upgrade', manifest('2'));
+  await settle();
+  s.watch.set({ pods: [pod] });
+  await settle();
+}
+
 /** helm stores `revision` of image 2 (pending-upgrade), its pod comes up ready, helm records it deployed and exits 0. */
 async function rollsOutHealthy(s: ReturnType<typeof setup>, proc: Awaited<ReturnType<FakeHelm['next']>>, revision: number): Promise<void> {
   s.releases.put(revision, 'pending-upgrade', manifest('2'));
@@ -76,10 +84,7 @@ describe('upgrade service', () => {
     // helm gets more time than we do, so it never gives up before our verdict.
     expect(proc.args[proc.args.indexOf('--timeout') + 1]).toBe('360s');
     expect(proc.options?.env).toEqual({ HELM_DRIVER: 'secret' });
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readyPod('2')] });
-    await settle();
+    await storesRevision2(s, readyPod('2'));
     // Our rules are satisfied, but helm (and its hooks) has not finished: nothing is reported healthy yet.
     const healthyVerdicts = () => s.events.filter((e) => e.type === 'verdict' && e.verdict.state === 'healthy').length;
     expect(healthyVerdicts()).toBe(0);
@@ -143,10 +148,7 @@ describe('upgrade service', () => {
     const done = upgrade(s.deps, s.request);
     const proc = await s.helm.next('upgrade');
     proc.onTerminate = () => s.releases.setStatus(2, 'failed');
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readyPod('2')] });
-    await settle();
+    await storesRevision2(s, readyPod('2'));
     // helm keeps waiting (for something the verdict does not cover): nothing happens before the timeout + 5 s.
     s.clock.advance(health.timeoutMs + 4_000);
     await settle();
@@ -203,10 +205,7 @@ describe('upgrade service', () => {
     // Ready pods must stay ready for 5 s (the stability window) before the verdict is healthy.
     const done = upgrade(s.deps, { ...s.request, health: { ...health, minStableMs: 5_000 } });
     const proc = await s.helm.next('upgrade');
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readySince('2', s.clock.now())] });
-    await settle();
+    await storesRevision2(s, readySince('2', s.clock.now()));
     s.releases.setStatus(1, 'superseded');
     s.releases.setStatus(2, 'deployed');
     proc.exit(0);
@@ -421,10 +420,7 @@ describe('upgrade service', () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
     const first = await s.helm.next('upgrade', 0);
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [pullingPod('1')] });
-    await settle();
+    await storesRevision2(s, pullingPod('1'));
     // helm's own requests fail while the API server restarts: it records revision 2 failed and exits.
     s.releases.setStatus(2, 'failed');
     first.exit(1, 'Error: UPGRADE FAILED: Get "https://k8s:6443/apis/apps/v1/namespaces/x/deployments/web": dial tcp: connect: connection refused');
@@ -443,10 +439,7 @@ describe('upgrade service', () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
     const first = await s.helm.next('upgrade', 0);
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [pullingPod('1')] });
-    await settle();
+    await storesRevision2(s, pullingPod('1'));
     first.exit(1, helmError);
     const second = await s.helm.next('upgrade', 1);
     expect(s.releases.status(2)).toBe('failed');
@@ -461,10 +454,7 @@ describe('upgrade service', () => {
     const done = upgrade(s.deps, s.request);
     const first = await s.helm.next('upgrade', 0);
     first.onTerminate = () => s.releases.setStatus(2, 'failed');
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readyPod('2')] });
-    await settle();
+    await storesRevision2(s, readyPod('2'));
     // Healthy from here (no stable window in these options), and helm 4 keeps waiting.
     s.clock.advance(19_000);
     await settle();
@@ -501,10 +491,7 @@ describe('upgrade service', () => {
       const s = setup(['deployed'], major);
       const done = upgrade(s.deps, { ...s.request, helmArgs: [...s.request.helmArgs, ...extra] });
       const proc = await s.helm.next('upgrade', 0);
-      s.releases.put(2, 'pending-upgrade', manifest('2'));
-      await settle();
-      s.watch.set({ pods: [readyPod('2')] });
-      await settle();
+      await storesRevision2(s, readyPod('2'));
       s.clock.advance(60_000);
       await settle();
       expect(proc.terminated).toBe(false);
@@ -518,10 +505,7 @@ describe('upgrade service', () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
     const proc = await s.helm.next('upgrade', 0);
-    s.releases.put(2, 'pending-upgrade', manifest('2'));
-    await settle();
-    s.watch.set({ pods: [readyPod('2')] });
-    await settle();
+    await storesRevision2(s, readyPod('2'));
     s.releases.setStatus(2, 'deployed');
     proc.killedBy('SIGKILL');
     await settle(20);
