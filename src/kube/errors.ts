@@ -86,7 +86,7 @@ export function mapKubeError(err: unknown, ctx: KubeCallContext): unknown {
   }
   const reason = networkReason(err);
   if (reason !== undefined) {
-    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server}: ${reason}`, { hint: unreachableHint, cause: err });
+    return new KubeUnreachableError(`cannot reach the Kubernetes API at ${ctx.server} to ${what}: ${reason}`, { hint: unreachableHint, cause: err });
   }
   return err;
 }

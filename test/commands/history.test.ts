@@ -95,7 +95,7 @@ describe('helm-autorollback history', () => {
     await new Promise<void>((r) => s.close(() => r()));
     const r = await run(['history', 'web'], { KUBECONFIG: writeKubeconfig(`http://127.0.0.1:${port}`) });
     expect(r.code).toBe(5);
-    expect(oneLine(r.stderr)).toEqual([`Error: cannot reach the Kubernetes API at http://127.0.0.1:${port}: connection refused (check that the cluster is up and the server URL of the kubeconfig context; kubectl cluster-info tries it)`]);
+    expect(oneLine(r.stderr)).toEqual([`Error: cannot reach the Kubernetes API at http://127.0.0.1:${port} to list secrets in namespace "default": connection refused (check that the cluster is up and the server URL of the kubeconfig context; kubectl cluster-info tries it)`]);
   });
 
   it('an unsupported driver: exit 2 before loading any kubeconfig', async () => {

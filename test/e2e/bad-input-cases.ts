@@ -82,7 +82,7 @@ export const badInputCases: BadInputCase[] = [
   { command: 'upgrade', name: 'unsupported helm version (v3.12)', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '--helm-bin', w.oldHelm, '--json'], json: true, exit: usage, problem: /helm v3\.12\.3\S* at ".*old-helm" is not supported/, fix: /needs helm 3\.14 or newer/ },
   { command: 'upgrade', name: 'kubeconfig missing', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '--kubeconfig', w.missing], exit: usage, problem: /kubeconfig ".*does-not-exist" does not exist/, fix: /pass an existing file/ },
   { command: 'upgrade', name: 'unknown context', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '--kube-context', 'nope'], exit: usage, problem: /context "nope" not found in kubeconfig/, fix: /known contexts: autorollback-sim/ },
-  { command: 'upgrade', name: 'API server unreachable', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '--kubeconfig', w.unreachableKubeconfig], exit: cluster, problem: /cannot reach the Kubernetes API at https?:\/\/127\.0\.0\.1:\d+: connection refused/, fix: /check that the cluster is up/ },
+  { command: 'upgrade', name: 'API server unreachable', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '--kubeconfig', w.unreachableKubeconfig], exit: cluster, problem: /cannot reach the Kubernetes API at https?:\/\/127\.0\.0\.1:\d+ to \w+ [\w.]+( in namespace "[\w-]+")?: connection refused/, fix: /check that the cluster is up/ },
   { command: 'upgrade', name: 'namespace does not exist', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '-n', 'no-such-ns'], exit: usage, problem: /namespaces "no-such-ns" not found/, fix: /create namespace "no-such-ns" first, or pass --create-namespace/ },
   { command: 'upgrade', name: 'invalid --timeout (5x)', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '--timeout', '5x'], exit: usage, problem: /--timeout "5x" is not a duration/, fix: duration },
   { command: 'upgrade', name: 'zero --timeout', argv: (w) => ['upgrade', 'shop', w.chart, '--no-tui', '--timeout', '0'], exit: usage, problem: /--timeout 0 is too short/, fix: /use at least 1s/ },
@@ -118,7 +118,7 @@ export const badInputCases: BadInputCase[] = [
 
   // status
   { command: 'status', name: 'unknown release', argv: () => ['status', 'nope'], exit: usage, problem: notFound, fix: checkName },
-  { command: 'status', name: 'API server unreachable', argv: (w) => ['status', 'shop', '--json'], env: (w) => ({ KUBECONFIG: w.unreachableKubeconfig }), json: true, exit: cluster, problem: /cannot reach the Kubernetes API at https?:\/\/127\.0\.0\.1:\d+: connection refused/, fix: /check that the cluster is up/ },
+  { command: 'status', name: 'API server unreachable', argv: (w) => ['status', 'shop', '--json'], env: (w) => ({ KUBECONFIG: w.unreachableKubeconfig }), json: true, exit: cluster, problem: /cannot reach the Kubernetes API at https?:\/\/127\.0\.0\.1:\d+ to \w+ [\w.]+( in namespace "[\w-]+")?: connection refused/, fix: /check that the cluster is up/ },
   { command: 'status', name: '403: may not list secrets', env: (w) => ({ KUBECONFIG: w.noSecretsKubeconfig }), argv: () => ['status', 'shop', '--json'], json: true, exit: cluster, problem: /forbidden: not allowed to list secrets in namespace "default" \(403\)/, fix: /ask for RBAC access or use another --kube-context/ },
   { command: 'status', name: 'unknown context', argv: () => ['status', 'shop', '--kube-context', 'prod'], exit: usage, problem: /context "prod" not found in kubeconfig/, fix: /known contexts/ },
 

@@ -24,12 +24,12 @@ function storeFor(server: string, timeoutMs?: number, retryBudgetMs = 0): Secret
 }
 
 describe('mapKubeError with real client-node failures', () => {
-  it('a closed localhost port: KubeUnreachableError "cannot reach ... connection refused" (exit 5)', async () => {
+  it('a closed localhost port: KubeUnreachableError "cannot reach ... to <the request>: connection refused" (exit 5)', async () => {
     const server = `http://127.0.0.1:${await closedPort()}`;
     const err = await storeFor(server).listHistory('web', 'team').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeUnreachableError);
     expect((err as KubeUnreachableError).exitCode).toBe(5);
-    expect((err as Error).message).toBe(`cannot reach the Kubernetes API at ${server}: connection refused`);
+    expect((err as Error).message).toBe(`cannot reach the Kubernetes API at ${server} to list secrets in namespace "team": connection refused`);
   });
 
   it('an unknown host: "host not found"', async () => {
@@ -87,7 +87,7 @@ describe('mapKubeError on shapes', () => {
   ])('%j -> unreachable: %s', (err, reason) => {
     const mapped = mapKubeError(err, ctx);
     expect(mapped).toBeInstanceOf(KubeUnreachableError);
-    expect((mapped as Error).message).toBe(`cannot reach the Kubernetes API at https://k8s.example:6443: ${reason}`);
+    expect((mapped as Error).message).toBe(`cannot reach the Kubernetes API at https://k8s.example:6443 to list secrets in namespace "team": ${reason}`);
   });
 
   it('leaves 404 and unknown errors alone', () => {
