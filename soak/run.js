@@ -6,6 +6,8 @@
 // then the table `fault | runs | missed | false rollbacks | double rollbacks | p95 TTD | errors` and every failure
 // with its seed; exits 1 when any run missed, rolled back falsely or twice, or ended in an unexpected state.
 // --max-minutes M: start no new run after M minutes (the table then shows how many ran).
+// --command-timeout S: kill a plugin command still running after S seconds (default 300); its run then fails with
+// "did not exit", whatever the release shows.
 // --subset (what `npm test` runs, test/soak): two runs per fault, a healthy one and a failing one, the upgrade's
 // pair for every other fault and the watchdog's for the rest.
 // Reproduce one run: `npm run soak -- --fault NAME --seed <base seed> --only <i>` (the run's seed and its scenario
@@ -35,9 +37,10 @@ function parse(argv) {
     else if (a === '--time-scale') opts.timeScale = int(value());
     else if (a === '--only') opts.only = Number(value());
     else if (a === '--subset') opts.subset = true;
+    else if (a === '--command-timeout') opts.commandTimeoutMs = int(value()) * 1000;
     else if (a === '--max-minutes') opts.stopAt = Date.now() + Number(value()) * 60_000;
     else if (a === '--json') opts.json = true;
-    else fail(`unknown argument ${a} (usage: npm run soak -- [--runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--parallel P] [--time-scale T] [--only I] [--subset] [--max-minutes M] [--json])`);
+    else fail(`unknown argument ${a} (usage: npm run soak -- [--runs N] [--fault NAME[,NAME]] [--seed S] [--concurrency C] [--parallel P] [--time-scale T] [--only I] [--subset] [--max-minutes M] [--command-timeout S] [--json])`);
   }
   const unknown = opts.faults.filter((f) => !(f in FAULTS));
   if (unknown.length) fail(`unknown fault ${unknown.join(', ')} (known: ${Object.keys(FAULTS).join(', ')})`);

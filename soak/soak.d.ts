@@ -28,6 +28,8 @@ export function judge(input: {
   newImage?: string;
   statusAtKill?: Map<number, string>;
   deploymentOk?: boolean;
+  /** Per command of the run (the first, then a second after a process fault): ms after which the harness killed it, or undefined when it exited. */
+  killedAfterMs?: Array<number | undefined>;
 }): SoakVerdict;
 
 export function rng(seed: number): { next(): number; between(lo: number, hi: number): number; int(lo: number, hi: number): number; chance(p: number): boolean };

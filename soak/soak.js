@@ -183,7 +183,7 @@ const isPending = (status) => typeof status === 'string' && status.startsWith('p
  * Judges one run from the history before (`before`: max version), the history now, the statuses recorded right
  * after an injected kill (`statusAtKill`), the expected good image and, for healthy scenarios, the new image.
  */
-export function judge({ scenario, history, beforeMax, goodImage, newImage, statusAtKill = new Map(), deploymentOk }) {
+export function judge({ scenario, history, beforeMax, goodImage, newImage, statusAtKill = new Map(), deploymentOk, killedAfterMs = [] }) {
   const verdict = { missed: 0, false: 0, double: 0, errors: [] };
   const statusOf = (v) => statusAtKill.get(v) ?? history.get(v)?.status;
   const versions = [...history.keys()].filter((v) => v > beforeMax).sort((a, b) => a - b);
@@ -230,25 +230,41 @@ export function judge({ scenario, history, beforeMax, goodImage, newImage, statu
     else verdict.errors.push(`rolled back a healthy revision: final deployed ${deployed?.version} runs ${deployed?.image}`);
   }
   if (deploymentOk === false) verdict.errors.push('the Deployment is not rolled out and ready on the final image');
+  // A command that never exits hangs a CI job even when the release ends right.
+  for (const [n, ms] of killedAfterMs.entries()) if (ms !== undefined) verdict.errors.push(`${n === 0 ? 'the command' : 'its second run'} did not exit: the harness killed it after ${Math.round(ms / 1000)} s`);
   // The table counts runs: a run that missed twice over is one missed run.
   return { ...verdict, missed: Math.min(verdict.missed, 1), false: Math.min(verdict.false, 1), double: Math.min(verdict.double, 1) };
 }
 
-function run(cmd, args, env, { timeoutMs = 300_000, onSpawn } = {}) {
+/**
+ * Runs a command to its end, killing it after `timeoutMs`. With SOAK_REPORT_DIR set, a Node command (the plugin)
+ * still running then first writes a diagnostic report there (its stack, open sockets and timers: what it waits
+ * on), named after its pid.
+ */
+function run(cmd, args, env, { timeoutMs = COMMAND_TIMEOUT_MS, onSpawn } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const reportDir = cmd === process.execPath ? process.env.SOAK_REPORT_DIR : undefined;
+    const childEnv = reportDir ? { ...env, NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reportDir}` } : env;
+    const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (!reportDir) return child.kill('SIGKILL');
+      child.kill('SIGUSR2');
+      setTimeout(() => child.kill('SIGKILL'), 2000);
+    }, timeoutMs);
     onSpawn?.(child);
     child.on('error', (err) => {
       stderr += String(err);
     });
+    const started = Date.now();
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started, timedOut });
     });
   });
 }
@@ -295,7 +311,8 @@ function deploymentReady(store, namespace, name, image) {
 /**
  * Runs the soak. Options: faults (names), runs (per fault), seed, concurrency (lanes per fault), parallelFaults
  * (faults at once, each on its own simulator), timeScale, only (one run index), subset (two runs per fault: healthy and
- * failing, of the upgrade for even-numbered faults and of the watchdog for odd ones), log(message). Resolves to { rows, failures, seed, durationMs }.
+ * failing, of the upgrade for even-numbered faults and of the watchdog for odd ones), commandTimeoutMs (the cap on one
+ * plugin command), log(message). Resolves to { rows, failures, seed, durationMs }.
  */
 export async function runSoak(options) {
   const { startSim } = await import(join(root, 'dist', 'sim', 'index.js'));
@@ -320,25 +337,31 @@ export async function runSoak(options) {
       const lanes = Math.min(options.concurrency ?? 6, indices.length);
       let nextRun = 0;
       let activeRuns = 0;
+      // Every lane is set up before any run starts: a run's fault would otherwise hit another lane's set-up.
+      const envs = Array.from({ length: lanes }, (_, lane) => laneEnv(dir, lane, sim));
+      const setupStart = Date.now();
+      const ready = await Promise.all(envs.map((env, lane) => setupLane({ name, lane, env, helmBinary, sim, log })));
+      if (Date.now() - setupStart > 20_000) log(`${name}: set-up of ${lanes} lane(s) took ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
       const laneWork = async (lane) => {
-        const env = laneEnv(dir, lane, sim);
-        let state = await setupLane({ name, lane, env, helmBinary, sim });
+        const env = envs[lane];
+        let state = ready[lane];
         while (nextRun < indices.length && (options.stopAt === undefined || Date.now() < options.stopAt)) {
           const i = indices[nextRun++];
           const runSeed = (seed + fi * 100_003 + i * 7919) >>> 0;
-          if (!state) state = await setupLane({ name, lane, env, helmBinary, sim, attempt: i });
+          if (!state) state = await setupLane({ name, lane, env, helmBinary, sim, log, attempt: i });
           if (!state) {
             results.push({ i, runSeed, scenario: SCENARIOS[i % 4], codes: [], history: [], stderr: [], verdict: { missed: 0, false: 0, double: 0, errors: ['lane setup failed'] } });
             continue;
           }
           activeRuns++;
+          const runStart = Date.now();
           if (fault.groupSpec && activeRuns === 1) sim.faults.set(fault.groupSpec);
-          const result = await oneRun({ name, fault, i, runSeed, scenario: SCENARIOS[i % 4], state, env, sim, tracker, helmBinary });
+          const result = await oneRun({ name, fault, i, runSeed, scenario: SCENARIOS[i % 4], state, env, sim, tracker, helmBinary, commandTimeoutMs: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS });
           activeRuns--;
           if (activeRuns === 0) sim.faults.clear();
           results.push(result);
           const bad = result.verdict.missed + result.verdict.false + result.verdict.double + result.verdict.errors.length;
-          log(`${name} #${i} ${result.scenario} helm ${result.major} seed ${runSeed}: ${bad ? `FAIL ${result.verdict.errors.join('; ') || JSON.stringify(result.verdict)}` : 'ok'}${result.ttdMs !== undefined ? ` (TTD ${result.ttdMs} ms)` : ''}`);
+          log(`${name} #${i} ${result.scenario} helm ${result.major} seed ${runSeed}: ${bad ? `FAIL ${result.verdict.errors.join('; ') || JSON.stringify(result.verdict)}` : 'ok'}${result.ttdMs !== undefined ? ` (TTD ${result.ttdMs} ms)` : ''}, exit ${result.codes.join(', ')} after ${(result.commandMs ?? []).map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}, run ${((Date.now() - runStart) / 1000).toFixed(1)} s`);
           // A failure's evidence right away (the table and the full evidence come at the end).
           if (bad) log(`  exit ${result.codes.join(', ')}; ${result.history.join(' | ')}\n${result.stderr.map((e) => e.trim().split('\n').slice(-6).join('\n')).join('\n---\n')}`);
           if (bad) {
@@ -390,22 +413,35 @@ function laneEnv(dir, lane, sim) {
 }
 
 /**
- * The plugin's (and the setup helm's) --timeout: a run takes seconds, so a hung helm or plugin ends as a wrong end
- * state with its log, well inside the harness's 5-minute cap and the `npm test` subset's own limit.
+ * The plugin's --timeout: a run takes seconds, so a plugin whose helm hangs ends with its log, inside the harness's
+ * cap on a command (COMMAND_TIMEOUT_MS; 150 s in the `npm test` subset).
  */
 const UPGRADE_TIMEOUT = '2m';
+/** The set-up helm's --timeout: a healthy install of one pod takes seconds. */
+const SETUP_TIMEOUT = '45s';
+/**
+ * The harness's cap on one command (ms): past it the command is killed and the run fails with "did not exit",
+ * whatever the release shows. `commandTimeoutMs` in the options (`--command-timeout S`) overrides it.
+ */
+const COMMAND_TIMEOUT_MS = 300_000;
 /** How long the harness's own set-up (plain helm) is tried again while other lanes' faults make it fail. */
 const SETUP_RETRY_MS = 60_000;
 
-/** A fresh namespace and release for a lane: revision 1 installed healthy (with no fault running). */
-async function setupLane({ name, lane, env, helmBinary, sim, attempt = 0 }) {
-  const namespace = `soak-${name}-${lane}-${attempt}`.slice(0, 63);
+/**
+ * A fresh namespace and release for a lane: revision 1 installed healthy. The first set-up runs before any fault;
+ * a lane set up again after a failed run may meet another lane's fault, so each try gets a namespace of its own (a
+ * try cut by a 5xx burst can leave its release pending-install, or even exit 0 with the record unwritten) and
+ * helm 3, whose --wait polls: helm 4's watcher can stay at status Unknown until its timeout when the read behind
+ * one update meets a burst.
+ */
+async function setupLane({ name, lane, env, helmBinary, sim, log, attempt = 0 }) {
   const release = `r${lane}`;
-  const penv = env;
-  for (const until = Date.now() + SETUP_RETRY_MS; Date.now() <= until; ) {
-    const r = await run(helmBinary(4), ['upgrade', '--install', release, chart, '-n', namespace, '--create-namespace', '--wait', '--timeout', UPGRADE_TIMEOUT, '--set', 'image=nginx:1.27-base', '--set', 'replicas=1'], penv);
+  for (let tryNo = 0, until = Date.now() + SETUP_RETRY_MS; Date.now() <= until; tryNo++) {
+    const namespace = `soak-${name}-${lane}-${attempt}${tryNo ? `-${tryNo}` : ''}`.slice(0, 63);
+    const r = await run(helmBinary(3), ['upgrade', '--install', release, chart, '-n', namespace, '--create-namespace', '--wait', '--timeout', SETUP_TIMEOUT, '--set', 'image=nginx:1.27-base', '--set', 'replicas=1'], env);
     const history = releaseHistory(sim.store, namespace, release);
     if (r.code === 0 && [...history.values()].some((h) => h.status === 'deployed')) return { namespace, release };
+    log(`${name} lane ${lane}: set-up try ${tryNo + 1} failed (helm exit ${r.code ?? r.signal}): ${r.stderr.trim().split('\n').pop()}`);
     await sleep(1000);
   }
   return undefined;
@@ -438,7 +474,7 @@ function track(store) {
   return { crashes, records, stop: unsubscribe };
 }
 
-async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, tracker, helmBinary }) {
+async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, tracker, helmBinary, commandTimeoutMs }) {
   const r = rng(runSeed);
   const { namespace, release } = state;
   const major = r.pick([3, 4]);
@@ -530,7 +566,7 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
       for (const [v, h] of releaseHistory(sim.store, namespace, release)) if (isPending(h.status)) statusAtKill.set(v, h.status);
     })();
   }
-  const first = await run(process.execPath, [cli, ...cmdArgs, '--json', '--no-tui'], penv, { onSpawn: (c) => (child = c) });
+  const first = await run(process.execPath, [cli, ...cmdArgs, '--json', '--no-tui'], penv, { timeoutMs: commandTimeoutMs, onSpawn: (c) => (child = c) });
   await killer;
   const outputs = [first];
   if (killNote) {
@@ -544,9 +580,9 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
     const latest = [...found.values()].sort((a, b) => b.version - a.version)[0];
     if (cmdArgs[0] === 'watchdog') {
       // The documented recovery of a release stuck in pending-*: `rollback` (else the watchdog again).
-      if (latest && isPending(latest.status)) outputs.push(await run(process.execPath, [cli, 'rollback', release, '-n', namespace, '--yes', '--json', '--no-tui'], penv));
+      if (latest && isPending(latest.status)) outputs.push(await run(process.execPath, [cli, 'rollback', release, '-n', namespace, '--yes', '--json', '--no-tui'], penv, { timeoutMs: commandTimeoutMs }));
     } else {
-      outputs.push(await run(process.execPath, [cli, ...cmdArgs, '--recover-pending', '--json', '--no-tui'], penv));
+      outputs.push(await run(process.execPath, [cli, ...cmdArgs, '--recover-pending', '--json', '--no-tui'], penv, { timeoutMs: commandTimeoutMs }));
     }
   }
   done = true;
@@ -566,7 +602,8 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
     }
     await sleep(200);
   }
-  const verdict = judge({ scenario, history, beforeMax, goodImage, newImage, statusAtKill, deploymentOk });
+  const killedAfterMs = outputs.map((o) => (o.timedOut ? o.ms : undefined));
+  const verdict = judge({ scenario, history, beforeMax, goodImage, newImage, statusAtKill, deploymentOk, killedAfterMs });
   let ttdMs;
   if (badImage) {
     // The kubelet reports the normalized reference (docker.io/library/nginx:...). The crash signal is the last
@@ -588,6 +625,7 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
     killNote,
     verdict,
     codes: outputs.map((o) => o.code ?? o.signal),
+    commandMs: outputs.map((o) => o.ms),
     history: [...history.values()].sort((a, b) => a.version - b.version).map((h) => `${h.version} ${h.status} ${h.image}${h.rollbackTo ? ` (rollback to ${h.rollbackTo})` : ''}`),
     stderr: outputs.map((o) => o.stderr.split('\n').slice(-25).join('\n')),
   };

@@ -25,7 +25,9 @@ describe('soak judge', () => {
     ['killed mid-rollback (pending-rollback), recovered by a second rollback: not double', 'upgrade-crash', [[1, 'superseded', GOOD], [2, 'failed', BAD], [3, 'failed', GOOD, 1], [4, 'deployed', GOOD, 1]], { kill: [[3, 'pending-rollback']] }, { missed: 0, double: 0, errors: 0 }],
     ['degraded bake rolled back', 'watchdog-degrade', [[1, 'superseded', GOOD], [2, 'failed', 'nginx:crash-after-30s-x'], [3, 'deployed', GOOD, 1]], { before: 1 }, { missed: 0, errors: 0 }],
     ['degraded bake left deployed: missed', 'watchdog-degrade', [[1, 'superseded', GOOD], [2, 'deployed', 'nginx:crash-after-30s-x']], { before: 1 }, { missed: 1 }],
-  ] as Array<[string, string, Array<[number, string, string, number?]>, { kill?: Array<[number, string]>; before?: number }, Partial<Record<'missed' | 'false' | 'double' | 'errors', number>>]>)(
+    ['crash rolled back right, but the command never exited (killed by the harness): an error', 'upgrade-crash', [[1, 'superseded', GOOD], [2, 'failed', BAD], [3, 'deployed', GOOD, 1]], { killed: [150_000] }, { missed: 0, double: 0, errors: 1 }],
+    ['healthy upgrade whose second run never exited: an error', 'upgrade-healthy', [[1, 'superseded', GOOD], [2, 'deployed', NEW]], { killed: [undefined, 150_000] }, { false: 0, errors: 1 }],
+  ] as Array<[string, string, Array<[number, string, string, number?]>, { kill?: Array<[number, string]>; before?: number; killed?: Array<number | undefined> }, Partial<Record<'missed' | 'false' | 'double' | 'errors', number>>]>)(
     '%s',
     (_, scenario, rows, opts, want) => {
       const v = judge({
@@ -36,6 +38,7 @@ describe('soak judge', () => {
         newImage: NEW,
         statusAtKill: new Map(opts.kill ?? []),
         deploymentOk: true,
+        killedAfterMs: opts.killed ?? [],
       });
       const got = { missed: v.missed, false: v.false, double: v.double, errors: v.errors.length };
       expect(got).toMatchObject(want);
