@@ -57,7 +57,18 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
   /** Each informer's list call, for freshSnapshot. */
   const listOf = new WeakMap<AnyInformer, List>();
   const make = (path: string, list: List, labelSelector?: string, fieldSelector?: string) => {
-    const informer = new ListWatch(path, new Watch(kc), list, false, labelSelector, fieldSelector) as AnyInformer;
+    // client-node's ListWatch looks at stop() only before its (re-)list: stopped while the list is in flight, it
+    // still opens the watch after it, and that connection keeps the process alive until the server ends it
+    // (30-60 min on a real API server). A watch opened once this informer is stopped or retired is closed at once.
+    const watch = new Watch(kc);
+    const guarded = Object.assign(Object.create(watch) as Watch, {
+      watch: async (...args: Parameters<Watch['watch']>) => {
+        const request = await watch.watch(...args);
+        if (stopped || retired.has(informer)) request.abort();
+        return request;
+      },
+    });
+    const informer = new ListWatch(path, guarded, list, false, labelSelector, fieldSelector) as AnyInformer;
     listOf.set(informer, list);
     return informer;
   };
@@ -273,7 +284,8 @@ export function createKubeClusterWatch(options: KubeClusterWatchOptions): Cluste
       starting.delete(informer);
       informer.off('error', capture);
     }
-    if (failure !== undefined) throw failure;
+    // A watch closed by stop() (or a retiring selectPods) is not a failure of the start.
+    if (failure !== undefined && !stopped && !retired.has(informer)) throw failure;
   }
 
   return {

@@ -38,6 +38,14 @@ function changeUntil(watch: ClusterWatch, predicate: () => boolean): Promise<voi
   });
 }
 
+/** Resolves once `predicate` holds (checked every 20 ms), rejects naming `what` after 5 s. */
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !predicate(); ) {
+    if (Date.now() > deadline) throw new Error(`waited 5 s for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('informer-backed ClusterWatch on kube-sim', () => {
   it('lists on start, then sees pods and the release records (Secret driver) as they change', async () => {
     sim.store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'before', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
@@ -208,6 +216,22 @@ describe('informer-backed ClusterWatch on kube-sim', () => {
     } finally {
       watch.stop();
     }
+  });
+
+  it('stop() while start() is still listing leaves no watch open: the watches opened after the lists are closed at once', async () => {
+    // client-node's informer opens its watch once its list returns, even when stopped meanwhile; an open watch keeps
+    // the process alive (seen in the fault soak: a plugin that had rolled back and never exited).
+    const k = kube();
+    const watch = createKubeClusterWatch({ kubeConfig: k.kubeConfig, server: k.server, namespace: 'default', release: 'early-stop', driver: 'secret' });
+    await until(() => sim.stats().watchesOpen === 0, 'the earlier tests\' watches to close');
+    const watchesBefore = sim.stats().byVerb.watch ?? 0;
+    const starting = watch.start();
+    watch.stop(); // the informers' lists are in flight
+    await starting; // a start() cut short by stop() is not a failure
+    // The race was run: the informers did open their watches after the stop...
+    expect((sim.stats().byVerb.watch ?? 0) - watchesBefore).toBeGreaterThanOrEqual(8);
+    // ...and none of them stays open.
+    await until(() => sim.stats().watchesOpen === 0, 'every watch opened after stop() to close');
   });
 
   it('an unreachable API server fails start() with a cluster-unavailable error (exit 5)', async () => {
