@@ -65,6 +65,7 @@ else {
   for (const f of result.failures) {
     console.log(`\nFAILED ${f.fault} #${f.i} ${f.scenario} (helm ${f.major}, run seed ${f.runSeed}${f.killNote ? `, ${f.killNote}` : ''}): exit ${f.codes.join(', ')}`);
     for (const e of f.verdict.errors) console.log(`  ${e}`);
+    for (const n of f.notes ?? []) console.log(`  fault: ${n}`);
     for (const h of f.history) console.log(`  rev ${h}`);
     f.stderr.forEach((s, n) => console.log(`  --- run ${n + 1} stderr (tail):\n${s.replace(/^/gm, '    ')}`));
   }

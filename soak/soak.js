@@ -118,9 +118,12 @@ export const FAULTS = {
     async during(ctx) {
       // Mid-rollout: once the command has written (its revision, or the watchdog's Lease). Before that, a server
       // that never answered is "unreachable" (exit 5, nothing changed), the documented outcome, not this fault's.
-      await ctx.started();
+      const trigger = await ctx.started();
       await ctx.sleep(ctx.r.between(0, 2500));
-      if (!ctx.done()) await ctx.sim.faults.restartApiServer(Math.round(ctx.r.between(0, 3000)));
+      const downMs = Math.round(ctx.r.between(0, 3000));
+      if (ctx.done()) return;
+      ctx.note(`API server restarted (down ${downMs} ms) after ${trigger}`);
+      await ctx.sim.faults.restartApiServer(downMs);
     },
   },
   'helm-sigkill': {
@@ -133,10 +136,10 @@ export const FAULTS = {
   },
 };
 
-/** Decodes helm's release records of `release` in `namespace` from the store: version -> facts. */
 /**
  * Resolves once the command under test has written to the cluster: a release record newer than those there now,
- * or the watchdog's Lease (`autorollback-RELEASE`); or after `timeoutMs`.
+ * or the watchdog's Lease (`autorollback-RELEASE`); or after `timeoutMs`. Resolves to what it saw (for the run's
+ * notes).
  */
 function commandWrote(store, namespace, release, timeoutMs) {
   const before = Math.max(0, ...[...releaseHistory(store, namespace, release).keys()]);
@@ -145,17 +148,19 @@ function commandWrote(store, namespace, release, timeoutMs) {
     (e.resource === 'leases.coordination.k8s.io' && e.object.metadata?.namespace === namespace && e.object.metadata?.name === `autorollback-${release}`);
   return new Promise((resolve) => {
     let off = () => undefined;
-    const timer = setTimeout(() => (off(), resolve()), timeoutMs);
+    const timer = setTimeout(() => (off(), resolve(`no write within ${timeoutMs} ms`)), timeoutMs);
     off = store.subscribe((e) => {
       if (e.type !== 'DELETED' && wrote(e)) {
         clearTimeout(timer);
         off();
-        resolve();
+        const holder = e.object.spec?.holderIdentity;
+        resolve(`${e.type} ${e.resource} ${e.object.metadata?.name}${holder ? ` held by ${holder}` : ''}`);
       }
     });
   });
 }
 
+/** Decodes helm's release records of `release` in `namespace` from the store: version -> facts. */
 export function releaseHistory(store, namespace, release) {
   const out = new Map();
   for (const s of store.list('secrets', { namespace, labelSelector: `name=${release},owner=helm` }).items) {
@@ -363,7 +368,7 @@ export async function runSoak(options) {
           const bad = result.verdict.missed + result.verdict.false + result.verdict.double + result.verdict.errors.length;
           log(`${name} #${i} ${result.scenario} helm ${result.major} seed ${runSeed}: ${bad ? `FAIL ${result.verdict.errors.join('; ') || JSON.stringify(result.verdict)}` : 'ok'}${result.ttdMs !== undefined ? ` (TTD ${result.ttdMs} ms)` : ''}, exit ${result.codes.join(', ')} after ${(result.commandMs ?? []).map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}, run ${((Date.now() - runStart) / 1000).toFixed(1)} s`);
           // A failure's evidence right away (the table and the full evidence come at the end).
-          if (bad) log(`  exit ${result.codes.join(', ')}; ${result.history.join(' | ')}\n${result.stderr.map((e) => e.trim().split('\n').slice(-6).join('\n')).join('\n---\n')}`);
+          if (bad) log(`  exit ${result.codes.join(', ')}; ${result.history.join(' | ')}\n${(result.notes ?? []).map((n) => `  fault: ${n}\n`).join('')}${result.stderr.map((e) => e.trim().split('\n').slice(-6).join('\n')).join('\n---\n')}`);
           if (bad) {
             failures.push({ fault: name, ...result });
             state = undefined; // a fresh lane: a broken release would poison the next runs
@@ -519,7 +524,10 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
   }
   const runStart = Date.now();
   let done = false;
-  const ctx = { r: rng(runSeed ^ 0x5eed), sim, done: () => done, sleep: (ms) => sleep(ms), started: () => commandWrote(sim.store, namespace, release, 30_000) };
+  // What the fault did and when (ms into the run), shown with a failed run's evidence.
+  const notes = [];
+  const note = (message) => notes.push(`${Date.now() - runStart} ms: ${message}${child ? ` (command pid ${child.pid})` : ''}`);
+  const ctx = { r: rng(runSeed ^ 0x5eed), sim, done: () => done, sleep: (ms) => sleep(ms), note, started: () => commandWrote(sim.store, namespace, release, 30_000) };
   const during = fault.during ? fault.during(ctx).catch(() => undefined) : Promise.resolve();
 
   // Process faults: which process to kill, when.
@@ -626,6 +634,7 @@ async function oneRun({ name, fault, i, runSeed, scenario, state, env, sim, trac
     verdict,
     codes: outputs.map((o) => o.code ?? o.signal),
     commandMs: outputs.map((o) => o.ms),
+    notes,
     history: [...history.values()].sort((a, b) => a.version - b.version).map((h) => `${h.version} ${h.status} ${h.image}${h.rollbackTo ? ` (rollback to ${h.rollbackTo})` : ''}`),
     stderr: outputs.map((o) => o.stderr.split('\n').slice(-25).join('\n')),
   };
