@@ -172,8 +172,8 @@ const realTiming: RetryTiming = { now: () => Date.now(), sleep: (ms) => new Prom
 
 /**
  * Runs `call`, repeating it while it fails transiently (see {@link transientRetryAfterMs}) with a backoff of
- * 200 ms doubling to 2 s (or the server's Retry-After), for at most `budgetMs` (default 30 s); then the last
- * error is thrown. A 5xx burst or an API server restart of a few seconds is ridden out instead of ending the run.
+ * 200 ms doubling to 2 s (or the server's Retry-After), for at most `budgetMs` (default 30 s), the last try at its
+ * end; then the last error is thrown. A 5xx burst or an API server restart of a few seconds is ridden out instead of ending the run.
  */
 export async function retryTransient<T>(verb: string, call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { budgetMs = TRANSIENT_RETRY_BUDGET_MS, server = '', timing = realTiming } = options;
@@ -193,8 +193,11 @@ export async function retryTransient<T>(verb: string, call: () => Promise<T>, op
       const wait = after === undefined ? undefined : Math.max(after, delay);
       // A server that never answered may be a wrong URL: only a short wait for it to come up (a restart at start-up).
       const budget = answered.has(server) ? budgetMs : Math.min(budgetMs, UNANSWERED_REFUSED_BUDGET_MS);
-      if (wait === undefined || timing.now() - started + wait > budget) throw err;
-      await timing.sleep(wait);
+      const left = budget - (timing.now() - started);
+      // The last pause is cut to what is left of the budget (one last try at its end), unless the server itself
+      // asked for a longer wait (Retry-After).
+      if (wait === undefined || left <= 0 || (after ?? 0) > left) throw err;
+      await timing.sleep(Math.min(wait, left));
       delay = Math.min(delay * 2, 2000);
     }
   }

@@ -9,7 +9,7 @@ const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:64
 function fakeTiming() {
   let t = 0;
   const sleeps: number[] = [];
-  return { sleeps, timing: { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)) } };
+  return { sleeps, advance: (ms: number) => void (t += ms), timing: { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)) } };
 }
 
 /** A call that fails with `errors` in turn, then returns 'ok'. */
@@ -59,8 +59,8 @@ describe('retryTransient: riding out 5xx bursts, throttling and API server resta
     const { sleeps, timing } = fakeTiming();
     const never = failing(Array.from({ length: 100 }, refused));
     await expect(retryTransient('get', never.call, { server: 'a', timing })).rejects.toThrow(/ECONNREFUSED/);
-    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
-    expect(sleeps.length).toBeGreaterThan(1);
+    // The whole 5 s are used (200 + 400 + 800 + 1600 ms, then the 2 s pause cut to the 2 s left), the last try at its end.
+    expect(sleeps).toEqual([200, 400, 800, 1600, 2000]);
     await retryTransient('get', async () => 'answered', { server: 'a', timing });
     const later = failing(Array.from({ length: 8 }, refused));
     await expect(retryTransient('get', later.call, { server: 'a', timing })).resolves.toBe('ok');
@@ -69,6 +69,17 @@ describe('retryTransient: riding out 5xx bursts, throttling and API server resta
     const { sleeps: s2, timing: t2 } = fakeTiming();
     await expect(retryTransient('get', failing(Array.from({ length: 100 }, refused)).call, { server: 'b', timing: t2 })).rejects.toThrow(/ECONNREFUSED/);
     expect(s2.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000);
+  });
+
+  it('tries until the budget is spent, the last pause cut to what is left: a restart of a few seconds at start-up is ridden out', async () => {
+    const { sleeps, advance, timing } = fakeTiming();
+    // Every try takes 100 ms before it is refused.
+    const slow = failing(Array.from({ length: 100 }, refused));
+    const call = () => (advance(100), slow.call());
+    await expect(retryTransient('get', call, { server: 'slow', timing })).rejects.toThrow(/ECONNREFUSED/);
+    // Tries at 0, 0.3, 0.8, 1.7 and 3.4 s; 1.5 s of the 5 s are left after the fifth, so a last try at 5 s.
+    expect(sleeps).toEqual([200, 400, 800, 1600, 1500]);
+    expect(slow.calls()).toBe(6);
   });
 
   it('a server that accepted a connection and cut it (a restart under way) has answered: its refusals get the whole budget', async () => {
