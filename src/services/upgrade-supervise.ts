@@ -123,27 +123,31 @@ export function usesStatusWatcher(helmMajor: number, helmArgs: readonly string[]
   return helmMajor >= 4 && !helmArgs.includes('--wait=legacy');
 }
 
-/** How long helm is started again after it failed on an unavailable API server without storing anything (ms). */
+/**
+ * How long helm is started again after it first failed on an unavailable API server without storing anything (ms),
+ * counted from that failure: helm's own run before it (slowed by the same outage) does not use it up.
+ */
 export const HELM_TRANSIENT_RETRY_BUDGET_MS = 30_000;
 
 /**
- * {@link superviseHelm}, started again (after 1 s, doubling to 5 s, within `budgetMs`) while helm fails before it
+ * {@link superviseHelm}, started again (after 1 s, doubling to 5 s, within `budgetMs` of its first failure) while helm fails before it
  * stored anything because the API server was briefly unavailable (an API server restart, a 5xx burst), or because
  * a signal this plugin did not send killed it: nothing
  * changed, so running it again is safe, and it keeps a healthy upgrade or a needed rollback from failing on a
  * blip. Any other outcome, an interrupt, or a run that stored a revision is returned as it is.
  */
 export async function superviseHelmRetrying(deps: SuperviseDeps, input: SuperviseInput, budgetMs = HELM_TRANSIENT_RETRY_BUDGET_MS): Promise<SuperviseResult> {
-  const first = deps.clock.now().getTime();
+  let firstFailure: number | undefined;
   let delay = 1000;
   for (;;) {
     const run = await superviseHelm(deps, input);
+    firstFailure ??= deps.clock.now().getTime();
     const message = run.failure?.reason === 'HelmFailed' ? run.failure.message : undefined;
     // helm killed by a signal this plugin did not send (the OOM killer, a runner's reaper) before it stored anything
     // left nothing behind either.
     const killed = message !== undefined && !run.stoppedHelm && /killed by SIG[A-Z]+/.test(message);
     const retry = !run.healthy && run.nothingStored && message !== undefined && (isTransientHelmFailure(message) || killed) && !input.interrupt?.aborted;
-    if (!retry || deps.clock.now().getTime() - first + delay > budgetMs) return run;
+    if (!retry || deps.clock.now().getTime() - firstFailure + delay > budgetMs) return run;
     const why = killed ? 'helm was killed before it stored anything' : 'the API server was unavailable; nothing was stored';
     deps.emit({ type: 'notice', level: 'warn', message: `${message} (${why}); starting helm again in ${delay / 1000}s`, at: deps.clock.now() });
     await new Promise<void>((resolve) => {

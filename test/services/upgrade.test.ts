@@ -554,6 +554,20 @@ describe('upgrade service', () => {
     expect(failing).toBe(8);
   });
 
+  it('the retry budget counts from helm\'s first failure: a helm slowed by the outage for 29.5 s before failing is still started again', async () => {
+    const s = setup();
+    const done = upgrade(s.deps, s.request);
+    const first = await s.helm.next('upgrade', 0);
+    s.clock.advance(29_500);
+    first.exit(1, 'Error: UPGRADE FAILED: query: failed to query with labels: the server is currently unable to handle the request');
+    await settle(20);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', level: 'warn', message: expect.stringMatching(/starting helm again in 1s/) }));
+    s.clock.advance(1000);
+    const second = await s.helm.next('upgrade', 1);
+    await rollsOutHealthy(s, second, 2);
+    expect(await done).toMatchObject({ outcome: 'healthy', attemptedRevision: 2 });
+  });
+
   it('a missing namespace: the error hints at --create-namespace (unless it was given)', async () => {
     const s = setup();
     const done = upgrade(s.deps, s.request);
