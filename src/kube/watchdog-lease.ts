@@ -1,6 +1,7 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { decodeLease, encodeLease, leaseName, leaseYields, type LeaseFields, type LeaseLike, type WatchdogLeaseRecord } from '../domain/watchdog/lease.js';
 import type { AcquireResult, LeaseClaim, RenewResult, WatchdogLeases } from '../ports/watchdog-lease.js';
+import { KubeUnreachableError } from '../ports/release-store.js';
 import { httpStatusOf, mapKubeError, retryTransient, withTimeout } from './errors.js';
 
 /** A Lease as read, with its resourceVersion. */
@@ -25,6 +26,10 @@ export interface LeaseApi {
 /** Lease operations over any {@link LeaseApi}, optimistic throughout: of two racing callers exactly one wins. */
 export function createWatchdogLeases(api: LeaseApi): WatchdogLeases {
   const conflict = (err: unknown) => httpStatusOf(err) === 409;
+  // A write whose connection was cut (an API server restart) may or may not have been applied. Every write here is
+  // conditional (a create fails on an existing lease, a replace on a newer resourceVersion), so reading again and
+  // retrying is safe, and tells which it was.
+  const outcomeUnknown = (err: unknown) => err instanceof KubeUnreachableError;
   const read = async (release: string, namespace: string) => {
     const stored = await api.get(namespace, leaseName(release));
     return { stored, record: decodeLease(stored) };
@@ -36,6 +41,8 @@ export function createWatchdogLeases(api: LeaseApi): WatchdogLeases {
     async acquire(release, namespace, claim: LeaseClaim, now): Promise<AcquireResult> {
       for (let attempt = 0; ; attempt++) {
         const { stored, record } = await read(release, namespace);
+        // Our own write, applied though its answer was lost.
+        if (attempt > 0 && record?.holder === claim.holder) return { acquired: true, lease: record };
         if (record && !leaseYields(record, claim, now)) return { acquired: false, current: record };
         const lease: WatchdogLeaseRecord = {
           holder: claim.holder,
@@ -52,8 +59,8 @@ export function createWatchdogLeases(api: LeaseApi): WatchdogLeases {
           else await api.create(namespace, encodeLease(release, namespace, lease));
           return { acquired: true, lease };
         } catch (err) {
-          // Someone else wrote first: look again (they may now hold it).
-          if (conflict(err) && attempt < 4) continue;
+          // Someone else wrote first: look again (they may now hold it). Or the answer was lost: look whether it was ours.
+          if ((conflict(err) || outcomeUnknown(err)) && attempt < 4) continue;
           throw err;
         }
       }

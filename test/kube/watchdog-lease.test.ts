@@ -1,5 +1,6 @@
 import { loadKubeConfig } from '../../src/kube/kubeconfig.js';
-import { createWatchdogLeases, kubeLeaseApi } from '../../src/kube/watchdog-lease.js';
+import { createWatchdogLeases, kubeLeaseApi, type LeaseApi } from '../../src/kube/watchdog-lease.js';
+import { KubeUnreachableError } from '../../src/ports/release-store.js';
 import type { LeaseClaim, WatchdogLeases } from '../../src/ports/watchdog-lease.js';
 import { withSim, type TestSim } from '../sim/helpers.js';
 
@@ -52,6 +53,24 @@ describe('watchdog Lease on kube-sim', () => {
     expect(await leases.read('web', 'default')).toBeUndefined();
     expect(await leases.renew('web', 'default', 'bob', t(32))).toEqual({ lost: 'the lease was deleted' });
     expect(await leases.requestDisarm('web', 'default', 'x', t(33))).toBeUndefined();
+  });
+
+  it('a create whose answer is lost (connection cut by an API server restart after it was applied) is found to be ours: acquired', async () => {
+    const kube = loadKubeConfig({ kubeconfig: sim.kubeconfigPath, env: {} });
+    const api = kubeLeaseApi({ kubeConfig: kube.kubeConfig, server: kube.server });
+    let cut = 0;
+    const cutAfterWrite: LeaseApi = {
+      ...api,
+      create: async (namespace, body) => {
+        await api.create(namespace, body);
+        cut++;
+        throw new KubeUnreachableError(`cannot reach the Kubernetes API at ${kube.server} to create leases.coordination.k8s.io in namespace "${namespace}": connection reset`);
+      },
+    };
+    const got = await createWatchdogLeases(cutAfterWrite).acquire('cut', 'default', claim('carol'), t(0));
+    expect(cut).toBe(1);
+    expect(got).toMatchObject({ acquired: true, lease: { holder: 'carol', revision: 4 } });
+    expect((await leases.read('cut', 'default'))?.holder).toBe('carol');
   });
 
   it('ten watchdogs racing for one lease: exactly one wins', async () => {
