@@ -110,6 +110,11 @@ export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: Rollback
       ...(!force && usesStatusWatcher(helmMajor, req.helmArgs ?? []) ? { watcherStuckAfterMs: HELM_WATCHER_STUCK_MS } : {}),
     });
   let run: Awaited<ReturnType<typeof superviseHelm>>;
+  /** The rollback revision helm stored in `run` (as the storage has it now), if any. */
+  const storedBy = async (r: typeof run) => {
+    const history = await deps.releases.listHistory(req.release, req.namespace).catch(() => []);
+    return history.find((h) => h.revision === r.revision) ?? [...history].reverse().find((h) => h.revision > req.afterRevision);
+  };
   try {
     run = await helmRollback(req.afterRevision);
     // helm lost a briefly unavailable API server (a restart, a 5xx burst) after storing its rollback revision, which
@@ -118,11 +123,19 @@ export async function rollbackAndJudge(deps: RollbackAndJudgeDeps, req: Rollback
     for (let again = 0; again < 2 && !run.healthy && !run.nothingStored && !run.verdictHealthy; again++) {
       const message = run.failure?.reason === 'HelmFailed' ? run.failure.message : undefined;
       if (message === undefined || !isTransientHelmFailure(message)) break;
-      const history = await deps.releases.listHistory(req.release, req.namespace).catch(() => []);
-      const stored = history.find((h) => h.revision === run.revision) ?? [...history].reverse().find((h) => h.revision > req.afterRevision);
+      const stored = await storedBy(run);
       if (stored === undefined || (stored.status !== 'pending-rollback' && stored.status !== 'failed')) break;
       emit({ type: 'notice', level: 'warn', message: `${message}: helm lost a briefly unavailable API server after storing revision ${stored.revision} (left ${stored.status}; the rollout showed no failure); running the rollback to ${req.toRevision} again`, at: clock.now() });
       run = await helmRollback(stored.revision);
+    }
+    // Healthy workloads, but helm failed (or was stopped as stuck) before recording its rollback: left pending-rollback,
+    // the release would refuse the next upgrade. The rollback runs once more, so helm records it.
+    if (!run.healthy && run.verdictHealthy && run.failure?.reason === 'HelmFailed') {
+      const stored = await storedBy(run);
+      if (stored?.status === 'pending-rollback') {
+        emit({ type: 'notice', level: 'warn', message: `${run.failure.message}: the rollback's workloads are healthy, but helm left revision ${stored.revision} pending-rollback; running the rollback to ${req.toRevision} again so helm records it`, at: clock.now() });
+        run = await helmRollback(stored.revision);
+      }
     }
   } finally {
     forcer?.stop();

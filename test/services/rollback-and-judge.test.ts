@@ -103,6 +103,26 @@ describe('rollbackAndJudge', () => {
     expect(s.ledger.entries).toEqual([expect.objectContaining({ revision: 4, verdict: 'healthy' })]);
   });
 
+  it('healthy workloads, but helm gave up before recording its rollback (left pending-rollback): the rollback runs once more so helm records it', async () => {
+    const s = setup();
+    const done = rollbackAndJudge(s.deps, s.req);
+    const first = await s.helm.next('rollback', 0);
+    s.releases.put(3, 'pending-rollback', manifest('1'));
+    await settle();
+    s.watch.set({ pods: [readyPod('1')] });
+    await settle();
+    first.exit(1, 'Error: release web failed: context deadline exceeded');
+    const second = await s.helm.next('rollback', 1);
+    expect(second.args.slice(0, 3)).toEqual(['rollback', 'web', '1']);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'notice', message: expect.stringMatching(/workloads are healthy, but helm left revision 3 pending-rollback; running the rollback to 1 again/) }));
+    s.releases.setStatus(3, 'superseded');
+    s.releases.put(4, 'deployed', manifest('1'));
+    await settle();
+    second.exit(0);
+    expect(await done).toMatchObject({ ok: true, newRevision: 4 });
+    expect(s.helm.verbs()).toEqual(['rollback', 'rollback']);
+  });
+
   it('helm killed from outside before it stored anything (SIGKILL): the rollback is started again', async () => {
     const s = setup();
     const done = rollbackAndJudge(s.deps, s.req);
