@@ -42,6 +42,16 @@ async function rollsBackHealthy(s: ReturnType<typeof setup>, proc: Awaited<Retur
   proc.exit(0);
 }
 
+/** Starts the rollback and plays helm storing revision 3 pending-rollback: the run, its scene and helm's process. */
+async function rollbackStoring3() {
+  const s = setup();
+  const done = rollbackAndJudge(s.deps, s.req);
+  const first = await s.helm.next('rollback', 0);
+  s.releases.put(3, 'pending-rollback', manifest('1'));
+  await settle();
+  return { s, done, first };
+}
+
 describe('rollbackAndJudge', () => {
   it('runs helm rollback N --wait with the pass-through flags, judges the rollout healthy and records it', async () => {
     const s = setup();
@@ -65,11 +75,7 @@ describe('rollbackAndJudge', () => {
   });
 
   it('a rollback whose own rollout fails stops helm, reports the evidence and records the new revision failed', async () => {
-    const s = setup();
-    const done = rollbackAndJudge(s.deps, s.req);
-    const proc = await s.helm.next('rollback');
-    s.releases.put(3, 'pending-rollback', manifest('1'));
-    await settle();
+    const { s, done, first: proc } = await rollbackStoring3();
     s.watch.set({ pods: [pullingPod('1')] });
     const result = await done;
     expect(proc.terminated).toBe(true);
@@ -84,11 +90,7 @@ describe('rollbackAndJudge', () => {
     ['connection refused', 'Error: Get "https://k8s:6443/apis/apps/v1/namespaces/x/deployments/web": dial tcp: connect: connection refused'],
     ['helm 4\'s watcher could not read a status', 'Error: release web failed: resource Deployment/x/web not ready. status: Unknown, message: '],
   ])('helm losing a briefly unavailable API server after storing its rollback revision (left pending-rollback; %s): the rollback runs again', async (_, helmError) => {
-    const s = setup();
-    const done = rollbackAndJudge(s.deps, s.req);
-    const first = await s.helm.next('rollback', 0);
-    s.releases.put(3, 'pending-rollback', manifest('1'));
-    await settle();
+    const { s, done, first } = await rollbackStoring3();
     s.watch.set({ pods: [pullingPod('2')] }); // the old pod still there: nothing judged yet
     await settle();
     first.exit(1, helmError);
@@ -104,11 +106,7 @@ describe('rollbackAndJudge', () => {
   });
 
   it('healthy workloads, but helm gave up before recording its rollback (left pending-rollback): the rollback runs once more so helm records it', async () => {
-    const s = setup();
-    const done = rollbackAndJudge(s.deps, s.req);
-    const first = await s.helm.next('rollback', 0);
-    s.releases.put(3, 'pending-rollback', manifest('1'));
-    await settle();
+    const { s, done, first } = await rollbackStoring3();
     s.watch.set({ pods: [readyPod('1')] });
     await settle();
     first.exit(1, 'Error: release web failed: context deadline exceeded');
@@ -137,11 +135,7 @@ describe('rollbackAndJudge', () => {
   });
 
   it('helm failing after storing its rollback revision for a reason that is not the API server: no second rollback', async () => {
-    const s = setup();
-    const done = rollbackAndJudge(s.deps, s.req);
-    const first = await s.helm.next('rollback', 0);
-    s.releases.put(3, 'pending-rollback', manifest('1'));
-    await settle();
+    const { s, done, first } = await rollbackStoring3();
     s.releases.setStatus(3, 'failed');
     first.exit(1, 'Error: cannot patch "web" with kind Deployment: Deployment.apps "web" is invalid');
     const result = await done;
