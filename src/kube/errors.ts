@@ -173,7 +173,8 @@ const realTiming: RetryTiming = { now: () => Date.now(), sleep: (ms) => new Prom
 /**
  * Runs `call`, repeating it while it fails transiently (see {@link transientRetryAfterMs}) with a backoff of
  * 200 ms doubling to 2 s (or the server's Retry-After), for at most `budgetMs` (default 30 s), the last try at its
- * end; then the last error is thrown. A 5xx burst or an API server restart of a few seconds is ridden out instead of ending the run.
+ * end; then the last error is thrown. A 5xx burst or an API server restart of a few seconds is ridden out instead
+ * of ending the run.
  */
 export async function retryTransient<T>(verb: string, call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { budgetMs = TRANSIENT_RETRY_BUDGET_MS, server = '', timing = realTiming } = options;

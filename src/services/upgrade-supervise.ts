@@ -130,11 +130,11 @@ export function usesStatusWatcher(helmMajor: number, helmArgs: readonly string[]
 export const HELM_TRANSIENT_RETRY_BUDGET_MS = 30_000;
 
 /**
- * {@link superviseHelm}, started again (after 1 s, doubling to 5 s, within `budgetMs` of its first failure) while helm fails before it
- * stored anything because the API server was briefly unavailable (an API server restart, a 5xx burst), or because
- * a signal this plugin did not send killed it: nothing
- * changed, so running it again is safe, and it keeps a healthy upgrade or a needed rollback from failing on a
- * blip. Any other outcome, an interrupt, or a run that stored a revision is returned as it is.
+ * {@link superviseHelm}, started again (after 1 s, doubling to 5 s, within `budgetMs` of its first failure) while
+ * helm fails before it stored anything because the API server was briefly unavailable (an API server restart, a 5xx
+ * burst), or because a signal this plugin did not send killed it: nothing changed, so running it again is safe, and
+ * it keeps a healthy upgrade or a needed rollback from failing on a blip. Any other outcome, an interrupt, or a run
+ * that stored a revision is returned as it is.
  */
 export async function superviseHelmRetrying(deps: SuperviseDeps, input: SuperviseInput, budgetMs = HELM_TRANSIENT_RETRY_BUDGET_MS): Promise<SuperviseResult> {
   let firstFailure: number | undefined;
